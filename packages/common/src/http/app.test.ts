@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createLogger } from "../logger.js";
+import { listen, type RunningServer } from "../server.js";
+import { createHttpApp } from "./app.js";
+import { HttpProblem } from "./problem.js";
+import { defineRoute } from "./route.js";
+
+const logger = createLogger({ name: "test", level: "silent" });
+
+const routes = [
+  defineRoute({
+    method: "get",
+    path: "/api/ping",
+    operationId: "ping",
+    summary: "ping",
+    public: true,
+    responses: { 200: { description: "OK", schema: z.string() } },
+    handler: () => ({ status: 200, body: "OK" }),
+  }),
+  defineRoute({
+    method: "post",
+    path: "/api/things/{id}",
+    operationId: "createThing",
+    summary: "create",
+    params: z.object({ id: z.string().regex(/^[a-z]+$/, "lower-case letters only") }),
+    query: z.object({ dry: z.enum(["true", "false"]).optional() }),
+    body: z.object({ port: z.union([z.number(), z.string()]).pipe(z.coerce.number().int().min(1).max(65535)) }),
+    responses: { 201: { description: "created", schema: z.object({ id: z.string(), port: z.number() }) } },
+    handler: ({ params, body }) => ({ status: 201, body: { id: params.id, port: body.port } }),
+  }),
+  defineRoute({
+    method: "get",
+    path: "/api/fail",
+    operationId: "fail",
+    summary: "fails",
+    responses: { 200: { description: "never" } },
+    handler: () => {
+      throw new HttpProblem(502, "upstream said no", { extensions: { step: "ids" } });
+    },
+  }),
+];
+
+describe("createHttpApp", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await listen(
+      createHttpApp({
+        info: { title: "t", version: "1", description: "d" },
+        logger,
+        routes,
+        apiToken: "s3cret",
+        bodyLimit: "1kb",
+      }).app,
+      { port: 0, host: "127.0.0.1" },
+    );
+  });
+  afterAll(() => server.close());
+
+  const call = (path: string, init: RequestInit = {}, auth = true) =>
+    fetch(server.url + path, {
+      ...init,
+      headers: { "content-type": "application/json", ...(auth ? { authorization: "Bearer s3cret" } : {}), ...init.headers },
+    });
+
+  it("answers public routes without a token and echoes the request id", async () => {
+    const res = await fetch(`${server.url}/api/ping`, { headers: { "x-request-id": "abc-123" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toBe("OK");
+    expect(res.headers.get("x-request-id")).toBe("abc-123");
+  });
+
+  it("validates path, query and body and coerces port strings", async () => {
+    const ok = await call("/api/things/abc", { method: "POST", body: JSON.stringify({ port: "8080" }) });
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toEqual({ id: "abc", port: 8080 });
+
+    const badBody = await call("/api/things/abc", { method: "POST", body: JSON.stringify({ port: 70000 }) });
+    expect(badBody.status).toBe(422);
+    expect(badBody.headers.get("content-type")).toContain("application/problem+json");
+    const problem = await badBody.json();
+    expect(problem.errors).toEqual([expect.objectContaining({ location: "body", field: "port" })]);
+
+    const badPath = await call("/api/things/ABC", { method: "POST", body: JSON.stringify({ port: 1 }) });
+    expect(badPath.status).toBe(400);
+    expect((await badPath.json()).errors[0]).toMatchObject({ location: "path", field: "id", message: "lower-case letters only" });
+
+    const badQuery = await call("/api/things/abc?dry=maybe", { method: "POST", body: JSON.stringify({ port: 1 }) });
+    expect((await badQuery.json()).errors[0]).toMatchObject({ location: "query", field: "dry" });
+  });
+
+  it("turns malformed JSON, missing and oversized bodies into problems", async () => {
+    const malformed = await call("/api/things/abc", { method: "POST", body: '{"port": ' });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).type).toBe("urn:clarus:problem:malformed-json");
+
+    const missing = await call("/api/things/abc", { method: "POST", body: undefined, headers: { "content-type": "" } });
+    expect(missing.status).toBe(400);
+
+    const huge = await call("/api/things/abc", { method: "POST", body: JSON.stringify({ port: 1, pad: "x".repeat(5000) }) });
+    expect(huge.status).toBe(413);
+  });
+
+  it("requires the bearer token on protected routes", async () => {
+    const none = await call("/api/fail", {}, false);
+    expect(none.status).toBe(401);
+    const wrong = await call("/api/fail", { headers: { authorization: "Bearer nope" } }, false);
+    expect(wrong.status).toBe(401);
+  });
+
+  it("keeps extensions of thrown problems and answers 404/405 for unknown routes", async () => {
+    const res = await call("/api/fail");
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ status: 502, detail: "upstream said no", step: "ids", instance: "/api/fail" });
+    expect((await call("/api/nothing")).status).toBe(404);
+    expect((await call("/api/ping", { method: "DELETE" })).status).toBe(405);
+  });
+
+  it("serves OpenAPI built from the schemas, Swagger UI and metrics", async () => {
+    const doc = await (await fetch(`${server.url}/openapi.json`)).json();
+    const op = doc.paths["/api/things/{id}"].post;
+    expect(op.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(["path:id", "query:dry"]);
+    expect(op.requestBody.content["application/json"].schema.properties.port).toBeDefined();
+    expect(op.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths["/api/ping"].get.security).toEqual([]);
+    const ui = await fetch(`${server.url}/swagger/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain("swagger-ui");
+    const metrics = await (await call("/metrics")).text();
+    expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/api\/things\/:id"[^}]*status="201"/);
+  });
+});

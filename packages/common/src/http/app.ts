@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import express, { type Express, type Router } from "express";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import swaggerUi from "swagger-ui-express";
+import { bearerAuth } from "./auth.js";
+import { createHttpMetrics } from "./metrics.js";
+import { buildOpenApiDocument, type OpenApiInfo } from "./openapi.js";
+import { HttpProblem, problemHandler } from "./problem.js";
+import { expressPath, type Route, routeHandler } from "./route.js";
+
+export interface HttpAppOptions {
+  info: OpenApiInfo;
+  logger: Logger;
+  routes: Route[];
+  /** Largest JSON body accepted, e.g. "100kb". */
+  bodyLimit?: string;
+  /** When set, every non-public route needs `Authorization: Bearer <apiToken>`. */
+  apiToken?: string | undefined;
+}
+
+export interface HttpApp {
+  app: Express;
+  openapi: ReturnType<typeof buildOpenApiDocument>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * The Express app both services share: request ids and logs, JSON bodies with a limit, metrics,
+ * OpenAPI + Swagger UI built from the routes' zod schemas, optional bearer auth, problem errors.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const { info, logger, routes } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+      autoLogging: { ignore: (req) => req.url === "/metrics" || req.url === "/api/ping" },
+    }),
+  );
+
+  const metrics = createHttpMetrics(info.title);
+  app.use(metrics.middleware);
+  app.use(
+    express.json({
+      limit: options.bodyLimit ?? "100kb",
+      strict: false,
+      type: ["application/json", "application/*+json", "text/plain"],
+    }),
+  );
+
+  const openapi = buildOpenApiDocument(info, routes, { bearerAuth: Boolean(options.apiToken) });
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openapi);
+  });
+  app.use("/swagger", swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: info.title }));
+
+  const auth = options.apiToken ? bearerAuth(options.apiToken) : undefined;
+  app.get("/metrics", ...(auth ? [auth] : []), async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const router: Router = express.Router();
+  for (const route of routes) {
+    const handlers = route.public || !auth ? [routeHandler(route)] : [auth, routeHandler(route)];
+    router[route.method](expressPath(route.path), ...handlers);
+  }
+  app.use(router);
+
+  app.use((req, _res, next) => {
+    const known = routes.some((route) => new RegExp(`^${expressPath(route.path).replace(/:[^/]+/g, "[^/]+")}$`).test(req.path));
+    next(
+      known
+        ? new HttpProblem(405, `${req.method} is not allowed on ${req.path}.`)
+        : new HttpProblem(404, `No route ${req.method} ${req.path}; see /swagger for the API.`),
+    );
+  });
+  app.use(problemHandler(logger));
+  return { app, openapi };
+}

@@ -1,0 +1,30 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { RequestHandler } from "express";
+import { HttpProblem } from "./problem.js";
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+/** Requires `Authorization: Bearer <token>`; compared in constant time. */
+export function bearerAuth(token: string): RequestHandler {
+  const expected = digest(token);
+  return (req, _res, next) => {
+    const header = req.get("authorization") ?? "";
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match?.[1] || !timingSafeEqual(digest(match[1].trim()), expected)) {
+      next(
+        new HttpProblem(
+          401,
+          header ? "The bearer token is not valid." : "This route needs Authorization: Bearer <AGENT_API_TOKEN>.",
+          {
+            type: "unauthorized",
+            errors: [{ location: "header", field: "authorization", message: header ? "invalid token" : "required" }],
+          },
+        ),
+      );
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,163 @@
+import type { ErrorRequestHandler } from "express";
+import type { Logger } from "pino";
+import { z } from "zod";
+
+/** Where a bad value was found in the request. */
+export type FieldLocation = "body" | "query" | "path" | "header";
+
+export interface FieldError {
+  location: FieldLocation;
+  /** Dotted path of the field, e.g. `env.MY_VAR` or `inference_rest_api_port`. */
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, as sent with `application/problem+json`. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** An error that becomes a problem response; thrown by handlers and use cases alike. */
+export class HttpProblem extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly title: string;
+  readonly errors: FieldError[] | undefined;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(
+    status: number,
+    detail: string,
+    options: { type?: string; title?: string; errors?: FieldError[]; extensions?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "HttpProblem";
+    this.status = status;
+    this.type = `urn:clarus:problem:${options.type ?? slug(TITLES[status] ?? "error")}`;
+    this.title = options.title ?? TITLES[status] ?? "Error";
+    this.errors = options.errors;
+    this.extensions = options.extensions ?? {};
+  }
+
+  toBody(instance?: string): ProblemBody {
+    return {
+      ...this.extensions,
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      detail: this.message,
+      ...(instance ? { instance } : {}),
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+}
+
+/** Turns zod issues into field errors that name where the bad value sits. */
+export function fieldErrors(location: FieldLocation, error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    location,
+    field: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+  }));
+}
+
+export function validationProblem(status: 400 | 422, location: FieldLocation, error: z.ZodError): HttpProblem {
+  const errors = fieldErrors(location, error);
+  const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+  return new HttpProblem(status, `Invalid request ${location}: ${summary}`, { type: "validation-error", errors });
+}
+
+/** JSON schema of the problem body, for the OpenAPI documents. */
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ example: "urn:clarus:problem:validation-error" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          location: z.enum(["body", "query", "path", "header"]),
+          field: z.string(),
+          message: z.string(),
+        }),
+      )
+      .optional(),
+  })
+  .catchall(z.unknown())
+  .meta({ description: "RFC 9457 problem details" });
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/** Express error handler: every failure leaves as `application/problem+json`. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) {
+      (req.log ?? logger).error({ err }, problem.message);
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res
+      .status(problem.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problem.toBody(req.originalUrl)));
+  };
+}
+
+function toProblem(err: unknown): HttpProblem {
+  if (err instanceof HttpProblem) return err;
+  if (err instanceof z.ZodError) return validationProblem(422, "body", err);
+  const parserError = err as BodyParserError;
+  switch (parserError?.type) {
+    case "entity.parse.failed":
+      return new HttpProblem(400, `Malformed JSON in request body: ${parserError.message}`, {
+        type: "malformed-json",
+        errors: [{ location: "body", field: "(root)", message: parserError.message }],
+      });
+    case "entity.too.large":
+      return new HttpProblem(413, `Request body exceeds the limit: ${parserError.message}`);
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new HttpProblem(415, parserError.message);
+  }
+  if (parserError?.expose && typeof parserError.status === "number" && parserError.status < 500) {
+    return new HttpProblem(parserError.status, parserError.message);
+  }
+  return new HttpProblem(500, "Unexpected internal error; see the service log for the request id.", { cause: err });
+}

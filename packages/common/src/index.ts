@@ -1,0 +1,19 @@
+export { ConfigError, envVar, loadConfig } from "./config.js";
+export { createHttpApp, type HttpApp, type HttpAppOptions } from "./http/app.js";
+export { bearerAuth } from "./http/auth.js";
+export { createHttpMetrics, type HttpMetrics } from "./http/metrics.js";
+export { buildOpenApiDocument, jsonSchema, type OpenApiInfo } from "./http/openapi.js";
+export {
+  type FieldError,
+  type FieldLocation,
+  fieldErrors,
+  HttpProblem,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemBody,
+  problemHandler,
+  problemSchema,
+  validationProblem,
+} from "./http/problem.js";
+export { defineRoute, type HttpMethod, type ResponseSpec, type Route, type RouteContext, type RouteReply } from "./http/route.js";
+export { createLogger, type Logger } from "./logger.js";
+export { exitOnSignal, listen, type RunningServer } from "./server.js";

@@ -1,0 +1,35 @@
+/** How a column is compared: numbers on a line, or labels. */
+export type ColumnType = "numerical" | "categorical";
+
+/** Test names as Evidently spells them, so a data scientist's settings carry over. */
+export const STAT_TEST_NAMES = ["ks", "chisquare", "z", "wasserstein", "jensenshannon", "psi", "kl_div", "hellinger"] as const;
+export type StatTestName = (typeof STAT_TEST_NAMES)[number];
+
+/**
+ * The non-missing values of one column in both datasets. Numerical columns keep every value;
+ * categorical columns keep counts per label (compact on millions of rows).
+ */
+export type ColumnSamples =
+  | { type: "numerical"; reference: Float64Array; current: Float64Array }
+  | { type: "categorical"; reference: ReadonlyMap<string, number>; current: ReadonlyMap<string, number> };
+
+export interface TestOutcome {
+  statistic: number;
+  /** Null for distance tests. */
+  p_value: number | null;
+  drifted: boolean;
+  /** Why a result is degenerate, e.g. a category absent from the reference. */
+  note?: string;
+}
+
+/** One drift test, registered by name with its default threshold and the column types it accepts. */
+export interface DriftTest {
+  name: StatTestName;
+  /** Human label, e.g. "K-S p_value". */
+  label: string;
+  /** p-value tests drift when p is below the threshold; distance tests when the distance reaches it. */
+  kind: "p_value" | "distance";
+  defaultThreshold: number;
+  allowedTypes: readonly ColumnType[];
+  run(samples: ColumnSamples, threshold: number): TestOutcome;
+}

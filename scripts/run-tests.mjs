@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs the whole vitest suite and ends with the one summary line CI reads: "N passed, N failed, N skipped".
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const reportFile = join(root, ".tmp", "vitest-report.json");
+mkdirSync(dirname(reportFile), { recursive: true });
+rmSync(reportFile, { force: true });
+
+const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
+const run = spawnSync(
+  process.execPath,
+  [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: "inherit" },
+);
+
+let summary;
+try {
+  const report = JSON.parse(readFileSync(reportFile, "utf8"));
+  // A test file that fails to load has no test results but must count as a failure.
+  const brokenFiles = report.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length;
+  summary = {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests + brokenFiles,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+} catch {
+  summary = { passed: 0, failed: 1, skipped: 0 };
+}
+console.log(`${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
+process.exit(run.status === 0 && summary.failed === 0 ? 0 : 1);
