@@ -1,0 +1,132 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { access, constants, copyFile, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { ObjectNotFoundError, PreconditionFailedError } from "./errors.js";
+import type { ObjectInfo, ObjectStore } from "./object-store.js";
+
+const TEMP_MARKER = ".partial-";
+
+function isMissing(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** Storage in a folder, laid out as `<dataDir>/<bucket>/<key>`, for machines without MinIO. Writes are temp file + rename. */
+export class LocalFolderStore implements ObjectStore {
+  readonly location: string;
+
+  constructor(
+    dataDir: string,
+    readonly bucket: string,
+  ) {
+    this.location = join(dataDir, bucket);
+  }
+
+  private pathOf(key: string): string {
+    const path = join(this.location, ...key.split("/"));
+    const inside = relative(this.location, path);
+    if (inside === "" || inside.startsWith("..") || inside.split(sep).includes("..")) {
+      throw new Error(`Key "${key}" leaves the bucket folder`);
+    }
+    return path;
+  }
+
+  async get(key: string): Promise<Readable> {
+    const path = this.pathOf(key);
+    await this.statFile(key, path);
+    return createReadStream(path);
+  }
+
+  async put(key: string, body: Buffer | string, _contentType: string): Promise<ObjectInfo> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temp = this.tempPath(path);
+    try {
+      await writeFile(temp, body);
+      await rename(temp, path);
+    } finally {
+      await rm(temp, { force: true });
+    }
+    return this.stat(key);
+  }
+
+  async copy(sourceKey: string, destinationKey: string, options: { ifMatch?: string } = {}): Promise<ObjectInfo> {
+    const source = this.pathOf(sourceKey);
+    const destination = this.pathOf(destinationKey);
+    await mkdir(dirname(destination), { recursive: true });
+    const temp = this.tempPath(destination);
+    try {
+      try {
+        await copyFile(source, temp);
+      } catch (err) {
+        if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, sourceKey);
+        throw err;
+      }
+      // Checked on the copied bytes, so a writer racing the copy cannot slip different content through.
+      if (options.ifMatch !== undefined && (await md5Of(temp)) !== options.ifMatch) {
+        throw new PreconditionFailedError(this.bucket, sourceKey, options.ifMatch);
+      }
+      await rename(temp, destination);
+    } finally {
+      await rm(temp, { force: true });
+    }
+    return this.stat(destinationKey);
+  }
+
+  async stat(key: string): Promise<ObjectInfo> {
+    return this.statFile(key, this.pathOf(key));
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.location, { recursive: true });
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw err;
+    }
+    const keys = entries
+      .map((entry) => entry.split(sep).join("/"))
+      .filter((key) => key.startsWith(prefix) && !key.split("/").pop()?.startsWith(TEMP_MARKER))
+      .sort();
+    const infos: ObjectInfo[] = [];
+    for (const key of keys) {
+      const info = await this.statFile(key, this.pathOf(key)).catch((err: unknown) => {
+        if (err instanceof ObjectNotFoundError || (err as { code?: string }).code === "EISDIR") return undefined;
+        throw err;
+      });
+      if (info) infos.push(info);
+    }
+    return infos;
+  }
+
+  async check(): Promise<void> {
+    await mkdir(this.location, { recursive: true });
+    await access(this.location, constants.R_OK | constants.W_OK);
+  }
+
+  private async statFile(key: string, path: string): Promise<ObjectInfo> {
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) throw Object.assign(new Error(`${path} is a folder`), { code: "EISDIR" });
+      return { key, size: info.size, etag: await md5Of(path), lastModified: info.mtime };
+    } catch (err) {
+      if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, key);
+      throw err;
+    }
+  }
+
+  private tempPath(path: string): string {
+    return join(dirname(path), `${TEMP_MARKER}${randomBytes(6).toString("hex")}`);
+  }
+}
+
+/** MD5 hex of a file: the ETag S3 gives a single-part upload, so both stores fingerprint content alike. */
+async function md5Of(path: string): Promise<string> {
+  const hash = createHash("md5");
+  await pipeline(createReadStream(path), hash);
+  return hash.digest("hex");
+}

@@ -1,0 +1,208 @@
+import { resolve } from "node:path";
+import { ConfigError, envVar, loadConfig } from "@clarus/common";
+import { z } from "zod";
+
+/** S3 bucket naming rules (AWS "Bucket naming rules"): 3-63 chars of a-z, 0-9, dot and hyphen. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const objectPath = () =>
+  z
+    .string()
+    .transform((text) => text.replace(/^\/+/, "").replace(/\/+$/, ""))
+    .refine((path) => path.length > 0, "must name an object path inside the bucket")
+    .refine(
+      (path) => !path.split("/").some((segment) => segment === ".." || segment === "."),
+      "must not contain . or .. segments",
+    );
+
+/** The seed's variables (same names and meaning as the original service) plus extras with working defaults. */
+const environmentSchema = z.object({
+  PORT: envVar.port(5000),
+  LOG_LEVEL: envVar.logLevel(),
+  API_TOKEN: envVar.optionalString(),
+
+  AIRFLOW_IP: envVar.optionalString(),
+  AIRFLOW_PORT: envVar.port(8080),
+  ID_AIRFLOW_DAG: envVar.optionalString(),
+  AIRFLOW_USER: envVar.optionalString(),
+  AIRFLOW_PASSWORD: envVar.optionalString(),
+  AIRFLOW_USE_TLS: envVar.boolean(false),
+  AIRFLOW_UNPAUSE_DAG: envVar.boolean(false),
+
+  MINIO_IP: envVar.optionalString(),
+  MINIO_PORT: envVar.port(9000),
+  MINIO_USER: envVar.optionalString(),
+  MINIO_PASSWORD: envVar.optionalString(),
+  MINIO_USE_SSL: envVar.boolean(false),
+  MINIO_REGION: envVar.string("us-east-1"),
+  MINIO_BUCKET: envVar
+    .string("datasets")
+    .refine((name) => BUCKET_NAME.test(name), "must be a valid S3 bucket name (3-63 of a-z 0-9 . -)"),
+  MINIO_REF_DATA: objectPath().default("uc_wine/winequality-red.csv"),
+  MINIO_NEW_DATA: objectPath().default("uc_wine/winequality-red-new.csv"),
+  MINIO_REPORT_PATH: objectPath().default("uc_wine/reports"),
+  MINIO_HISTORY_PATH: objectPath().optional(),
+  DATA_DIR: envVar.string("data"),
+
+  EXPERIMENT_ID: envVar.string("Clarus_RedWine_experiment"),
+  EXPERIMENT_DESCRIPTION: envVar.optionalString(),
+  IDS_PROVIDER_IP: envVar.optionalString(),
+  IDS_PROVIDER_PORT: envVar.optionalPort(),
+  IDS_MINIO_ENDPOINT: envVar.optionalString(),
+
+  UPSTREAM_TIMEOUT_MS: envVar.integer({ min: 100, max: 600_000, fallback: 10_000 }),
+  UPSTREAM_RETRIES: envVar.integer({ min: 0, max: 10, fallback: 3 }),
+  UPSTREAM_RETRY_DELAY_MS: envVar.integer({ min: 0, max: 60_000, fallback: 500 }),
+  STORAGE_TIMEOUT_MS: envVar.integer({ min: 100, max: 600_000, fallback: 30_000 }),
+
+  DRIFT_CONFIG_FILE: envVar.optionalString(),
+});
+
+type Environment = z.output<typeof environmentSchema>;
+
+export type StorageConfig =
+  | { kind: "s3"; endPoint: string; port: number; useSSL: boolean; region: string; accessKey: string; secretKey: string }
+  | { kind: "local"; dataDir: string };
+
+export interface AirflowConfig {
+  baseUrl: string;
+  dagId: string;
+  /** Both or neither: an Airflow with AUTH_ROLE_PUBLIC needs no credentials. */
+  credentials: { username: string; password: string } | undefined;
+  unpausePausedDag: boolean;
+}
+
+export interface IdsConfig {
+  baseUrl: string;
+  /** `host:port` of the storage as the data space sees it (the Postman body's `minio_endpoint`). */
+  storageEndpoint: string;
+}
+
+export interface OutboundCallPolicy {
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+}
+
+export interface ServiceConfig {
+  port: number;
+  logLevel: Environment["LOG_LEVEL"];
+  apiToken: string | undefined;
+  storage: StorageConfig;
+  storageTimeoutMs: number;
+  bucket: string;
+  referencePath: string;
+  newDataPath: string;
+  reportPath: string;
+  historyPath: string;
+  experimentId: string;
+  experimentDescription: string;
+  airflow: AirflowConfig | undefined;
+  ids: IdsConfig | undefined;
+  outbound: OutboundCallPolicy;
+  driftConfigFile: string | undefined;
+}
+
+function set(env: Record<string, string | undefined>, name: string): boolean {
+  return (env[name] ?? "").trim() !== "";
+}
+
+/** Rules across variables; checked on the raw environment so they are listed together with per-variable problems. */
+function crossVariableProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const requireWith = (anchor: string, needed: string[]) => {
+    if (!set(env, anchor)) return;
+    for (const name of needed) if (!set(env, name)) problems.push(`${name}: required when ${anchor} is set`);
+  };
+  requireWith("MINIO_IP", ["MINIO_USER", "MINIO_PASSWORD"]);
+  requireWith("AIRFLOW_IP", ["ID_AIRFLOW_DAG"]);
+  requireWith("IDS_PROVIDER_IP", ["IDS_PROVIDER_PORT"]);
+  if (set(env, "AIRFLOW_USER") !== set(env, "AIRFLOW_PASSWORD")) {
+    problems.push(
+      `${set(env, "AIRFLOW_USER") ? "AIRFLOW_PASSWORD" : "AIRFLOW_USER"}: AIRFLOW_USER and AIRFLOW_PASSWORD go together`,
+    );
+  }
+  if (set(env, "IDS_PROVIDER_IP") && !set(env, "MINIO_IP") && !set(env, "IDS_MINIO_ENDPOINT")) {
+    problems.push("IDS_MINIO_ENDPOINT: required when IDS_PROVIDER_IP is set and storage is a local folder (MINIO_IP unset)");
+  }
+  for (const host of ["AIRFLOW_IP", "MINIO_IP", "IDS_PROVIDER_IP"]) {
+    if (set(env, host) && /[/\s]/.test(env[host] ?? ""))
+      problems.push(`${host}: must be a host name or IP address, without scheme or path`);
+  }
+  const paths = ["MINIO_REF_DATA", "MINIO_NEW_DATA"].filter((name) => set(env, name));
+  if (paths.length === 2 && env.MINIO_REF_DATA?.trim() === env.MINIO_NEW_DATA?.trim()) {
+    problems.push("MINIO_NEW_DATA: must differ from MINIO_REF_DATA");
+  }
+  return problems;
+}
+
+function hostUrl(useTls: boolean, host: string, port: number): string {
+  return `${useTls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+function parentFolder(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? "" : path.slice(0, slash);
+}
+
+/** Reads and validates the environment; throws ConfigError listing every problem at once. */
+export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  let parsed: Environment | undefined;
+  const problems: string[] = [];
+  try {
+    parsed = loadConfig(environmentSchema, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  problems.push(...crossVariableProblems(env));
+  if (problems.length > 0 || !parsed) throw new ConfigError(problems);
+  const e = parsed;
+
+  const storage: StorageConfig = e.MINIO_IP
+    ? {
+        kind: "s3",
+        endPoint: e.MINIO_IP,
+        port: e.MINIO_PORT,
+        useSSL: e.MINIO_USE_SSL,
+        region: e.MINIO_REGION,
+        accessKey: e.MINIO_USER ?? "",
+        secretKey: e.MINIO_PASSWORD ?? "",
+      }
+    : { kind: "local", dataDir: resolve(e.DATA_DIR) };
+  const referenceFolder = parentFolder(e.MINIO_REF_DATA);
+
+  return {
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    apiToken: e.API_TOKEN,
+    storage,
+    storageTimeoutMs: e.STORAGE_TIMEOUT_MS,
+    bucket: e.MINIO_BUCKET,
+    referencePath: e.MINIO_REF_DATA,
+    newDataPath: e.MINIO_NEW_DATA,
+    reportPath: e.MINIO_REPORT_PATH,
+    historyPath: e.MINIO_HISTORY_PATH ?? (referenceFolder ? `${referenceFolder}/history` : "history"),
+    experimentId: e.EXPERIMENT_ID,
+    experimentDescription: e.EXPERIMENT_DESCRIPTION ?? `New dataset of ${e.EXPERIMENT_ID} after data drift`,
+    airflow:
+      e.AIRFLOW_IP && e.ID_AIRFLOW_DAG
+        ? {
+            baseUrl: hostUrl(e.AIRFLOW_USE_TLS, e.AIRFLOW_IP, e.AIRFLOW_PORT),
+            dagId: e.ID_AIRFLOW_DAG,
+            credentials:
+              e.AIRFLOW_USER && e.AIRFLOW_PASSWORD ? { username: e.AIRFLOW_USER, password: e.AIRFLOW_PASSWORD } : undefined,
+            unpausePausedDag: e.AIRFLOW_UNPAUSE_DAG,
+          }
+        : undefined,
+    ids:
+      e.IDS_PROVIDER_IP && e.IDS_PROVIDER_PORT
+        ? {
+            baseUrl: hostUrl(false, e.IDS_PROVIDER_IP, e.IDS_PROVIDER_PORT),
+            storageEndpoint: e.IDS_MINIO_ENDPOINT ?? `${e.MINIO_IP}:${e.MINIO_PORT}`,
+          }
+        : undefined,
+    outbound: { timeoutMs: e.UPSTREAM_TIMEOUT_MS, retries: e.UPSTREAM_RETRIES, retryDelayMs: e.UPSTREAM_RETRY_DELAY_MS },
+    driftConfigFile: e.DRIFT_CONFIG_FILE,
+  };
+}
