@@ -1,0 +1,85 @@
+import { ColumnAccumulator, type ColumnValues } from "./column-accumulator.js";
+import { CsvFormatError } from "./errors.js";
+
+/** One file read into columns: the header order is kept. */
+export interface CsvTable {
+  file: string;
+  delimiter: string;
+  /** Data rows (blank lines not counted). */
+  rows: number;
+  columns: Map<string, ColumnValues>;
+}
+
+/** Receives the header and the records of one file, checks their shape and feeds the column accumulators. */
+export class TableBuilder {
+  private accumulators: ColumnAccumulator[] = [];
+  private names: string[] = [];
+  private rows = 0;
+
+  constructor(private readonly file: string) {}
+
+  get hasHeader(): boolean {
+    return this.names.length > 0;
+  }
+
+  setHeader(cells: readonly string[], row: number): void {
+    const names = cells.map((cell) => cell.trim());
+    const seen = new Set<string>();
+    names.forEach((name, index) => {
+      if (name === "") throw new CsvFormatError(this.file, `header: column ${index + 1} has an empty name`, { row });
+      if (seen.has(name)) throw new CsvFormatError(this.file, "header: duplicate column name", { row, column: name });
+      seen.add(name);
+    });
+    this.names = names;
+    this.accumulators = names.map((name) => new ColumnAccumulator(name));
+  }
+
+  /** A record split by the CSV parser. */
+  addRecord(cells: readonly string[], row: number): void {
+    if (cells.length !== this.accumulators.length) this.throwRagged(cells.length, row);
+    for (let i = 0; i < cells.length; i++) (this.accumulators[i] as ColumnAccumulator).addText(cells[i] as string);
+    this.rows++;
+  }
+
+  /** A line without quotes, `line[start, end)`, split here on the delimiter without allocating per cell. */
+  addPlainLine(line: string, start: number, end: number, delimiterCode: number, row: number): void {
+    const accumulators = this.accumulators;
+    let column = 0;
+    let cellStart = start;
+    for (let i = start; i <= end; i++) {
+      if (i === end || line.charCodeAt(i) === delimiterCode) {
+        const accumulator = accumulators[column];
+        if (accumulator === undefined) this.throwRagged(countCells(line, start, end, delimiterCode), row);
+        accumulator.addRange(line, cellStart, i);
+        column++;
+        cellStart = i + 1;
+      }
+    }
+    if (column !== accumulators.length) this.throwRagged(column, row);
+    this.rows++;
+  }
+
+  finish(delimiter: string): CsvTable {
+    if (!this.hasHeader) throw new CsvFormatError(this.file, "empty file: no header row");
+    if (this.rows === 0) throw new CsvFormatError(this.file, "no data rows after the header", { row: 2 });
+    const columns = new Map<string, ColumnValues>();
+    for (const accumulator of this.accumulators) columns.set(accumulator.name, accumulator.finish());
+    return { file: this.file, delimiter, rows: this.rows, columns };
+  }
+
+  private throwRagged(cells: number, row: number): never {
+    const expected = this.names.length;
+    const column = cells < expected ? this.names[cells] : this.names[expected - 1];
+    const what = cells < expected ? "this column and those after it are missing" : "extra cells after this last column";
+    throw new CsvFormatError(this.file, `ragged row: ${cells} cells where the header has ${expected} (${what})`, {
+      row,
+      ...(column !== undefined && { column }),
+    });
+  }
+}
+
+function countCells(line: string, start: number, end: number, delimiterCode: number): number {
+  let cells = 1;
+  for (let i = start; i < end; i++) if (line.charCodeAt(i) === delimiterCode) cells++;
+  return cells;
+}
