@@ -1,0 +1,133 @@
+// The InferenceAssetSource backed by the local IDS agent (contract: ClarusIdsAgent Postman collection,
+// request "getAssetArtifact": GET /api/v2/consumer/asset?exp_id=…&provider_ip=…).
+import { HttpProblem, type Logger } from "@clarus/common";
+import axios from "axios";
+import { readIdsAsset } from "./ids-asset-answer.js";
+import type { InferenceAsset, InferenceAssetSource } from "./inference-asset-source.js";
+
+export interface IdsAssetSourceOptions {
+  /** IDS_AGENT_URL, e.g. "http://clarus_ids_agent:8082"; a path prefix is kept. */
+  baseUrl: string;
+  /** IDS_PROVIDER_IP, sent as provider_ip; without it every lookup fails with 503 saying so. */
+  providerIp: string | undefined;
+  /** Bound on the whole exchange, connection to last byte. */
+  timeoutMs: number;
+  logger: Logger;
+  /** Largest answer read, in bytes (default 1 MiB). */
+  maxAnswerBytes?: number;
+}
+
+const QUOTE_LIMIT = 500;
+/** Socket errors meaning nothing listens at the address (as opposed to a peer that broke off). */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+
+/** The upstream's answer, cut short enough to quote in a problem detail. */
+function quote(text: string): string {
+  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}… (${text.length - QUOTE_LIMIT} more characters)` : text;
+}
+
+export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceAssetSource {
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/api/v2/consumer/asset`;
+  const log = options.logger.child({ upstream: "ids-agent" });
+
+  return {
+    async lookup(expId: string): Promise<InferenceAsset> {
+      if (!options.providerIp) {
+        throw new HttpProblem(
+          503,
+          "The v3 deploy asks the IDS agent for the asset, which needs IDS_PROVIDER_IP; it is not set.",
+          {
+            type: "ids-not-configured",
+          },
+        );
+      }
+      const upstream = { service: "ids-agent", url, exp_id: expId };
+      const started = Date.now();
+      let status: number;
+      let text: string;
+      try {
+        const response = await axios.get<string>(url, {
+          params: { exp_id: expId, provider_ip: options.providerIp },
+          headers: { Accept: "application/json" },
+          // axios' own timeout only bounds socket idleness; the signal bounds the whole exchange.
+          timeout: options.timeoutMs,
+          signal: AbortSignal.timeout(options.timeoutMs),
+          maxRedirects: 0,
+          maxContentLength: options.maxAnswerBytes ?? 1024 * 1024,
+          responseType: "text",
+          transformResponse: (data: unknown) => data,
+          validateStatus: () => true,
+        });
+        status = response.status;
+        text = typeof response.data === "string" ? response.data : "";
+      } catch (error) {
+        throw transportProblem(error, expId, url, options.timeoutMs, upstream);
+      }
+      log.debug({ expId, status, ms: Date.now() - started }, "IDS asset lookup answered");
+
+      if (status === 404) {
+        throw new HttpProblem(404, `The IDS agent has no inference asset for exp_id ${expId}.`, {
+          type: "ids-asset-not-found",
+          extensions: { upstream: { ...upstream, status, body: quote(text) } },
+        });
+      }
+      if (status < 200 || status > 299) {
+        throw new HttpProblem(
+          502,
+          `The IDS agent answered HTTP ${status} for exp_id ${expId}: ${quote(text) || "(empty body)"}`,
+          {
+            type: "ids-error",
+            extensions: { upstream: { ...upstream, status, body: quote(text) } },
+          },
+        );
+      }
+      let answer: unknown;
+      try {
+        answer = JSON.parse(text);
+      } catch {
+        throw badAnswer(expId, "it is not JSON", text, { ...upstream, status });
+      }
+      const reading = readIdsAsset(answer);
+      if (!reading.ok) throw badAnswer(expId, reading.reason, text, { ...upstream, status });
+      log.info({ expId, image: reading.image, internalPort: reading.internalPort }, "IDS asset found");
+      return { image: reading.image, internalPort: reading.internalPort, raw: answer };
+    },
+  };
+}
+
+function badAnswer(expId: string, reason: string, text: string, upstream: Record<string, unknown>): HttpProblem {
+  return new HttpProblem(
+    502,
+    `The IDS agent's answer for exp_id ${expId} names no usable inference asset (${reason}); it answered: ${quote(text) || "(empty body)"}`,
+    { type: "ids-bad-answer", extensions: { upstream: { ...upstream, body: quote(text) } } },
+  );
+}
+
+function transportProblem(error: unknown, expId: string, url: string, timeoutMs: number, upstream: Record<string, unknown>) {
+  const code = (error as { code?: string }).code ?? "";
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED") {
+    return new HttpProblem(504, `The IDS agent at ${url} did not answer within ${timeoutMs} ms (exp_id ${expId}).`, {
+      type: "ids-timeout",
+      extensions: { upstream },
+      cause: error,
+    });
+  }
+  if (UNREACHABLE.has(code)) {
+    return new HttpProblem(503, `The IDS agent at ${url} is unreachable (${code}: ${message}).`, {
+      type: "ids-unreachable",
+      extensions: { upstream },
+      cause: error,
+    });
+  }
+  // Reachable but broke off (reset, closed socket, oversized answer): a bad gateway.
+  return new HttpProblem(
+    502,
+    `The IDS agent at ${url} broke off the exchange for exp_id ${expId} (${code || "error"}: ${message}).`,
+    {
+      type: "ids-error",
+      extensions: { upstream },
+      cause: error,
+    },
+  );
+}
