@@ -8,6 +8,8 @@ export type StatTestName = (typeof STAT_TEST_NAMES)[number];
 /**
  * The non-missing values of one column in both datasets. Numerical columns keep every value;
  * categorical columns keep counts per label (compact on millions of rows).
+ * Numerical tests and the binning sort the arrays in place (ascending); pass copies if the row order matters.
+ * An empty sample makes every test throw `StatTestInputError`.
  */
 export type ColumnSamples =
   | { type: "numerical"; reference: Float64Array; current: Float64Array }

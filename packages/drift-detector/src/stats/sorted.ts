@@ -1,0 +1,44 @@
+// Helpers on ascending Float64Arrays: the numerical tests all work on sorted samples in O(n) merged passes.
+
+/** Sorts in place (typed-array sort, no comparator callback) unless the array is already ascending; returns it. */
+export function sortInPlace(values: Float64Array): Float64Array {
+  for (let i = 1; i < values.length; i++) {
+    if (values[i - 1]! > values[i]!) return values.sort();
+  }
+  return values;
+}
+
+/** Number of distinct values in an ascending array, counting at most `cap` (stop early once it is reached). */
+export function countDistinctSorted(values: Float64Array, cap = Number.POSITIVE_INFINITY): number {
+  if (values.length === 0) return 0;
+  let count = 1;
+  for (let i = 1; i < values.length && count < cap; i++) if (values[i] !== values[i - 1]) count++;
+  return count;
+}
+
+/** Number of distinct values in the union of two ascending arrays. */
+export function countDistinctMerged(a: Float64Array, b: Float64Array): number {
+  let i = 0;
+  let j = 0;
+  let count = 0;
+  while (i < a.length || j < b.length) {
+    const value = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
+    count++;
+    while (i < a.length && a[i] === value) i++;
+    while (j < b.length && b[j] === value) j++;
+  }
+  return count;
+}
+
+/** Population mean and standard deviation (ddof = 0, two passes as pandas `nanvar`). */
+export function meanAndStd(values: Float64Array): { mean: number; std: number } {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  const mean = sum / values.length;
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) {
+    const d = values[i]! - mean;
+    squares += d * d;
+  }
+  return { mean, std: Math.sqrt(squares / values.length) };
+}

@@ -1,0 +1,50 @@
+// Hellinger distance as Evidently `hellinger_distance.py`: √(1 − Σ√(p·q)) on category shares, or for numerical columns
+// on density histograms over Sturges bins of the *distinct* pooled values (not Evidently's shared binning); drift when ≥ threshold.
+import { histogramSorted, sturgesEdges } from "../binning.js";
+import { pairedCounts } from "../counts.js";
+import { countDistinctMerged, sortInPlace } from "../sorted.js";
+import type { DriftTest, TestOutcome } from "../types.js";
+import { requireNonEmpty } from "./samples.js";
+
+const clip01 = (x: number) => Math.min(1, Math.max(0, x));
+
+/** Σ √(p·q)·w over density histograms (numpy `histogram(density=True)`), w = (last − first edge)/bins as Evidently. */
+function numericalAffinity(reference: Float64Array, current: Float64Array): number {
+  const min = Math.min(reference[0]!, current[0]!);
+  const max = Math.max(reference[reference.length - 1]!, current[current.length - 1]!);
+  const edges = sturgesEdges(min, max, countDistinctMerged(reference, current));
+  const referenceCounts = histogramSorted(reference, edges);
+  const currentCounts = histogramSorted(current, edges);
+  const bins = edges.length - 1;
+  const binWidth = (edges[bins]! - edges[0]!) / bins;
+  let affinity = 0;
+  for (let i = 0; i < bins; i++) {
+    const width = edges[i + 1]! - edges[i]!;
+    const p = referenceCounts[i]! / width / reference.length;
+    const q = currentCounts[i]! / width / current.length;
+    affinity += Math.sqrt(p * q) * binWidth;
+  }
+  return affinity;
+}
+
+export const hellingerTest: DriftTest = {
+  name: "hellinger",
+  label: "Hellinger distance",
+  kind: "distance",
+  defaultThreshold: 0.1,
+  allowedTypes: ["categorical", "numerical"],
+  run(samples, threshold): TestOutcome {
+    requireNonEmpty(samples, "hellinger");
+    let affinity = 0;
+    if (samples.type === "numerical") {
+      affinity = numericalAffinity(sortInPlace(samples.reference), sortInPlace(samples.current));
+    } else {
+      const counts = pairedCounts(samples);
+      for (let k = 0; k < counts.keys.length; k++) {
+        affinity += Math.sqrt((counts.reference[k]! / counts.referenceRows) * (counts.current[k]! / counts.currentRows));
+      }
+    }
+    const statistic = Math.sqrt(1 - clip01(affinity));
+    return { statistic, p_value: null, drifted: statistic >= threshold };
+  },
+};

@@ -1,0 +1,40 @@
+// Input checks shared by the tests: the column type a test needs, and non-empty samples.
+import type { ColumnSamples, StatTestName } from "../types.js";
+
+/** Thrown for input a test cannot run on (empty sample, wrong column type, bad count); the message says what. */
+export class StatTestInputError extends Error {
+  override name = "StatTestInputError";
+}
+
+function sizeOf(sample: Float64Array | ReadonlyMap<string, number>): number {
+  if (sample instanceof Float64Array) return sample.length;
+  let total = 0;
+  for (const [label, count] of sample) {
+    if (!(Number.isInteger(count) && count >= 0)) {
+      throw new StatTestInputError(`count of category "${label}" must be a non-negative integer, got ${count}`);
+    }
+    total += count;
+  }
+  return total;
+}
+
+/** Rows in each sample; throws when either is empty (nothing to compare). */
+export function requireNonEmpty(samples: ColumnSamples, test: StatTestName): { referenceRows: number; currentRows: number } {
+  const referenceRows = sizeOf(samples.reference);
+  const currentRows = sizeOf(samples.current);
+  if (referenceRows === 0 || currentRows === 0) {
+    const which =
+      referenceRows === 0 ? (currentRows === 0 ? "both samples are" : "the reference sample is") : "the current sample is";
+    throw new StatTestInputError(`${test}: ${which} empty (no non-missing values), nothing to compare`);
+  }
+  return { referenceRows, currentRows };
+}
+
+/** The numerical arrays of a sample pair, for tests defined on numbers only. */
+export function requireNumerical(samples: ColumnSamples, test: StatTestName): { reference: Float64Array; current: Float64Array } {
+  if (samples.type !== "numerical") {
+    throw new StatTestInputError(`${test} applies to numerical columns only, not to a ${samples.type} column`);
+  }
+  requireNonEmpty(samples, test);
+  return samples;
+}

@@ -1,0 +1,45 @@
+// Normed first Wasserstein distance as Evidently `wasserstein_distance_norm.py`: scipy `stats.wasserstein_distance`
+// (area between the two ECDFs) divided by max(std(reference, ddof=0), 0.001); drift when the distance ≥ threshold.
+import { meanAndStd, sortInPlace } from "../sorted.js";
+import type { DriftTest, TestOutcome } from "../types.js";
+import { requireNumerical } from "./samples.js";
+
+/** Floor of the norm, so that a constant reference column does not divide by zero (Evidently's 0.001). */
+const MIN_NORM = 0.001;
+
+/** ∫ |F_a − F_b| dx over the pooled range, for ascending samples, in one merged pass. */
+export function wassersteinDistanceSorted(a: Float64Array, b: Float64Array): number {
+  const n1 = a.length;
+  const n2 = b.length;
+  let i = 0;
+  let j = 0;
+  let distance = 0;
+  while (i < n1 || j < n2) {
+    const value = j >= n2 || (i < n1 && a[i]! <= b[j]!) ? a[i]! : b[j]!;
+    while (i < n1 && a[i] === value) i++;
+    while (j < n2 && b[j] === value) j++;
+    if (i === n1 && j === n2) break;
+    const next = j >= n2 || (i < n1 && a[i]! <= b[j]!) ? a[i]! : b[j]!;
+    distance += Math.abs(i / n1 - j / n2) * (next - value);
+  }
+  return distance;
+}
+
+export const wassersteinTest: DriftTest = {
+  name: "wasserstein",
+  label: "Wasserstein distance (normed)",
+  kind: "distance",
+  defaultThreshold: 0.1,
+  allowedTypes: ["numerical"],
+  run(samples, threshold): TestOutcome {
+    const { reference, current } = requireNumerical(samples, "wasserstein");
+    const distance = wassersteinDistanceSorted(sortInPlace(reference), sortInPlace(current));
+    const { std } = meanAndStd(reference);
+    const statistic = distance / Math.max(std, MIN_NORM);
+    const outcome: TestOutcome = { statistic, p_value: null, drifted: statistic >= threshold };
+    if (std < MIN_NORM) {
+      outcome.note = `reference spread ${std} is below ${MIN_NORM}: the distance is divided by ${MIN_NORM} instead (nearly constant column)`;
+    }
+    return outcome;
+  },
+};

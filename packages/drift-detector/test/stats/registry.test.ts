@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { chooseDefaultTest, getTest, listTests, STAT_TEST_NAMES } from "../../src/stats/index.js";
+
+describe("registry", () => {
+  it("registers every Evidently name with Evidently's default threshold", () => {
+    const thresholds = Object.fromEntries(listTests().map((t) => [t.name, t.defaultThreshold]));
+    expect(thresholds).toEqual({
+      ks: 0.05,
+      chisquare: 0.05,
+      z: 0.05,
+      wasserstein: 0.1,
+      jensenshannon: 0.1,
+      psi: 0.1,
+      kl_div: 0.1,
+      hellinger: 0.1,
+    });
+    for (const name of STAT_TEST_NAMES) expect(getTest(name).name).toBe(name);
+  });
+
+  it("rejects an unknown name, listing the known ones", () => {
+    expect(() => getTest("anderson")).toThrow(/unknown drift test "anderson"; known tests: ks, chisquare/);
+  });
+
+  it.each([
+    ["numerical", 1000, 6, "ks"],
+    ["numerical", 1000, 5, "chisquare"],
+    ["numerical", 1000, 3, "chisquare"],
+    ["numerical", 1000, 2, "z"],
+    ["categorical", 1000, 3, "chisquare"],
+    ["categorical", 1000, 2, "z"],
+    ["categorical", 10, 1, "z"],
+    ["numerical", 1001, 6, "wasserstein"],
+    ["numerical", 1001, 5, "jensenshannon"],
+    ["categorical", 1001, 2, "jensenshannon"],
+    ["categorical", 1_000_000, 50, "jensenshannon"],
+  ] as const)("chooses like Evidently for %s, %i reference rows, %i values → %s", (type, referenceRows, distinctValues, name) => {
+    expect(chooseDefaultTest({ type, referenceRows, distinctValues }).name).toBe(name);
+  });
+
+  it("applies Evidently's comparison for each test at the threshold itself", () => {
+    const identical = () => ({
+      type: "numerical" as const,
+      reference: Float64Array.of(1, 2, 3),
+      current: Float64Array.of(1, 2, 3),
+    });
+    // KS drifts when p ≤ threshold: p = 1 here, so a threshold of 1 flags it while other p-value tests (p < threshold) do not.
+    expect(getTest("ks").run(identical(), 1).drifted).toBe(true);
+    expect(getTest("chisquare").run(identical(), 1).drifted).toBe(false);
+    // Distances drift when d ≥ threshold: a distance of 0 reaches a threshold of 0.
+    expect(getTest("wasserstein").run(identical(), 0).drifted).toBe(true);
+  });
+});
