@@ -114,6 +114,17 @@ describeWithDocker("docker test environment", () => {
     expect((await testDocker.getImage(ref).inspect()).Id).toBe(other.id);
   });
 
+  test("a filler layer makes the image as large as asked", async () => {
+    const ref = scope.imageRef(open.host, "filler", "v1");
+    const plain = await testDocker
+      .getImage((await buildTestImage(scope.imageRef(open.host, "plain", "v1"), "http")).ref)
+      .inspect();
+    await buildTestImage(ref, "http", { fillerBytes: 3 * 1024 * 1024 });
+    const filled = await testDocker.getImage(ref).inspect();
+    expect(filled.Size - plain.Size).toBeGreaterThanOrEqual(3 * 1024 * 1024);
+    expect(filled.RootFS.Layers).toHaveLength(plain.RootFS.Layers.length + 1);
+  });
+
   test("the crash variant exits with status 1 at once", async () => {
     const ref = scope.imageRef(open.host, "crash", "v1");
     await buildTestImage(ref, "crash");

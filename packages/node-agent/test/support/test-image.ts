@@ -1,6 +1,6 @@
 // Tiny inference images for the tests, built FROM scratch around Debian's static busybox (nothing is pulled
 // from the internet), and pushed to / pulled from the test registries.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +25,8 @@ export interface TestImageOptions {
   healthcheck?: boolean;
   /** Extra image labels. */
   labels?: Record<string, string>;
+  /** Adds a layer of this many random (incompressible) bytes, so pulls move a realistic amount of data. */
+  fillerBytes?: number;
 }
 
 export interface TestImage {
@@ -87,6 +89,7 @@ export async function buildTestImage(ref: string, variant: TestImageVariant, opt
     "FROM scratch",
     "COPY busybox /bin/busybox",
     "COPY start.sh /start.sh",
+    ...(opts.fillerBytes ? [`COPY filler-${opts.fillerBytes}.bin /filler.bin`] : []),
     `ENV ${Object.entries(env)
       .map(([key, value]) => `${key}="${value}"`)
       .join(" ")}`,
@@ -109,8 +112,13 @@ export async function buildTestImage(ref: string, variant: TestImageVariant, opt
   try {
     await copyFile(BUSYBOX, join(context, "busybox"));
     await writeFile(join(context, "start.sh"), START_SCRIPT);
+    const files = ["Dockerfile", "busybox", "start.sh"];
+    if (opts.fillerBytes) {
+      files.push(`filler-${opts.fillerBytes}.bin`);
+      await writeFile(join(context, `filler-${opts.fillerBytes}.bin`), randomBytes(opts.fillerBytes));
+    }
     await writeFile(join(context, "Dockerfile"), `${dockerfile}\nLABEL ${CONTENT_LABEL}="${content}"\n`);
-    const stream = await testDocker.buildImage({ context, src: ["Dockerfile", "busybox", "start.sh"] }, { t: ref, rm: true });
+    const stream = await testDocker.buildImage({ context, src: files }, { t: ref, rm: true });
     await drainProgress(stream, `building test image ${ref}`);
   } finally {
     await rm(context, { recursive: true, force: true });

@@ -1,0 +1,92 @@
+// Per-test-file namespaces for Docker objects, and the cleanup that removes everything created in one.
+import { randomBytes } from "node:crypto";
+import { testDocker } from "./engine.js";
+import { TEST_IMAGE_REF_LABEL } from "./test-image.js";
+
+/** Label on what a scope creates itself (networks); its value is the scope prefix. */
+export const TEST_SCOPE_LABEL = "clarus.test.scope";
+/** Every scope prefix starts with this, so `removeTestResources(TEST_PREFIX)` sweeps leftovers of crashed runs. */
+export const TEST_PREFIX = "clarus-t-";
+
+export interface RemovedResources {
+  containers: string[];
+  networks: string[];
+  images: string[];
+}
+
+export interface TestScope {
+  /** Unique per scope, lowercase, valid in container, image and network names: "clarus-t-<tag>-<random>". */
+  prefix: string;
+  /** `${prefix}-${suffix}`: a container (inference_id) or network name this scope will clean up. */
+  name(suffix: string): string;
+  /** `${registryHost}/${prefix}/${repository}:${tag}`: an image reference this scope will clean up. */
+  imageRef(registryHost: string, repository: string, tag: string): string;
+  /** Creates a bridge network named `${prefix}-${suffix}` (default suffix "inference-network"). */
+  createNetwork(suffix?: string): Promise<string>;
+  /** Removes every container, network and image of this scope (see removeTestResources). */
+  cleanup(): Promise<RemovedResources>;
+}
+
+/** A namespace for one test file's Docker objects; `tag` says which file (letters, digits, dashes). */
+export function createTestScope(tag: string): TestScope {
+  const slug = tag
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 24);
+  const prefix = `${TEST_PREFIX}${slug || "x"}-${randomBytes(3).toString("hex")}`;
+  const name = (suffix: string) => `${prefix}-${suffix}`;
+  return {
+    prefix,
+    name,
+    imageRef: (registryHost, repository, tag) => `${registryHost}/${prefix}/${repository}:${tag}`,
+    async createNetwork(suffix = "inference-network") {
+      const network = name(suffix);
+      await testDocker.createNetwork({ Name: network, Driver: "bridge", Labels: { [TEST_SCOPE_LABEL]: prefix } });
+      return network;
+    },
+    cleanup: () => removeTestResources(prefix),
+  };
+}
+
+/**
+ * Removes, in this order, containers whose name starts with `prefix` (forced, whatever created them: the
+ * agent names containers after the inference_id), networks whose name starts with it, and images whose
+ * reference has it as a path component or whose test-image label names such a reference.
+ * Test-only: the agent itself never matches containers by name.
+ */
+export async function removeTestResources(prefix: string): Promise<RemovedResources> {
+  const removed: RemovedResources = { containers: [], networks: [], images: [] };
+  const containers = await testDocker.listContainers({ all: true, filters: { name: [prefix] } });
+  for (const container of containers) {
+    const name = container.Names.map((n) => n.replace(/^\//, "")).find((n) => n.startsWith(prefix));
+    if (!name) continue;
+    await ignoreMissing(testDocker.getContainer(container.Id).remove({ force: true, v: true }));
+    removed.containers.push(name);
+  }
+  for (const network of await testDocker.listNetworks({ filters: { name: [prefix] } })) {
+    if (!network.Name.startsWith(prefix)) continue;
+    await ignoreMissing(testDocker.getNetwork(network.Id).remove());
+    removed.networks.push(network.Name);
+  }
+  const inScope = (ref: string) => ref.startsWith(`${prefix}/`) || ref.includes(`/${prefix}/`) || ref.startsWith(`${prefix}:`);
+  for (const image of await testDocker.listImages({ all: true })) {
+    const tags = (image.RepoTags ?? []).filter((ref) => ref !== "<none>:<none>");
+    const builtFor = image.Labels?.[TEST_IMAGE_REF_LABEL];
+    if (!tags.some(inScope) && !(builtFor && inScope(builtFor))) continue;
+    // Forced: a tag still used by a stopped container must go too; ids in use by running ones stay.
+    await ignoreMissing(testDocker.getImage(image.Id).remove({ force: true }));
+    removed.images.push(tags.join(",") || image.Id);
+  }
+  return removed;
+}
+
+async function ignoreMissing(operation: Promise<unknown>): Promise<void> {
+  try {
+    await operation;
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    // 404: already gone; 409: still in use by something outside the scope, which is not ours to break.
+    if (status !== 404 && status !== 409) throw error;
+  }
+}
