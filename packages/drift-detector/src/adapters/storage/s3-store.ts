@@ -95,7 +95,7 @@ export class S3Store implements ObjectStore {
 
   async check(): Promise<void> {
     const exists = await this.call("check the bucket", "", () => this.client.bucketExists(this.bucket));
-    if (!exists) throw new ObjectNotFoundError(this.bucket, "");
+    if (!exists) throw new Error(`bucket "${this.bucket}" does not exist at ${this.location}`);
   }
 
   /** One S3 operation with the retry policy; S3 answers become ObjectNotFoundError or UpstreamError. */

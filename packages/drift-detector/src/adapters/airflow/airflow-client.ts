@@ -1,0 +1,184 @@
+import type { AirflowConfig } from "../../config.js";
+import { type HttpAnswer, type HttpRequest, httpCall, quote } from "../http-call.js";
+import type { RetryPolicy } from "../retry.js";
+import { UpstreamError } from "../upstream-error.js";
+
+/** Airflow 2 serves `/api/v1` with basic auth; Airflow 3 serves `/api/v2` with a JWT from `/auth/token`. */
+export type AirflowApi = "v1" | "v2";
+
+export interface DagRunRequest {
+  /** Explicit and deterministic, so a retried trigger answers 409 instead of starting a second run. */
+  dagRunId: string;
+  conf: Record<string, unknown>;
+  note: string;
+}
+
+export interface DagRunOutcome {
+  dagRunId: string;
+  state: string;
+  /** True when the run already existed (409) and was read back instead of created. */
+  alreadyTriggered: boolean;
+  api: AirflowApi;
+  /** True when this call unpaused the DAG (AIRFLOW_UNPAUSE_DAG). */
+  unpaused: boolean;
+}
+
+export interface AirflowStatus {
+  version: string;
+  api: AirflowApi;
+}
+
+/** Triggering retraining runs in Airflow; the pipeline sees only this. */
+export interface Airflow {
+  readonly dagId: string;
+  trigger(request: DagRunRequest): Promise<DagRunOutcome>;
+  status(): Promise<AirflowStatus>;
+}
+
+/** The DAG is paused: a run triggered now would sit `queued` forever (CONTRACT-NOTES.md §4.1), so we refuse to trigger it. */
+export class DagPausedError extends UpstreamError {
+  constructor(dagId: string) {
+    super(
+      "airflow",
+      "rejected",
+      `DAG "${dagId}" is paused in Airflow, so a retraining run would stay queued; unpause it (or set AIRFLOW_UNPAUSE_DAG=true) and call again`,
+      { transient: false, body: { dag_id: dagId, is_paused: true } },
+    );
+    this.name = "DagPausedError";
+  }
+}
+
+const REMOVED_V1 = "/api/v1 has been removed in Airflow 3";
+
+/**
+ * Airflow REST client following /work/shared/contracts/airflow/CONTRACT-NOTES.md: version detection (§3), auth (§1/§2.1),
+ * paused check (§4.1), trigger with `logical_date: null` on v2 (§2.2), 409 = already triggered → read the run (§4.3).
+ */
+export class HttpAirflowClient implements Airflow {
+  readonly dagId: string;
+  private detected: AirflowStatus | undefined;
+  private token: string | undefined;
+
+  constructor(
+    private readonly config: AirflowConfig,
+    private readonly policy: RetryPolicy,
+  ) {
+    this.dagId = config.dagId;
+  }
+
+  async status(): Promise<AirflowStatus> {
+    const v3 = await this.call("read the Airflow 3 version", { method: "GET", url: `${this.config.baseUrl}/api/v2/version` });
+    if (v3.status === 200 && versionOf(v3.body)?.startsWith("3.")) {
+      this.detected = { version: versionOf(v3.body) ?? "", api: "v2" };
+      return this.detected;
+    }
+    const v2 = await this.call("read the Airflow 2 version", { method: "GET", url: `${this.config.baseUrl}/api/v1/version` });
+    if (v2.status === 200 && versionOf(v2.body)?.startsWith("2.")) {
+      this.detected = { version: versionOf(v2.body) ?? "", api: "v1" };
+      return this.detected;
+    }
+    if (v2.status === 404 && quote(v2.body).includes(REMOVED_V1)) {
+      this.detected = { version: "3", api: "v2" };
+      return this.detected;
+    }
+    throw new UpstreamError(
+      "airflow",
+      "rejected",
+      `${this.config.baseUrl} does not look like Airflow 2 or 3: /api/v2/version answered ${v3.status}, /api/v1/version answered ${v2.status}`,
+      { status: v2.status, body: v2.body, transient: false },
+    );
+  }
+
+  async trigger(request: DagRunRequest): Promise<DagRunOutcome> {
+    const { api } = this.detected ?? (await this.status());
+    const dagUrl = `${this.config.baseUrl}/api/${api}/dags/${encodeURIComponent(this.dagId)}`;
+
+    const dag = this.expect(await this.authorized(api, "read the DAG", { method: "GET", url: dagUrl }), [200], "read the DAG");
+    let unpaused = false;
+    if ((dag.body as { is_paused?: unknown }).is_paused === true) {
+      if (!this.config.unpausePausedDag) throw new DagPausedError(this.dagId);
+      const patch = { method: "PATCH", url: `${dagUrl}?update_mask=is_paused`, json: { is_paused: false } } as const;
+      this.expect(await this.authorized(api, "unpause the DAG", patch), [200], "unpause the DAG");
+      unpaused = true;
+    }
+
+    const body =
+      api === "v2"
+        ? { dag_run_id: request.dagRunId, logical_date: null, conf: request.conf, note: request.note }
+        : { dag_run_id: request.dagRunId, conf: request.conf, note: request.note };
+    const created = await this.authorized(api, "trigger the DAG run", { method: "POST", url: `${dagUrl}/dagRuns`, json: body });
+    if (created.status === 409) {
+      const runUrl = `${dagUrl}/dagRuns/${encodeURIComponent(request.dagRunId)}`;
+      const existing = this.expect(
+        await this.authorized(api, "read the existing DAG run", { method: "GET", url: runUrl }),
+        [200],
+        "read the existing DAG run",
+      );
+      return { dagRunId: request.dagRunId, state: stateOf(existing), alreadyTriggered: true, api, unpaused };
+    }
+    this.expect(created, [200], "trigger the DAG run");
+    return { dagRunId: request.dagRunId, state: stateOf(created), alreadyTriggered: false, api, unpaused };
+  }
+
+  /** Sends a request with the version's credentials; on v2 a rejected token (expired, rotated secret) is renewed once. */
+  private async authorized(api: AirflowApi, what: string, request: HttpRequest): Promise<HttpAnswer> {
+    const credentials = this.config.credentials;
+    if (!credentials) return this.call(what, request);
+    if (api === "v1") {
+      const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64");
+      return this.call(what, { ...request, headers: { Authorization: `Basic ${basic}` } });
+    }
+    const hadToken = this.token !== undefined;
+    const answer = await this.call(what, { ...request, headers: { Authorization: `Bearer ${await this.bearer()}` } });
+    if (!hadToken || (answer.status !== 401 && answer.status !== 403)) return answer;
+    this.token = undefined;
+    return this.call(what, { ...request, headers: { Authorization: `Bearer ${await this.bearer()}` } });
+  }
+
+  private async bearer(): Promise<string> {
+    if (this.token) return this.token;
+    const credentials = this.config.credentials;
+    const answer = this.expect(
+      await this.call("get an Airflow token", {
+        method: "POST",
+        url: `${this.config.baseUrl}/auth/token`,
+        json: { username: credentials?.username, password: credentials?.password },
+      }),
+      [200, 201],
+      "get an Airflow token",
+    );
+    const token = (answer.body as { access_token?: unknown }).access_token;
+    if (typeof token !== "string" || token === "") {
+      throw new UpstreamError("airflow", "rejected", "Airflow /auth/token answered without an access_token", {
+        status: answer.status,
+        body: answer.body,
+        transient: false,
+      });
+    }
+    this.token = token;
+    return token;
+  }
+
+  private call(what: string, request: HttpRequest): Promise<HttpAnswer> {
+    return httpCall("airflow", `Airflow: ${what}`, this.policy, request);
+  }
+
+  private expect(answer: HttpAnswer, ok: number[], what: string): HttpAnswer {
+    if (ok.includes(answer.status) && typeof answer.body === "object" && answer.body !== null) return answer;
+    throw new UpstreamError("airflow", "rejected", `Airflow: ${what} answered HTTP ${answer.status}: ${quote(answer.body)}`, {
+      status: answer.status,
+      body: answer.body,
+      transient: false,
+    });
+  }
+}
+
+function versionOf(body: unknown): string | undefined {
+  const version = (body as { version?: unknown } | undefined)?.version;
+  return typeof version === "string" ? version : undefined;
+}
+
+function stateOf(answer: HttpAnswer): string {
+  const state = (answer.body as { state?: unknown }).state;
+  return typeof state === "string" ? state : "unknown";
+}
