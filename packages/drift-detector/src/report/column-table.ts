@@ -1,0 +1,55 @@
+import type { ColumnDrift, DriftResult } from "../drift/result.js";
+import { driftBadge } from "./column-card.js";
+import { escapeHtml } from "./escape.js";
+import { formatNumber, formatPercent } from "./format-number.js";
+import { testLabel } from "./test-labels.js";
+import { decisionValue, missingShare } from "./test-outcome.js";
+
+/** Largest Jensen–Shannon distance with natural logarithms, √ln 2 (scipy.spatial.distance.jensenshannon, base e). */
+const MAX_EFFECT = Math.sqrt(Math.LN2);
+
+/** The table of every tested column, in report order, each row linking to the column's chart. */
+export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult): string {
+  const rows = ordered
+    .map((column, index) => {
+      const decision = decisionValue(column);
+      const effectWidth = Math.max(0, Math.min(100, (column.effect_size / MAX_EFFECT) * 100));
+      return (
+        `<tr id="row-${index}" data-name="${escapeHtml(column.column.toLowerCase())}" data-drifted="${column.drifted}"${column.drifted ? ' class="is-drifted"' : ""}>` +
+        `<th scope="row"><a href="#col-${index}">${escapeHtml(column.column)}</a></th>` +
+        `<td>${driftBadge(column.drifted)}</td>` +
+        `<td>${column.type}</td>` +
+        `<td>${testLabel(column)}</td>` +
+        `<td class="num">${formatNumber(column.statistic)}</td>` +
+        `<td class="num">${decision.text} <span class="muted">${decision.kind}</span></td>` +
+        `<td class="num">${formatNumber(column.threshold)}</td>` +
+        `<td class="num effect">${formatNumber(column.effect_size, 3)}<span class="effect-track" aria-hidden="true"><span class="effect-bar" style="width:${effectWidth.toFixed(1)}%"></span></span></td>` +
+        `<td class="num">${formatPercent(missingShare(column.missing_reference, result.rows_reference))}</td>` +
+        `<td class="num">${formatPercent(missingShare(column.missing_current, result.rows_current))}</td>` +
+        "</tr>"
+      );
+    })
+    .join("");
+  return (
+    `<table class="columns"><caption>Tested columns: drifted first, then by effect size</caption><thead><tr>` +
+    `<th scope="col">Column</th><th scope="col">Result</th><th scope="col">Type</th><th scope="col">Test</th>` +
+    `<th scope="col" class="num">Statistic</th><th scope="col" class="num">p-value / distance</th><th scope="col" class="num">Threshold</th>` +
+    `<th scope="col" class="num" title="Jensen–Shannon distance of the two distributions (0 = identical, 0.83 = disjoint)">Effect size</th>` +
+    `<th scope="col" class="num">Missing (ref.)</th><th scope="col" class="num">Missing (current)</th>` +
+    `</tr></thead><tbody>${rows}</tbody></table>`
+  );
+}
+
+/** Columns the report could not compare: present in one file only, or untestable, each with the reason. */
+export function notTestedList(result: DriftResult): string {
+  const items = [
+    ...result.untested_columns.map((column) => ({ column: column.column, reason: column.reason })),
+    ...result.columns_only_in_reference.map((column) => ({ column, reason: "only in the reference file" })),
+    ...result.columns_only_in_current.map((column) => ({ column, reason: "only in the current file" })),
+  ];
+  if (items.length === 0) return "";
+  const rows = items
+    .map((item) => `<li><strong class="column-name">${escapeHtml(item.column)}</strong>: ${escapeHtml(item.reason)}</li>`)
+    .join("");
+  return `<section id="not-tested"><h2>Not tested (${items.length})</h2><ul class="not-tested">${rows}</ul></section>`;
+}

@@ -1,0 +1,38 @@
+import type { DriftResult } from "../drift/result.js";
+import { orderColumns } from "./column-order.js";
+import { checkReportMeta, type ReportMeta, reportTitle } from "./report-meta.js";
+import { type Verdict, verdictOf } from "./verdict.js";
+
+/** The HTML report's data as JSON, for programs: same verdict words, same metadata, columns in the same order. */
+export interface DriftReportJson {
+  format: "clarus-drift-report";
+  format_version: 1;
+  title: string;
+  verdict: Verdict & { drift_detected: boolean };
+  experiment_id: string | null;
+  reference_source: string;
+  current_source: string;
+  reference_modified_at: string | null;
+  current_modified_at: string | null;
+  generated_at: string;
+  detector_version: string;
+  result: DriftResult;
+}
+
+export function reportJson(result: DriftResult, meta: ReportMeta): DriftReportJson {
+  checkReportMeta(meta);
+  return {
+    format: "clarus-drift-report",
+    format_version: 1,
+    title: reportTitle(meta),
+    verdict: { drift_detected: result.drift_detected, ...verdictOf(result) },
+    experiment_id: meta.experimentId ?? null,
+    reference_source: meta.referenceSource,
+    current_source: meta.currentSource,
+    reference_modified_at: meta.referenceModifiedAt?.toISOString() ?? null,
+    current_modified_at: meta.currentModifiedAt?.toISOString() ?? null,
+    generated_at: meta.generatedAt.toISOString(),
+    detector_version: meta.detectorVersion,
+    result: { ...result, columns: orderColumns(result.columns) },
+  };
+}
