@@ -32,9 +32,13 @@ export function logGamma(x: number): number {
   return shift === 0 ? stirling : stirling - Math.log(product);
 }
 
-/** e^(−x) x^a / Γ(a), the common factor of both expansions, computed in logs to avoid overflow. */
+/** ln of the largest double (cephes MAXLOG): below −MAX_LOG cephes `igamc` reports underflow and returns 0. */
+const MAX_LOG = 709.782712893384;
+
+/** e^(−x) x^a / Γ(a), the common factor of both expansions, computed in logs; 0 where cephes underflows. */
 function gammaPrefactor(a: number, x: number): number {
-  return Math.exp(a * Math.log(x) - x - logGamma(a));
+  const log = a * Math.log(x) - x - logGamma(a);
+  return log < -MAX_LOG ? 0 : Math.exp(log);
 }
 
 /** P(a, x) by its power series; converges quickly for x < a + 1. */

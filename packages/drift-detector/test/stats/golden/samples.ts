@@ -1,0 +1,56 @@
+// Regenerates the samples that scripts/golden/make_golden.py describes by spec, bit for bit: a mulberry32 stream and
+// only IEEE-exact operations (+, −, ×, ÷, floor), so Python and JavaScript produce identical doubles.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { ColumnSamples } from "../../../src/stats/index.js";
+
+export interface SampleSpec {
+  seed: number;
+  n: number;
+  loc: number;
+  scale: number;
+  quantum: number;
+  shape: "bell" | "uniform";
+}
+
+function* mulberry32(seed: number): Generator<number, never> {
+  let a = seed >>> 0;
+  while (true) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1) >>> 0;
+    t = ((t + Math.imul(t ^ (t >>> 7), t | 61)) ^ t) >>> 0;
+    yield ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}
+
+export function makeSample(spec: SampleSpec): Float64Array {
+  const random = mulberry32(spec.seed);
+  const next = () => random.next().value;
+  const values = new Float64Array(spec.n);
+  for (let i = 0; i < spec.n; i++) {
+    const z = spec.shape === "bell" ? next() + next() + next() + next() - 2 : next();
+    let v = spec.loc + spec.scale * z;
+    if (spec.quantum) v = Math.floor(v / spec.quantum) * spec.quantum;
+    values[i] = v;
+  }
+  return values;
+}
+
+export type GoldenSamples =
+  | { type: "numerical"; reference: SampleSpec; current: SampleSpec }
+  | { type: "categorical"; reference: Record<string, number>; current: Record<string, number> };
+
+/** Fresh samples for one run (tests sort numerical arrays in place). */
+export function samplesOf(golden: GoldenSamples): ColumnSamples {
+  return golden.type === "numerical"
+    ? { type: "numerical", reference: makeSample(golden.reference), current: makeSample(golden.current) }
+    : {
+        type: "categorical",
+        reference: new Map(Object.entries(golden.reference)),
+        current: new Map(Object.entries(golden.current)),
+      };
+}
+
+export function readFixture<T>(relativePath: string): T {
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/${relativePath}`, import.meta.url)), "utf8")) as T;
+}

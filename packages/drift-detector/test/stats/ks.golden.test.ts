@@ -1,0 +1,36 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { getTest, ksTwoSampleSorted, sortInPlace } from "../../src/stats/index.js";
+import { expectAgrees, newTracker, summary } from "./golden/compare.js";
+import { makeSample, readFixture, type SampleSpec } from "./golden/samples.js";
+
+interface KsCase {
+  name: string;
+  reference: SampleSpec;
+  current: SampleSpec;
+  statistic: number;
+  p_value: number;
+  drifted: boolean;
+  method: "exact" | "asymptotic";
+}
+
+const { cases } = readFixture<{ cases: KsCase[] }>("golden/ks.json");
+const tracker = newTracker();
+afterAll(() => console.info(summary("ks_2samp", tracker)));
+
+describe("two-sample KS agrees with scipy ks_2samp(method='auto')", () => {
+  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, golden) => {
+    const reference = sortInPlace(makeSample(golden.reference));
+    const current = sortInPlace(makeSample(golden.current));
+    const result = ksTwoSampleSorted(reference, current);
+    expect(result.method).toBe(golden.method);
+    expectAgrees(result.statistic, golden.statistic, "statistic", tracker);
+    expectAgrees(result.pValue, golden.p_value, "p-value", tracker);
+    expect(getTest("ks").run({ type: "numerical", reference, current }, 0.05).drifted).toBe(golden.drifted);
+  });
+
+  it("gives the same result with the samples swapped", () => {
+    const a = sortInPlace(makeSample(cases[10]!.reference));
+    const b = sortInPlace(makeSample(cases[10]!.current));
+    expect(ksTwoSampleSorted(b, a)).toEqual(ksTwoSampleSorted(a, b));
+  });
+});

@@ -1,0 +1,51 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { type ColumnSamples, chooseDefaultTest, getTest, type StatTestName } from "../../src/stats/index.js";
+import { expectAgrees, newTracker, summary } from "./golden/compare.js";
+import { readFixture } from "./golden/samples.js";
+import { labelCounts, loadWine, viewColumn, type WineView } from "./golden/wine.js";
+
+interface GoldenColumn {
+  column: string;
+  type: "numerical" | "categorical";
+  distinct_values: number;
+  default_test: StatTestName;
+  results: Record<string, { statistic: number | null; statistic_infinite?: boolean; p_value: number | null; drifted: boolean }>;
+}
+
+const { cases } = readFixture<{
+  cases: Array<{ name: string; reference: WineView; current: WineView; columns: GoldenColumn[] }>;
+}>("golden/wine.json");
+const wine = loadWine();
+const tracker = newTracker();
+afterAll(() => console.info(summary("wine per-column verdicts", tracker)));
+
+function samples(reference: WineView, current: WineView, golden: GoldenColumn): ColumnSamples {
+  const ref = viewColumn(wine, reference, golden.column);
+  const cur = viewColumn(wine, current, golden.column);
+  return golden.type === "numerical"
+    ? { type: "numerical", reference: Float64Array.from(ref), current: Float64Array.from(cur) }
+    : { type: "categorical", reference: labelCounts(ref), current: labelCounts(cur) };
+}
+
+describe("UCI wine: same per-column verdicts as Evidently on scipy", () => {
+  for (const wineCase of cases) {
+    it(wineCase.name, () => {
+      for (const golden of wineCase.columns) {
+        const referenceRows = viewColumn(wine, wineCase.reference, golden.column).length;
+        const chosen = chooseDefaultTest({ type: golden.type, referenceRows, distinctValues: golden.distinct_values });
+        expect(chosen.name, golden.column).toBe(golden.default_test);
+        for (const [name, expected] of Object.entries(golden.results)) {
+          const label = `${golden.column} ${name}`;
+          const outcome = getTest(name).run(
+            samples(wineCase.reference, wineCase.current, golden),
+            getTest(name).defaultThreshold,
+          );
+          if (expected.statistic_infinite) expect(outcome.statistic, label).toBe(Number.MAX_VALUE);
+          else expectAgrees(outcome.statistic, expected.statistic!, `${label} statistic`, tracker);
+          if (expected.p_value !== null) expectAgrees(outcome.p_value!, expected.p_value, `${label} p-value`, tracker);
+          expect(outcome.drifted, label).toBe(expected.drifted);
+        }
+      }
+    });
+  }
+});
