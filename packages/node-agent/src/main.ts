@@ -1,22 +1,27 @@
-import { createHttpApp, createLogger, defineRoute, envVar, exitOnSignal, listen, loadConfig } from "@clarus/common";
-import { z } from "zod";
+import { ConfigError, createLogger, exitOnSignal, listen } from "@clarus/common";
+import { createNodeAgent } from "./app.js";
+import { type NodeAgentConfig, readNodeAgentConfig } from "./config.js";
 
-const config = loadConfig(z.object({ PORT: envVar.port(8081), LOG_LEVEL: envVar.logLevel() }));
+let config: NodeAgentConfig;
+try {
+  config = readNodeAgentConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
 const logger = createLogger({ name: "node-agent", level: config.LOG_LEVEL });
-const ping = defineRoute({
-  method: "get",
-  path: "/api/ping",
-  operationId: "ping",
-  summary: "Liveness signal",
-  public: true,
-  responses: { 200: { description: "The agent is up", schema: z.literal("OK") } },
-  handler: () => ({ status: 200, body: "OK" }),
-});
-const { app } = createHttpApp({
-  info: { title: "clarus node agent", version: "0.1.0", description: "Runs inference containers." },
-  logger,
-  routes: [ping],
-});
-const server = await listen(app, { port: config.PORT });
-logger.info({ port: server.port }, "node agent listening");
+const agent = createNodeAgent(config, logger);
+
+try {
+  const recovered = await agent.service.recover();
+  if (recovered.length > 0) logger.warn({ recovered }, "finished replacements interrupted by the last stop");
+} catch (err) {
+  // The agent starts without an engine (health answers 503); an interrupted replacement is finished on the next start.
+  logger.warn({ err }, "could not check for interrupted replacements");
+}
+
+const server = await listen(agent.app, { port: config.PORT });
+logger.info({ port: server.port, network: config.INFERENCE_NETWORK, dockerHost: config.DOCKER_HOST }, "node agent listening");
 exitOnSignal(logger, server.close);

@@ -1,0 +1,59 @@
+import { createHttpApp, type HttpApp, type Logger } from "@clarus/common";
+import type { NodeAgentConfig } from "./config.js";
+import { createIdsAssetSource } from "./ids/index.js";
+import { createInferenceService, type InferenceService } from "./inference/inference-service.js";
+import { deployV3Route } from "./routes/deploy-v3-route.js";
+import { inferenceRoutes } from "./routes/inference-routes.js";
+import { systemRoutes } from "./routes/system-routes.js";
+import { DockerRuntime } from "./runtime/docker-runtime.js";
+
+export const NODE_AGENT_VERSION = "0.1.0";
+
+export interface NodeAgent extends HttpApp {
+  service: InferenceService;
+}
+
+/**
+ * Wires the node agent from its configuration: the Docker runtime and the IDS client (the only
+ * adapters), the inference use cases over them, and the HTTP routes over those.
+ */
+export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAgent {
+  const runtime = new DockerRuntime({ dockerHost: config.DOCKER_HOST, dockerConfigFile: config.dockerConfigFile });
+  const service = createInferenceService({
+    runtime,
+    policy: {
+      network: config.INFERENCE_NETWORK,
+      hostIp: config.PORT_BIND_HOST,
+      pidsLimit: config.CONTAINER_PIDS_LIMIT,
+      logMaxSize: config.CONTAINER_LOG_MAX_SIZE,
+      logMaxFiles: config.CONTAINER_LOG_MAX_FILES,
+      memoryBytes: config.CONTAINER_MEMORY_LIMIT,
+      nanoCpus: config.CONTAINER_CPU_LIMIT === undefined ? undefined : Math.round(config.CONTAINER_CPU_LIMIT * 1e9),
+    },
+    readiness: { probe: config.READINESS_PROBE, timeoutMs: config.READINESS_TIMEOUT_SECONDS * 1000 },
+    stopTimeoutSeconds: config.STOP_TIMEOUT_SECONDS,
+    keepImages: config.KEEP_IMAGES,
+    allowedRegistries: config.ALLOWED_REGISTRIES,
+    createNetwork: config.CREATE_NETWORK,
+    logger,
+  });
+  const assets = createIdsAssetSource({
+    baseUrl: config.IDS_AGENT_URL,
+    providerIp: config.IDS_PROVIDER_IP,
+    timeoutMs: config.IDS_TIMEOUT_SECONDS * 1000,
+    logger,
+  });
+  const http = createHttpApp({
+    info: {
+      title: "clarus node agent",
+      version: NODE_AGENT_VERSION,
+      description:
+        "Pulls ML inference images and runs them as containers on this edge machine's Docker engine. " +
+        "The routes of the original agent work unchanged; AGENT_API_TOKEN, when set, protects all but ping and health.",
+    },
+    logger,
+    apiToken: config.AGENT_API_TOKEN,
+    routes: [...systemRoutes(service), ...inferenceRoutes(service), deployV3Route(service, assets)],
+  });
+  return { ...http, service };
+}

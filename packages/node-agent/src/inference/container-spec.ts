@@ -1,0 +1,60 @@
+import type { ContainerSpec } from "../runtime/container-runtime.js";
+import { type InferenceLabels, toLabels } from "./labels.js";
+
+/** The operator's limits and defaults for every inference container (from the agent's config). */
+export interface ContainerPolicy {
+  network: string;
+  /** Host address the port binds to; 0.0.0.0 = all interfaces, as the original agent did. */
+  hostIp: string;
+  pidsLimit: number;
+  logMaxSize: string;
+  logMaxFiles: number;
+  memoryBytes?: number | undefined;
+  /** CPUs in billionths (Docker's NanoCpus): 1.5 CPUs = 1_500_000_000. */
+  nanoCpus?: number | undefined;
+}
+
+export interface InferenceRequest {
+  inferenceId: string;
+  /** The reference to pull and run (with its tag). */
+  image: string;
+  internalPort: number;
+  hostPort: number;
+  env: Record<string, string>;
+  expId?: string | undefined;
+}
+
+/**
+ * The container an inference runs in. Safe by default: restarted unless an operator stops it,
+ * no privilege escalation, bounded processes, an init that reaps zombies, capped logs. The spec type
+ * has no fields for mounts, devices, capabilities, privileged mode or host networking.
+ */
+export function buildContainerSpec(
+  request: InferenceRequest,
+  policy: ContainerPolicy,
+  extras: { name: string; imageHistory: string[] },
+): ContainerSpec {
+  const labels: InferenceLabels = {
+    inferenceId: request.inferenceId,
+    image: request.image,
+    internalPort: request.internalPort,
+    hostPort: request.hostPort,
+    expId: request.expId,
+    imageHistory: extras.imageHistory,
+  };
+  return {
+    name: extras.name,
+    image: request.image,
+    env: request.env,
+    labels: toLabels(labels),
+    network: policy.network,
+    port: { hostIp: policy.hostIp, hostPort: request.hostPort, containerPort: request.internalPort },
+    restartPolicy: "unless-stopped",
+    init: true,
+    noNewPrivileges: true,
+    pidsLimit: policy.pidsLimit,
+    logging: { maxSize: policy.logMaxSize, maxFiles: policy.logMaxFiles },
+    memoryBytes: policy.memoryBytes,
+    nanoCpus: policy.nanoCpus,
+  };
+}

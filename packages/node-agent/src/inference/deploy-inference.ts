@@ -1,0 +1,78 @@
+import { HttpProblem } from "@clarus/common";
+import { buildContainerSpec, type InferenceRequest } from "./container-spec.js";
+import { pruneImages } from "./image-pruning.js";
+import { parseImageReference } from "./image-reference.js";
+import type { InferenceContext } from "./inference-context.js";
+import { registryAllowed } from "./inference-rules.js";
+import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
+import { fromLabels } from "./labels.js";
+import { assertHostPortFree, ensureNetwork, launchUntilReady } from "./launch-container.js";
+import { isManaged } from "./managed-containers.js";
+import { replaceInference } from "./replace-inference.js";
+
+/**
+ * Pulls the image (always: a moved tag must be picked up) and runs it as the inference, replacing a
+ * running version safely. Callers serialise calls per inference id.
+ */
+export async function deployInference(ctx: InferenceContext, request: InferenceRequest): Promise<DeploymentView> {
+  const reference = parseImageReference(request.image);
+  if ("error" in reference) {
+    throw new HttpProblem(422, `docker_img_uri "${request.image}": ${reference.error}`, {
+      type: "validation-error",
+      errors: [{ location: "body", field: "docker_img_uri", message: reference.error }],
+    });
+  }
+  if (!registryAllowed(reference.registry, ctx.allowedRegistries)) {
+    throw new HttpProblem(
+      403,
+      `Images from ${reference.registry} are not allowed here; ALLOWED_REGISTRIES is ${ctx.allowedRegistries.join(", ")}.`,
+      {
+        type: "registry-not-allowed",
+        errors: [
+          { location: "body", field: "docker_img_uri", message: `registry ${reference.registry} is not in ALLOWED_REGISTRIES` },
+        ],
+      },
+    );
+  }
+  const existing = await ctx.runtime.inspectContainer(request.inferenceId);
+  if (existing && !isManaged(existing)) {
+    throw new HttpProblem(
+      409,
+      `A container named "${request.inferenceId}" exists that this agent did not create; choose another inference_id or remove that container.`,
+      { type: "name-conflict", errors: [{ location: "body", field: "inference_id", message: "taken by a foreign container" }] },
+    );
+  }
+  await assertHostPortFree(ctx, request.hostPort, existing?.id);
+  await ensureNetwork(ctx);
+
+  const image = { ...request, image: reference.pullReference };
+  const localBefore = await ctx.runtime.imageId(image.image);
+  await ctx.runtime.pullImage({ reference: image.image, registry: reference.registry });
+  const imageId = await ctx.runtime.imageId(image.image);
+  if (!imageId)
+    throw new HttpProblem(502, `The engine reported ${image.image} as pulled, but it is not there.`, { type: "engine-error" });
+  ctx.logger.info({ inference: request.inferenceId, image: image.image, imageId }, "image pulled");
+
+  try {
+    return existing ? await replaceInference(ctx, image, existing, imageId) : await deployNew(ctx, image, imageId);
+  } catch (err) {
+    // An image this failed deployment brought onto the disk is of no use to anyone: do not let failures fill the disk.
+    const known = existing ? [existing.imageId, ...fromLabels(existing.labels).imageHistory] : [];
+    if (imageId !== localBefore && !known.includes(imageId)) await pruneImages(ctx, [imageId]);
+    throw err;
+  }
+}
+
+async function deployNew(ctx: InferenceContext, request: InferenceRequest, imageId: string): Promise<DeploymentView> {
+  const spec = buildContainerSpec(request, ctx.policy, { name: request.inferenceId, imageHistory: [imageId] });
+  const { containerId, readiness } = await launchUntilReady(ctx, spec, async () => "");
+  const details = await ctx.runtime.inspectContainer(containerId);
+  if (!details) throw new HttpProblem(502, `The container of "${request.inferenceId}" vanished right after it started.`);
+  ctx.logger.info({ inference: request.inferenceId, container: containerId, waitedMs: readiness.waitedMs }, "inference deployed");
+  return {
+    ...inferenceDetailsView(details, ctx.policy.network),
+    readiness: { outcome: "ready", waited_ms: readiness.waitedMs, address: readiness.address },
+    replaced: null,
+    pruned_images: [],
+  };
+}

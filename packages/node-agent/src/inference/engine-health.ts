@@ -1,0 +1,30 @@
+import { HttpProblem } from "@clarus/common";
+import { RuntimeError } from "../runtime/runtime-error.js";
+import type { InferenceContext } from "./inference-context.js";
+
+export interface HealthView {
+  status: "ok" | "degraded";
+  engine: { reachable: true; version: string; api_version: string };
+  network: { name: string; present: boolean; created_on_demand: boolean };
+}
+
+/** Engine reachable and its version, inference network present; 503 with the reason when the engine is not reachable. */
+export async function engineHealth(ctx: InferenceContext): Promise<HealthView> {
+  try {
+    const info = await ctx.runtime.info();
+    const present = await ctx.runtime.networkExists(ctx.policy.network);
+    return {
+      // A missing network blocks deployments unless the agent may create it.
+      status: present || ctx.createNetwork ? "ok" : "degraded",
+      engine: { reachable: true, version: info.version, api_version: info.apiVersion },
+      network: { name: ctx.policy.network, present, created_on_demand: ctx.createNetwork },
+    };
+  } catch (err) {
+    if (!(err instanceof RuntimeError)) throw err;
+    throw new HttpProblem(503, err.message, {
+      type: "engine-unavailable",
+      extensions: { engine: { reachable: false, error: err.engineMessage } },
+      cause: err,
+    });
+  }
+}

@@ -1,0 +1,20 @@
+import type { Logger } from "@clarus/common";
+import type { ContainerRuntime } from "../runtime/container-runtime.js";
+import type { ContainerPolicy } from "./container-spec.js";
+import type { ReadinessOptions } from "./readiness.js";
+
+/** What every inference use case works with: the engine, the operator's policy, a logger. */
+export interface InferenceContext {
+  runtime: ContainerRuntime;
+  policy: ContainerPolicy;
+  readiness: ReadinessOptions;
+  /** Grace period before a stopped container is killed. */
+  stopTimeoutSeconds: number;
+  /** Images of an inference kept after a replacement (the running one included). */
+  keepImages: number;
+  /** Registry hosts images may come from; empty = any. */
+  allowedRegistries: string[];
+  /** Create the inference network when it is missing instead of refusing to deploy. */
+  createNetwork: boolean;
+  logger: Logger;
+}

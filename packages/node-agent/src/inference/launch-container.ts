@@ -1,0 +1,138 @@
+import { HttpProblem } from "@clarus/common";
+import type { ContainerSpec } from "../runtime/container-runtime.js";
+import { RuntimeError } from "../runtime/runtime-error.js";
+import type { InferenceContext } from "./inference-context.js";
+import { LABEL } from "./labels.js";
+import { isManaged } from "./managed-containers.js";
+import { type Readiness, waitUntilReady } from "./readiness.js";
+
+const LOG_LINES_IN_ERRORS = 20;
+
+/** Refuses (409) a host port that a running container other than `except` publishes, naming it. */
+export async function assertHostPortFree(ctx: InferenceContext, hostPort: number, except?: string): Promise<void> {
+  const holder = (await ctx.runtime.listContainers({ publishedPort: hostPort })).find((c) => c.id !== except);
+  if (!holder) return;
+  const inferenceId = isManaged(holder) ? holder.labels[LABEL.inferenceId] : undefined;
+  const who = inferenceId ? `inference "${inferenceId}"` : `container "${holder.name}" (not managed by this agent)`;
+  throw new HttpProblem(409, `Host port ${hostPort} is already published by ${who}.`, {
+    type: "port-taken",
+    errors: [{ location: "body", field: "inference_rest_api_forward_port", message: `in use by ${who}` }],
+    extensions: { held_by: { inference_id: inferenceId ?? null, container: holder.name, container_id: holder.id } },
+  });
+}
+
+/** The inference network must exist before a container joins it; created only when the operator allows. */
+export async function ensureNetwork(ctx: InferenceContext): Promise<void> {
+  const { network } = ctx.policy;
+  if (await ctx.runtime.networkExists(network)) return;
+  if (!ctx.createNetwork) {
+    throw new HttpProblem(
+      503,
+      `The Docker network "${network}" does not exist. Create it (docker network create ${network}) or start the agent with CREATE_NETWORK=true.`,
+      { type: "network-missing" },
+    );
+  }
+  await ctx.runtime.createNetwork(network, {});
+  ctx.logger.info({ network }, "created the inference network");
+}
+
+/**
+ * Creates and starts a container. Some failures (a missing network, a host port taken by another
+ * process) surface only at start: then the container just created is removed again, so nothing is left behind.
+ */
+async function createAndStart(ctx: InferenceContext, spec: ContainerSpec): Promise<string> {
+  const id = await ctx.runtime.createContainer(spec);
+  try {
+    await ctx.runtime.startContainer(id);
+    return id;
+  } catch (err) {
+    await ctx.runtime.removeContainer(id).catch((cleanupErr: unknown) => {
+      ctx.logger.error({ err: cleanupErr, container: id }, "could not remove a container that failed to start");
+    });
+    if (err instanceof RuntimeError && err.kind === "port-taken") {
+      throw new HttpProblem(
+        409,
+        `Host port ${spec.port.hostPort} is held by another process on the host (not by a container this agent sees): ${err.engineMessage}`,
+        {
+          type: "port-taken",
+          errors: [{ location: "body", field: "inference_rest_api_forward_port", message: "in use by another process" }],
+          extensions: { held_by: { process: "another process" }, upstream: { source: "engine", message: err.engineMessage } },
+          cause: err,
+        },
+      );
+    }
+    throw err;
+  }
+}
+
+/** Why a new container did not come up, with its last log lines. */
+function notReadyProblem(spec: ContainerSpec, readiness: Exclude<Readiness, { outcome: "ready" }>, logs: string[], note: string) {
+  const who = `The inference "${spec.labels[LABEL.inferenceId]}" (image ${spec.image})`;
+  const seconds = (readiness.waitedMs / 1000).toFixed(1);
+  const detail =
+    readiness.outcome === "exited"
+      ? `${who} exited with code ${readiness.exitCode} before port ${spec.port.containerPort} accepted connections.`
+      : `${who} did not accept connections on port ${spec.port.containerPort} within ${seconds} s (READINESS_TIMEOUT_SECONDS).`;
+  return new HttpProblem(readiness.outcome === "exited" ? 502 : 504, note ? `${detail} ${note}` : detail, {
+    type: readiness.outcome === "exited" ? "inference-exited" : "inference-not-ready",
+    extensions: { readiness, logs },
+  });
+}
+
+/**
+ * Starts a container and waits for its port. If it does not come up, its logs are kept for the
+ * answer, it is removed, `onFailure` runs (a rollback) and the returned note ends the error's text.
+ */
+export async function launchUntilReady(
+  ctx: InferenceContext,
+  spec: ContainerSpec,
+  onFailure: () => Promise<string>,
+): Promise<{ containerId: string; readiness: Extract<Readiness, { outcome: "ready" }> }> {
+  let containerId: string;
+  try {
+    containerId = await createAndStart(ctx, spec);
+  } catch (err) {
+    const note = await onFailure();
+    throw withNote(err, note);
+  }
+  const discard = () =>
+    ctx.runtime.removeContainer(containerId).catch((err: unknown) => {
+      ctx.logger.error({ err, container: containerId }, "could not remove a container that did not come up");
+    });
+  let readiness: Readiness;
+  try {
+    readiness = await waitUntilReady(
+      ctx.runtime,
+      {
+        containerId,
+        network: spec.network,
+        internalPort: spec.port.containerPort,
+        hostIp: spec.port.hostIp,
+        hostPort: spec.port.hostPort,
+      },
+      ctx.readiness,
+    );
+  } catch (err) {
+    await discard();
+    throw withNote(err, await onFailure());
+  }
+  if (readiness.outcome === "ready") return { containerId, readiness };
+  const logs = await ctx.runtime.containerLogs(containerId, LOG_LINES_IN_ERRORS).catch(() => []);
+  await discard();
+  throw notReadyProblem(spec, readiness, logs, await onFailure());
+}
+
+function withNote(err: unknown, note: string): unknown {
+  if (!note) return err;
+  if (err instanceof HttpProblem) {
+    return new HttpProblem(err.status, `${err.message} ${note}`, {
+      type: err.type.replace("urn:clarus:problem:", ""),
+      title: err.title,
+      errors: err.errors,
+      extensions: err.extensions,
+      cause: err,
+    });
+  }
+  if (err instanceof RuntimeError) return new RuntimeError(err.kind, `${err.message} ${note}`, err.engineMessage, { cause: err });
+  return err;
+}

@@ -1,0 +1,79 @@
+import { connect } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ContainerRuntime } from "../runtime/container-runtime.js";
+
+/**
+ * Where readiness is probed: "container" connects to the container's address on the inference
+ * network (truthful; the agent must share that network or run on the host), "host" to the published
+ * host port (for agents that cannot reach the network; the engine's port proxy may accept early).
+ */
+export type ReadinessProbe = "container" | "host";
+
+export type Readiness =
+  | { outcome: "ready"; waitedMs: number; address: string }
+  | { outcome: "exited"; waitedMs: number; exitCode: number; restarts: number }
+  | { outcome: "timeout"; waitedMs: number; address: string | undefined };
+
+export interface ReadinessTarget {
+  containerId: string;
+  network: string;
+  internalPort: number;
+  hostIp: string;
+  hostPort: number;
+}
+
+export interface ReadinessOptions {
+  probe: ReadinessProbe;
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+/** Resolves true when a TCP connection to host:port is accepted within `timeoutMs`. */
+export function acceptsConnections(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once("connect", () => finish(true));
+    socket.once("error", () => finish(false));
+  });
+}
+
+/**
+ * Waits until the inference's port accepts TCP connections, or its process exits (an exit shows as
+ * stopped, restarting or a restart count above zero under the unless-stopped policy), or time runs out.
+ */
+export async function waitUntilReady(
+  runtime: ContainerRuntime,
+  target: ReadinessTarget,
+  options: ReadinessOptions,
+): Promise<Readiness> {
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  const interval = options.intervalMs ?? 150;
+  let address: string | undefined;
+  for (;;) {
+    const details = await runtime.inspectContainer(target.containerId);
+    const waitedMs = Date.now() - started;
+    if (!details?.running || details.restarting || details.restartCount > 0) {
+      return { outcome: "exited", waitedMs, exitCode: details?.exitCode ?? -1, restarts: details?.restartCount ?? 0 };
+    }
+    const host =
+      options.probe === "container"
+        ? details.ipAddresses[target.network]
+        : target.hostIp === "0.0.0.0"
+          ? "127.0.0.1"
+          : target.hostIp;
+    const port = options.probe === "container" ? target.internalPort : target.hostPort;
+    address = host ? `${host}:${port}` : undefined;
+    const remaining = deadline - Date.now();
+    if (host && (await acceptsConnections(host, port, Math.max(50, Math.min(1000, remaining))))) {
+      return { outcome: "ready", waitedMs: Date.now() - started, address: `${host}:${port}` };
+    }
+    if (Date.now() + interval > deadline) return { outcome: "timeout", waitedMs: Date.now() - started, address };
+    await sleep(interval);
+  }
+}

@@ -1,0 +1,27 @@
+import type { InferenceContext } from "./inference-context.js";
+import { LABEL, MANAGED_FILTER } from "./labels.js";
+import { isPrimary } from "./managed-containers.js";
+
+/**
+ * Finishes replacements an agent stop interrupted (run once at start-up). A candidate beside its
+ * primary never proved ready: it is removed and the stopped primary started again. A candidate
+ * without a primary had proved ready (the primary is removed only then): it takes the name.
+ */
+export async function recoverInterruptedReplacements(ctx: InferenceContext): Promise<string[]> {
+  const containers = await ctx.runtime.listContainers({ all: true, labels: [MANAGED_FILTER] });
+  const recovered: string[] = [];
+  for (const candidate of containers.filter((c) => !isPrimary(c) && c.state !== "removing")) {
+    const inferenceId = candidate.labels[LABEL.inferenceId] ?? "";
+    const primary = containers.find((c) => isPrimary(c) && c.labels[LABEL.inferenceId] === inferenceId);
+    if (primary) {
+      await ctx.runtime.removeContainer(candidate.id);
+      await ctx.runtime.startContainer(primary.id);
+    } else {
+      await ctx.runtime.renameContainer(candidate.id, inferenceId);
+      await ctx.runtime.startContainer(candidate.id);
+    }
+    ctx.logger.warn({ inference: inferenceId, kept: primary ? "previous" : "new" }, "finished an interrupted replacement");
+    recovered.push(inferenceId);
+  }
+  return recovered;
+}

@@ -1,0 +1,71 @@
+import { HttpProblem } from "@clarus/common";
+import type { ContainerDetails } from "../runtime/container-runtime.js";
+import { buildContainerSpec, type InferenceRequest } from "./container-spec.js";
+import { nextImageHistory, pruneImages } from "./image-pruning.js";
+import type { InferenceContext } from "./inference-context.js";
+import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
+import { fromLabels } from "./labels.js";
+import { launchUntilReady } from "./launch-container.js";
+import { candidateName, containersOf, isPrimary } from "./managed-containers.js";
+
+/**
+ * Replaces a deployed inference whose new image is already local. The old container keeps its name
+ * and is only stopped (it may hold the host port); the new one starts under a candidate name. If the
+ * new one does not come up it is removed and the old one started again; if it does, the old one is
+ * removed, the new one takes the inference's name, and images beyond the last N are pruned.
+ */
+export async function replaceInference(
+  ctx: InferenceContext,
+  request: InferenceRequest,
+  old: ContainerDetails,
+  imageId: string,
+): Promise<DeploymentView> {
+  const { runtime } = ctx;
+  const oldLabels = fromLabels(old.labels);
+  const wasRunning = old.running || old.restarting;
+  const history = nextImageHistory(
+    imageId,
+    oldLabels.imageHistory.length ? oldLabels.imageHistory : [old.imageId],
+    ctx.keepImages,
+  );
+
+  await removeLeftoverCandidates(ctx, request.inferenceId);
+  await runtime.stopContainer(old.id, ctx.stopTimeoutSeconds);
+
+  const restoreOld = async (): Promise<string> => {
+    if (!wasRunning) return `The previous version (image ${oldLabels.image}) was kept, stopped as it was.`;
+    try {
+      await runtime.startContainer(old.id);
+      return `The previous version (image ${oldLabels.image}) was restored and is running.`;
+    } catch (err) {
+      ctx.logger.error({ err, inference: request.inferenceId }, "could not restart the previous version");
+      return `Restarting the previous version (image ${oldLabels.image}) failed too: ${(err as Error).message}`;
+    }
+  };
+
+  const spec = buildContainerSpec(request, ctx.policy, { name: candidateName(request.inferenceId), imageHistory: history.kept });
+  const { containerId, readiness } = await launchUntilReady(ctx, spec, restoreOld);
+
+  await runtime.removeContainer(old.id);
+  await runtime.renameContainer(containerId, request.inferenceId);
+  const pruned = await pruneImages(ctx, history.dropped);
+  const details = await runtime.inspectContainer(containerId);
+  if (!details) throw new HttpProblem(502, `The container of "${request.inferenceId}" vanished right after it started.`);
+  ctx.logger.info(
+    { inference: request.inferenceId, from: oldLabels.image, to: request.image, pruned, waitedMs: readiness.waitedMs },
+    "inference replaced",
+  );
+  return {
+    ...inferenceDetailsView(details, ctx.policy.network),
+    readiness: { outcome: "ready", waited_ms: readiness.waitedMs, address: readiness.address },
+    replaced: { docker_img_uri: oldLabels.image, image_id: old.imageId },
+    pruned_images: pruned,
+  };
+}
+
+/** Candidates left by an interrupted replacement would hold the host port; they never served. */
+async function removeLeftoverCandidates(ctx: InferenceContext, inferenceId: string): Promise<void> {
+  for (const container of await containersOf(ctx, inferenceId)) {
+    if (!isPrimary(container)) await ctx.runtime.removeContainer(container.id);
+  }
+}

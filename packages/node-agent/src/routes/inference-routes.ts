@@ -1,0 +1,134 @@
+import { defineRoute, HttpProblem, type Route } from "@clarus/common";
+import { z } from "zod";
+import type { InferenceService } from "../inference/inference-service.js";
+import {
+  deployBody,
+  deploymentSchema,
+  inferenceDetailsSchema,
+  inferenceIdParams,
+  inferenceSchema,
+  logsQuery,
+  removalSelector,
+} from "./schemas.js";
+
+const TAGS = ["inference_executor"];
+
+const DEPLOY_ERRORS = {
+  403: { description: "The image's registry is not in ALLOWED_REGISTRIES" },
+  409: { description: "The host port is published by another inference or container (named in `held_by`), or the name is taken" },
+  422: { description: "A field is invalid, or the registry has no such image (its message quoted)" },
+  502: { description: "The registry refused or failed (quoted), or the new container exited; a replaced version is restored" },
+  503: { description: "The Docker engine is unreachable, or the inference network is missing" },
+  504: { description: "The container's port did not accept connections within READINESS_TIMEOUT_SECONDS" },
+};
+
+const removal = (service: InferenceService, path: string, deprecated: boolean) =>
+  defineRoute({
+    method: "delete",
+    path,
+    operationId: deprecated ? "removeInferenceV3Path" : "removeInference",
+    summary: "Stop and remove an inference's container",
+    description:
+      "The inference is named by `inference_id` or `exp_id` (the original agent's name for it), in the query or in a JSON body. " +
+      "Containers this agent did not create are never touched.",
+    tags: TAGS,
+    deprecated,
+    query: removalSelector,
+    body: removalSelector,
+    bodyRequired: false,
+    responses: {
+      200: {
+        description: "Stopped and removed",
+        schema: z.object({
+          inference_id: z.string(),
+          removed: z.literal(true),
+          container_id: z.string(),
+          docker_img_uri: z.string(),
+        }),
+      },
+      404: { description: "No such inference on this node" },
+    },
+    handler: async ({ query, body }) => {
+      const inferenceId = query.inference_id ?? query.exp_id ?? body.inference_id ?? body.exp_id;
+      if (!inferenceId) {
+        throw new HttpProblem(400, "Say which inference to remove: ?inference_id=… (or exp_id=…), in the query or a JSON body.", {
+          type: "validation-error",
+          errors: [{ location: "query", field: "inference_id", message: "required" }],
+        });
+      }
+      return { status: 200, body: await service.remove(inferenceId) };
+    },
+  });
+
+export function inferenceRoutes(service: InferenceService): Route[] {
+  return [
+    defineRoute({
+      method: "post",
+      path: "/api/inference/deploy",
+      operationId: "deployInference",
+      summary: "Pull an inference image and run it (replaces a running version safely)",
+      description:
+        "Pulls the image every time (a moved tag is picked up) with the credentials of the Docker config file, runs it on the " +
+        "inference network with the host port published, and waits until the internal port accepts connections. If the id " +
+        "already runs, the new version replaces it only once it is ready; otherwise the old one is restored. Ports may be " +
+        "strings or integers, as the original agent accepted.",
+      tags: TAGS,
+      body: deployBody,
+      responses: { 201: { description: "Running and accepting connections", schema: deploymentSchema }, ...DEPLOY_ERRORS },
+      handler: async ({ body }) => ({
+        status: 201,
+        body: await service.deploy({
+          inferenceId: body.inference_id,
+          image: body.docker_img_uri,
+          internalPort: body.inference_rest_api_port,
+          hostPort: body.inference_rest_api_forward_port,
+          env: body.env,
+        }),
+      }),
+    }),
+    removal(service, "/api/inference/deploy", false),
+    removal(service, "/api/v3/inference/deploy", true),
+    defineRoute({
+      method: "get",
+      path: "/api/inference/all",
+      operationId: "listInferences",
+      summary: "Every inference this agent manages (found by label, stopped ones included)",
+      tags: TAGS,
+      responses: { 200: { description: "The inferences, by inference_id", schema: z.array(inferenceSchema) } },
+      handler: async () => ({ status: 200, body: await service.list() }),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/inference/{id}",
+      operationId: "inspectInference",
+      summary: "One inference: state, exit code, restarts, health",
+      tags: TAGS,
+      params: inferenceIdParams,
+      responses: {
+        200: { description: "The inference", schema: inferenceDetailsSchema },
+        404: { description: "No such inference" },
+      },
+      handler: async ({ params }) => ({ status: 200, body: await service.inspect(params.id) }),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/inference/{id}/logs",
+      operationId: "inferenceLogs",
+      summary: "The last lines of an inference's stdout and stderr",
+      tags: TAGS,
+      params: inferenceIdParams,
+      query: logsQuery,
+      responses: {
+        200: {
+          description: "Log lines, oldest first",
+          schema: z.object({ inference_id: z.string(), lines: z.array(z.string()) }),
+        },
+        404: { description: "No such inference" },
+      },
+      handler: async ({ params, query }) => ({
+        status: 200,
+        body: { inference_id: params.id, lines: await service.logs(params.id, query.tail) },
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { parseImageReference } from "../inference/image-reference.js";
+import {
+  ENV_NAME,
+  ENV_NAME_RULE,
+  INFERENCE_ID,
+  INFERENCE_ID_RULE,
+  MAX_ENV_ENTRIES,
+  MAX_ENV_VALUE_LENGTH,
+} from "../inference/inference-rules.js";
+
+/** A TCP port as old callers send it: an integer or a string of digits ("8080"). */
+export const portField = (description: string, example: string) =>
+  z
+    .union(
+      [
+        z.number().int(),
+        z
+          .string()
+          .trim()
+          .regex(/^\d{1,5}$/)
+          .transform(Number),
+      ],
+      {
+        error: "must be a port 1-65535, as an integer or a string of digits",
+      },
+    )
+    .pipe(z.number().int().min(1, "must be 1-65535").max(65535, "must be 1-65535"))
+    .meta({ description, example });
+
+export const inferenceIdField = z
+  .string()
+  .regex(INFERENCE_ID, INFERENCE_ID_RULE)
+  .meta({ description: "Unique inference identifier, used as the container name", example: "inference01" });
+
+export const imageField = z
+  .string()
+  .superRefine((text, ctx) => {
+    const parsed = parseImageReference(text);
+    if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
+  })
+  .meta({ description: "Image reference to pull and run; re-pulled on every deploy", example: "127.0.0.1:5000/redwine:prod" });
+
+/** Environment variables for the inference: at most 8, names POSIX-portable, values strings (numbers and booleans are written as text). */
+export const envField = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: "must be a string (or a number or boolean)" }))
+  .superRefine((env, ctx) => {
+    const entries = Object.entries(env);
+    if (entries.length > MAX_ENV_ENTRIES) {
+      ctx.addIssue({ code: "custom", message: `at most ${MAX_ENV_ENTRIES} variables, got ${entries.length}` });
+    }
+    for (const [name, value] of entries) {
+      if (!ENV_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: `"${name}" ${ENV_NAME_RULE}` });
+      const text = String(value);
+      if (text.includes("\0")) ctx.addIssue({ code: "custom", path: [name], message: "must not contain NUL characters" });
+      if (text.length > MAX_ENV_VALUE_LENGTH) {
+        ctx.addIssue({ code: "custom", path: [name], message: `must be at most ${MAX_ENV_VALUE_LENGTH} characters` });
+      }
+    }
+  })
+  .transform((env) => Object.fromEntries(Object.entries(env).map(([name, value]) => [name, String(value)])))
+  .meta({ description: "Environment variables (at most 8)", example: { env1: "envValue1", env2: "envValue2" } });
+
+const forwardPort = portField("Host port the inference REST API is published on", "7070");
+
+export const deployBody = z.object({
+  inference_id: inferenceIdField,
+  docker_img_uri: imageField,
+  inference_rest_api_port: portField("Port of the inference REST API inside the container", "8080"),
+  inference_rest_api_forward_port: forwardPort,
+  env: envField.nullish().transform((env) => env ?? {}),
+});
+
+export const deployV3Body = z.object({
+  exp_id: z
+    .string()
+    .min(1, "must not be empty")
+    .max(256, "must be at most 256 characters")
+    .meta({ description: "Experiment whose inference asset the IDS agent names", example: "Clarus_RedWine_experiment" }),
+  inference_id: inferenceIdField,
+  inference_rest_api_forward_port: forwardPort,
+  env: envField.nullish().transform((env) => env ?? {}),
+});
+
+/** Who to remove: `inference_id`, or `exp_id` as the original agent's callers send it. */
+export const removalSelector = z.object({
+  inference_id: inferenceIdField.optional(),
+  exp_id: inferenceIdField.optional().meta({ description: "Same as inference_id (the original agent's name for it)" }),
+});
+
+export const inferenceIdParams = z.object({ id: inferenceIdField });
+
+export const logsQuery = z.object({
+  tail: z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .default("100")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "must be at least 1").max(10_000, "must be at most 10000"))
+    .meta({ description: "Number of last log lines (1-10000, default 100)" }),
+});
+
+export const inferenceSchema = z
+  .object({
+    inference_id: z.string(),
+    name: z.string().meta({ description: "Container name (field of the original agent)" }),
+    port: z.number().int().meta({ description: "Host port of the REST API (field of the original agent)" }),
+    docker_img_uri: z.string(),
+    image_id: z.string(),
+    inference_rest_api_port: z.number().int(),
+    inference_rest_api_forward_port: z.number().int(),
+    exp_id: z.string().nullable().meta({ description: "Set when deployed through the v3 route" }),
+    state: z.string().meta({ example: "running" }),
+    status: z.string().meta({ example: "Up 3 minutes" }),
+    created: z.string().meta({ format: "date-time" }),
+    container_id: z.string(),
+  })
+  .meta({ description: "An inference this agent manages" });
+
+export const inferenceDetailsSchema = inferenceSchema
+  .extend({
+    running: z.boolean(),
+    exit_code: z.number().int(),
+    restart_count: z.number().int(),
+    health: z.string().nullable().meta({ description: "Health-check status when the image defines one" }),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+    error: z.string().nullable(),
+    ip_address: z.string().nullable().meta({ description: "Address on the inference network" }),
+  })
+  .meta({ description: "An inference with its container state" });
+
+export const deploymentSchema = inferenceDetailsSchema
+  .extend({
+    readiness: z.object({
+      outcome: z.literal("ready"),
+      waited_ms: z.number(),
+      address: z.string().meta({ description: "Where the port accepted a connection" }),
+    }),
+    replaced: z.object({ docker_img_uri: z.string(), image_id: z.string() }).nullable(),
+    pruned_images: z.array(z.string()),
+  })
+  .meta({ description: "The deployed inference, how it came up and what it replaced" });

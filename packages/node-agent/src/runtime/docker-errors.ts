@@ -1,0 +1,59 @@
+import { RuntimeError, type RuntimeErrorKind } from "./runtime-error.js";
+
+/** What docker-modem attaches to a failed call. */
+interface ModemError extends Error {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string } | null;
+}
+
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOENT",
+  "EACCES",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
+
+/** The engine's own words for a failure. */
+export function engineMessage(err: unknown): string {
+  const modem = err as ModemError;
+  const text = modem.json?.message ?? modem.message ?? String(err);
+  return text.trim();
+}
+
+/** Classifies an error of a pull (HTTP error or an error event inside the progress stream). */
+export function pullFailureKind(message: string): RuntimeErrorKind {
+  const text = message.toLowerCase();
+  if (/unauthorized|authentication required|incorrect username or password|no basic auth credentials|denied/.test(text)) {
+    return "registry-auth";
+  }
+  if (/manifest unknown|not found|does not exist|no such image|name unknown/.test(text)) return "image-not-found";
+  return "registry";
+}
+
+/** Classifies an error of a container, network or image call. */
+export function engineFailureKind(err: unknown): RuntimeErrorKind {
+  const modem = err as ModemError;
+  if (modem.code && UNREACHABLE_CODES.has(modem.code)) return "unavailable";
+  const text = engineMessage(err).toLowerCase();
+  if (/port is already allocated|address already in use/.test(text)) return "port-taken";
+  if (/network .*not found/.test(text)) return "network-missing";
+  if (modem.statusCode === 409 && /already in use/.test(text)) return "name-conflict";
+  if (modem.statusCode === 404) return "not-found";
+  return "engine";
+}
+
+/** Wraps an engine failure; `action` says what the agent was doing, for the log and the answer. */
+export function toRuntimeError(err: unknown, action: string, kind: RuntimeErrorKind = engineFailureKind(err)): RuntimeError {
+  if (err instanceof RuntimeError) return err;
+  const quoted = engineMessage(err);
+  const message =
+    kind === "unavailable"
+      ? `The Docker engine is unreachable while trying to ${action}: ${quoted}`
+      : `Docker could not ${action}: ${quoted}`;
+  return new RuntimeError(kind, message, quoted, { cause: err });
+}

@@ -1,0 +1,84 @@
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { canonicalRegistry } from "../inference/image-reference.js";
+
+/** Credentials in the shape the Docker Engine API takes in `X-Registry-Auth`. */
+export type RegistryCredentials =
+  | { username: string; password: string; serveraddress: string }
+  | { identitytoken: string; serveraddress: string };
+
+/** The Docker config file exists but cannot be used; pulling with a wrong guess would hide that. */
+export class DockerConfigError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`Docker config file ${file}: ${reason}`);
+    this.name = "DockerConfigError";
+  }
+}
+
+interface AuthEntry {
+  auth?: unknown;
+  username?: unknown;
+  password?: unknown;
+  identitytoken?: unknown;
+}
+
+/** `DOCKER_CONFIG/config.json`, else `~/.docker/config.json`, as the docker CLI looks them up. */
+export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.DOCKER_CONFIG || join(homedir(), ".docker"), "config.json");
+}
+
+/**
+ * The registry host a config key names. The CLI stores keys as `host[:port]`, as URLs
+ * (`https://index.docker.io/v1/`) or with a path, and compares hosts only (docker/cli
+ * `registry.ConvertToHostname`); every Docker Hub alias counts as `docker.io`.
+ */
+export function registryHost(key: string): string {
+  return canonicalRegistry(key.replace(/^https?:\/\//i, "").split("/")[0]!);
+}
+
+/**
+ * Finds the credentials for `registry` in a Docker config file, re-read on every call so that a
+ * `docker login` on the host (or an updated mounted file) takes effect without a restart.
+ * A missing file means anonymous pulls; an unreadable one is an error.
+ */
+export async function readRegistryCredentials(registry: string, file: string): Promise<RegistryCredentials | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new DockerConfigError(file, `cannot be read (${(err as Error).message})`);
+  }
+  let config: { auths?: Record<string, AuthEntry> };
+  try {
+    config = JSON.parse(text);
+  } catch (err) {
+    throw new DockerConfigError(file, `is not valid JSON (${(err as Error).message})`);
+  }
+  const wanted = registryHost(registry);
+  const match = Object.entries(config.auths ?? {}).find(([key]) => registryHost(key) === wanted);
+  if (!match) return undefined;
+  return credentialsFromEntry(match[1] ?? {}, match[0], file);
+}
+
+function credentialsFromEntry(entry: AuthEntry, key: string, file: string): RegistryCredentials | undefined {
+  const serveraddress = key;
+  if (typeof entry.identitytoken === "string" && entry.identitytoken !== "") {
+    return { identitytoken: entry.identitytoken, serveraddress };
+  }
+  if (typeof entry.auth === "string" && entry.auth !== "") {
+    const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon <= 0) throw new DockerConfigError(file, `auths["${key}"].auth is not base64 of "username:password"`);
+    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), serveraddress };
+  }
+  if (typeof entry.username === "string" && typeof entry.password === "string") {
+    return { username: entry.username, password: entry.password, serveraddress };
+  }
+  // An entry without secrets (left by a credential store) means: no credentials here.
+  return undefined;
+}

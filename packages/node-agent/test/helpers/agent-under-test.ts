@@ -1,0 +1,60 @@
+// The node agent started in-process (as main.ts wires it) on 127.0.0.1 with an OS-chosen port,
+// plus small HTTP helpers for the tests that drive it.
+import { createLogger, listen, type RunningServer } from "@clarus/common";
+import { createNodeAgent, type NodeAgent } from "../../src/app.js";
+import { readNodeAgentConfig } from "../../src/config.js";
+import { testDocker } from "../support/docker-env.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them.
+export type Json = any;
+
+export interface AgentUnderTest {
+  url: string;
+  agent: NodeAgent;
+  /** JSON request; `body` as a string is sent raw (for malformed JSON and verbatim Postman bodies). */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json }>;
+  close(): Promise<void>;
+}
+
+/** Starts an agent configured by `env` alone (the process environment is not read). */
+export async function startAgent(env: Record<string, string>): Promise<AgentUnderTest> {
+  const config = readNodeAgentConfig({ LOG_LEVEL: "silent", PORT_BIND_HOST: "127.0.0.1", STOP_TIMEOUT_SECONDS: "2", ...env });
+  const agent = createNodeAgent(config, createLogger({ name: "node-agent-test", level: config.LOG_LEVEL }));
+  await agent.service.recover();
+  const server: RunningServer = await listen(agent.app, { port: 0, host: "127.0.0.1" });
+  return {
+    url: server.url,
+    agent,
+    async call(method, path, body, headers = {}) {
+      const response = await fetch(server.url + path, {
+        method,
+        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: Json = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // Not JSON: keep the text.
+      }
+      return { status: response.status, body: parsed };
+    },
+    close: () => server.close(),
+  };
+}
+
+/** GET through a published port on 127.0.0.1; the page text. */
+export async function fetchInference(hostPort: number, path = "/"): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${hostPort}${path}`, { signal: AbortSignal.timeout(3000) });
+  return response.text();
+}
+
+/** What the engine holds for a test scope: every container whose name starts with the prefix, with its state. */
+export async function engineSnapshot(prefix: string): Promise<string[]> {
+  const containers = await testDocker.listContainers({ all: true, filters: { name: [prefix] } });
+  return containers
+    .map((c) => `${c.Names[0]} ${c.Image} ${c.State} ${c.Id}`)
+    .filter((line) => line.startsWith(`/${prefix}`))
+    .sort();
+}

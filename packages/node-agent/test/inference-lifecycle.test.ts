@@ -1,0 +1,235 @@
+// The node agent against the real engine and a local registry: deploy → serve → list → inspect/logs →
+// replace → failed replace rolls back → restart keeps the list → remove; plus serialised concurrent deploys.
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { type AgentUnderTest, engineSnapshot, fetchInference, type Json, startAgent } from "./helpers/agent-under-test.js";
+import {
+  buildTestImage,
+  createDockerConfig,
+  createTestScope,
+  type DockerConfigDir,
+  describeWithDocker,
+  freePort,
+  pushImage,
+  startRegistry,
+  type TestRegistry,
+  testDocker,
+} from "./support/docker-env.js";
+
+describeWithDocker("node agent: inference lifecycle on a real engine", () => {
+  const scope = createTestScope("lifecycle");
+  let registry: TestRegistry;
+  let dockerConfig: DockerConfigDir;
+  let network: string;
+  let env: Record<string, string>;
+  let agent: AgentUnderTest;
+  const refs = { v1: "", v2: "", crash: "" };
+  const ids = { v1: "", v2: "" };
+  const inferenceId = scope.name("redwine");
+  let hostPort: number;
+
+  /** The agent lists every inference on the engine; other test files and benchmarks may run beside this one. */
+  const listMine = async (): Promise<Json[]> =>
+    (await agent.call("GET", "/api/inference/all")).body.filter((i: Json) => i.inference_id.startsWith(scope.prefix));
+
+  beforeAll(async () => {
+    [registry, dockerConfig, network] = await Promise.all([startRegistry(), createDockerConfig(), scope.createNetwork()]);
+    refs.v1 = scope.imageRef(registry.host, "model", "v1");
+    refs.v2 = scope.imageRef(registry.host, "model", "v2");
+    refs.crash = scope.imageRef(registry.host, "model", "broken");
+    const built = await Promise.all([
+      buildTestImage(refs.v1, "http", { marker: "model-v1" }),
+      buildTestImage(refs.v2, "http", { marker: "model-v2" }),
+      buildTestImage(refs.crash, "crash", { exitCode: 3 }),
+    ]);
+    ids.v1 = built[0].id;
+    ids.v2 = built[1].id;
+    await Promise.all(Object.values(refs).map((ref) => pushImage(ref)));
+    // The agent must pull: nothing may be served from what the build left locally.
+    await Promise.all(Object.values(refs).map((ref) => testDocker.getImage(ref).remove({ force: true })));
+    env = {
+      INFERENCE_NETWORK: network,
+      DOCKER_CONFIG: dockerConfig.dir,
+      READINESS_TIMEOUT_SECONDS: "8",
+      KEEP_IMAGES: "1",
+      CONTAINER_MEMORY_LIMIT: "64m",
+      CONTAINER_CPU_LIMIT: "0.5",
+    };
+    agent = await startAgent(env);
+    hostPort = await freePort();
+  });
+
+  afterAll(async () => {
+    await agent?.close();
+    await scope.cleanup();
+    await Promise.all([registry?.stop(), dockerConfig?.remove()]);
+  });
+
+  test("deploys with ports as strings and env, and serves through the host port", async () => {
+    const res = await agent.call("POST", "/api/inference/deploy", {
+      inference_id: inferenceId,
+      docker_img_uri: refs.v1,
+      inference_rest_api_port: "8080",
+      inference_rest_api_forward_port: String(hostPort),
+      env: { GREETING: "hello-from-env", THRESHOLD: 0.7 },
+      // Whatever else a caller sends cannot widen the container's rights.
+      privileged: true,
+      HostConfig: { Privileged: true, Binds: ["/:/host"], NetworkMode: "host", CapAdd: ["ALL"] },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      inference_id: inferenceId,
+      name: inferenceId,
+      port: hostPort,
+      docker_img_uri: refs.v1,
+      image_id: ids.v1,
+      inference_rest_api_port: 8080,
+      inference_rest_api_forward_port: hostPort,
+      state: "running",
+      running: true,
+      restart_count: 0,
+      replaced: null,
+      readiness: { outcome: "ready" },
+    });
+    expect(res.body.ip_address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(await fetchInference(hostPort)).toBe("model-v1 hello-from-env\n");
+    expect(await fetchInference(hostPort, "/env.txt")).toContain("THRESHOLD=0.7");
+
+    const inspected = await testDocker.getContainer(inferenceId).inspect();
+    expect(inspected.HostConfig).toMatchObject({
+      Privileged: false,
+      NetworkMode: network,
+      RestartPolicy: { Name: "unless-stopped" },
+      Init: true,
+      SecurityOpt: ["no-new-privileges:true"],
+      PidsLimit: 1024,
+      LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
+      Memory: 64 * 1024 * 1024,
+      NanoCpus: 500_000_000,
+      PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] },
+    });
+    expect(inspected.HostConfig.Binds ?? []).toEqual([]);
+    expect(inspected.HostConfig.CapAdd ?? []).toEqual([]);
+    expect(inspected.HostConfig.Devices ?? []).toEqual([]);
+    expect(inspected.Mounts).toEqual([]);
+  });
+
+  test("lists it with the original fields and the new ones, from labels", async () => {
+    const res = await agent.call("GET", "/api/inference/all");
+    expect(res.status).toBe(200);
+    expect(await listMine()).toEqual([
+      expect.objectContaining({
+        inference_id: inferenceId,
+        name: inferenceId,
+        port: hostPort,
+        docker_img_uri: refs.v1,
+        inference_rest_api_port: 8080,
+        inference_rest_api_forward_port: hostPort,
+        state: "running",
+        exp_id: null,
+      }),
+    ]);
+    expect(Date.parse((await listMine())[0]!.created)).toBeGreaterThan(Date.now() - 120_000);
+  });
+
+  test("inspects it and reads its logs", async () => {
+    const details = await agent.call("GET", `/api/inference/${inferenceId}`);
+    expect(details.status).toBe(200);
+    expect(details.body).toMatchObject({
+      inference_id: inferenceId,
+      running: true,
+      exit_code: 0,
+      restart_count: 0,
+      health: null,
+    });
+    const logs = await agent.call("GET", `/api/inference/${inferenceId}/logs?tail=5`);
+    expect(logs.status).toBe(200);
+    expect(logs.body.lines).toContain("test image model-v1: listening on port 8080");
+    expect(logs.body.lines.length).toBeLessThanOrEqual(5);
+  });
+
+  test("replaces it with a second tag, keeping the port, and prunes the image it no longer keeps", async () => {
+    const res = await agent.call("POST", "/api/inference/deploy", {
+      inference_id: inferenceId,
+      docker_img_uri: refs.v2,
+      inference_rest_api_port: 8080,
+      inference_rest_api_forward_port: hostPort,
+      env: { GREETING: "second" },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      docker_img_uri: refs.v2,
+      image_id: ids.v2,
+      replaced: { docker_img_uri: refs.v1, image_id: ids.v1 },
+    });
+    expect(res.body.pruned_images).toEqual([ids.v1]);
+    expect(await fetchInference(hostPort)).toBe("model-v2 second\n");
+    await expect(testDocker.getImage(ids.v1).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    expect(await engineSnapshot(scope.prefix)).toEqual([expect.stringMatching(new RegExp(`^/${inferenceId} \\S+ running `))]);
+  });
+
+  test("a replacement that crashes is rolled back: the old version serves again and the answer names the failure", async () => {
+    const before = await listMine();
+    const res = await agent.call("POST", "/api/inference/deploy", {
+      inference_id: inferenceId,
+      docker_img_uri: refs.crash,
+      inference_rest_api_port: 8080,
+      inference_rest_api_forward_port: hostPort,
+    });
+    expect(res.status).toBe(502);
+    expect(res.body.type).toBe("urn:clarus:problem:inference-exited");
+    expect(res.body.detail).toContain(`(image ${refs.crash}) exited with code 3`);
+    expect(res.body.detail).toContain(`The previous version (image ${refs.v2}) was restored and is running.`);
+    expect(res.body.logs).toContain(`test image ${refs.crash}: crashing on purpose`);
+    expect(await fetchInference(hostPort)).toBe("model-v2 second\n");
+    const after = await listMine();
+    expect(after.map((i: { container_id: string; docker_img_uri: string }) => [i.container_id, i.docker_img_uri])).toEqual(
+      before.map((i: { container_id: string; docker_img_uri: string }) => [i.container_id, i.docker_img_uri]),
+    );
+    expect(await engineSnapshot(scope.prefix)).toHaveLength(1);
+    // The broken image it pulled is not left on the disk.
+    await expect(testDocker.getImage(refs.crash).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  test("a restarted agent lists the same inferences (Docker is the only state store)", async () => {
+    const before = await listMine();
+    await agent.close();
+    agent = await startAgent(env);
+    const after = await listMine();
+    const stable = (list: Array<Record<string, unknown>>) => list.map(({ status: _status, ...rest }) => rest);
+    expect(stable(after)).toEqual(stable(before));
+  });
+
+  test("two concurrent deploys for one id run one after the other", async () => {
+    const id = scope.name("concurrent");
+    const port = await freePort();
+    const deploy = (ref: string) =>
+      agent.call("POST", "/api/inference/deploy", {
+        inference_id: id,
+        docker_img_uri: ref,
+        inference_rest_api_port: "8080",
+        inference_rest_api_forward_port: String(port),
+      });
+    const [first, second] = await Promise.all([deploy(refs.v1), deploy(refs.v2)]);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    // Exactly one of them found the other's container and replaced it; nothing ran side by side.
+    const replacedBy = [first, second].filter((r) => r.body.replaced !== null);
+    expect(replacedBy).toHaveLength(1);
+    const winner = replacedBy[0]!.body;
+    expect(await fetchInference(port)).toBe(`${winner.docker_img_uri === refs.v1 ? "model-v1" : "model-v2"} \n`);
+    const mine = (await listMine()).filter((i: { inference_id: string }) => i.inference_id === id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].container_id).toBe(winner.container_id);
+    expect((await agent.call("DELETE", `/api/inference/deploy?inference_id=${id}`)).status).toBe(200);
+  });
+
+  test("removes it (as the original Postman request does, with ?exp_id=), then 404 on a second removal", async () => {
+    const res = await agent.call("DELETE", `/api/inference/deploy?exp_id=${inferenceId}`, "");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ inference_id: inferenceId, removed: true, docker_img_uri: refs.v2 });
+    expect(await engineSnapshot(scope.prefix)).toEqual([]);
+    const again = await agent.call("DELETE", `/api/inference/deploy?inference_id=${inferenceId}`);
+    expect(again.status).toBe(404);
+    expect(again.body.detail).toBe(`No inference "${inferenceId}" exists on this node.`);
+    expect(await listMine()).toEqual([]);
+  });
+});
