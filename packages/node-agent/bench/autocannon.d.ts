@@ -9,7 +9,7 @@ declare module "autocannon" {
     p90: number;
     p99: number;
   }
-  interface Result {
+  export interface Result {
     latency: Histogram;
     requests: Histogram & { total: number };
     duration: number;
@@ -20,6 +20,8 @@ declare module "autocannon" {
   }
   interface Options {
     url: string;
+    /** Sends the requests over this Unix socket instead of TCP. */
+    socketPath?: string;
     connections?: number;
     duration?: number;
     headers?: Record<string, string>;

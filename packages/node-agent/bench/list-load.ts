@@ -1,5 +1,7 @@
 // (b) With many inferences running, GET /api/inference/all under concurrent clients (autocannon, loopback).
-import autocannon from "autocannon";
+import autocannon, { type Result } from "autocannon";
+import { MANAGED_FILTER } from "../src/inference/labels.js";
+import { DOCKER_SOCKET } from "../test/support/engine.js";
 import { freePort } from "../test/support/free-port.js";
 import { deployThroughAgent, inParallel, listedInferenceIds, removeThroughAgent } from "./agent-api.js";
 
@@ -13,10 +15,7 @@ export interface ListLoadSetup {
   durationSeconds: number;
 }
 
-export interface ListLoad {
-  inferences: number;
-  deploySeconds: number;
-  connections: number;
+export interface LoadFigures {
   durationSeconds: number;
   requests: number;
   p50Ms: number;
@@ -26,8 +25,20 @@ export interface ListLoad {
   errors: number;
   timeouts: number;
   non2xx: number;
-  /** p99 / 50 ms; the goal is < 1 with no errors. */
+}
+
+export interface ListLoad {
+  inferences: number;
+  deploySeconds: number;
+  connections: number;
+  /** GET /api/inference/all on the agent. */
+  agent: LoadFigures;
+  /** Baseline: the engine's own list call with the agent's label filter, straight on the Docker socket. */
+  engine: LoadFigures;
+  /** agent p99 / 50 ms; the goal is < 1 with no errors. */
   ratioToGoal: number;
+  /** agent p99 / engine p99: what the agent adds to the engine call it makes. */
+  ratioToEngine: number;
 }
 
 export const LIST_P99_GOAL_MS = 50;
@@ -50,27 +61,45 @@ export async function measureListLoad(setup: ListLoadSetup): Promise<ListLoad> {
     const missing = ids.filter((id) => !listed.has(id));
     if (missing.length > 0) throw new Error(`the agent does not list ${missing.length} deployed inferences, e.g. ${missing[0]}`);
 
-    const result = await autocannon({
-      url: `${setup.agentUrl}/api/inference/all`,
-      connections: setup.connections,
-      duration: setup.durationSeconds,
-    });
+    const agent = figures(
+      await autocannon({
+        url: `${setup.agentUrl}/api/inference/all`,
+        connections: setup.connections,
+        duration: setup.durationSeconds,
+      }),
+    );
+    const engine = figures(
+      await autocannon({
+        url: `http://docker/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: [MANAGED_FILTER] }))}`,
+        socketPath: DOCKER_SOCKET,
+        connections: setup.connections,
+        duration: setup.durationSeconds,
+      }),
+    );
     return {
       inferences: setup.inferences,
       deploySeconds,
       connections: setup.connections,
-      durationSeconds: result.duration,
-      requests: result.requests.total,
-      p50Ms: result.latency.p50,
-      p90Ms: result.latency.p90,
-      p99Ms: result.latency.p99,
-      maxMs: result.latency.max,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      non2xx: result.non2xx,
-      ratioToGoal: result.latency.p99 / LIST_P99_GOAL_MS,
+      agent,
+      engine,
+      ratioToGoal: agent.p99Ms / LIST_P99_GOAL_MS,
+      ratioToEngine: agent.p99Ms / engine.p99Ms,
     };
   } finally {
     await inParallel(ids, DEPLOY_CONCURRENCY, (id) => removeThroughAgent(setup.agentUrl, id));
   }
+}
+
+function figures(result: Result): LoadFigures {
+  return {
+    durationSeconds: result.duration,
+    requests: result.requests.total,
+    p50Ms: result.latency.p50,
+    p90Ms: result.latency.p90,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+  };
 }
