@@ -1,0 +1,108 @@
+// Invariants over random samples (fast-check): no drift against itself, independence of row order, values in range.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type ColumnSamples, listTests, type StatTestName } from "../../src/stats/index.js";
+
+const RUNS = 60;
+const JS_MAX = Math.sqrt(Math.LN2);
+const numericalTests = listTests();
+const categoricalTests = listTests().filter((t) => t.allowedTypes.includes("categorical"));
+
+/** Small value sets make ties and few-distinct-value paths common; wide ones exercise the Sturges bins. */
+const values = fc.oneof(
+  fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 60 }),
+  fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 120 }),
+);
+const labelCounts = fc
+  .dictionary(fc.constantFrom("a", "b", "c", "d", "e", "10", "9"), fc.integer({ min: 0, max: 50 }), { minKeys: 1 })
+  .filter((counts) => Object.values(counts).some((c) => c > 0));
+
+const numerical = (reference: number[], current: number[]): ColumnSamples => ({
+  type: "numerical",
+  reference: Float64Array.from(reference),
+  current: Float64Array.from(current),
+});
+const categorical = (reference: Record<string, number>, current: Record<string, number>): ColumnSamples => ({
+  type: "categorical",
+  reference: new Map(Object.entries(reference)),
+  current: new Map(Object.entries(current)),
+});
+
+/** The outcome must stay in the range each test can produce. */
+function expectInRange(name: StatTestName, statistic: number, pValue: number | null): void {
+  expect(Number.isFinite(statistic) || statistic === Number.MAX_VALUE).toBe(true);
+  if (pValue !== null) {
+    expect(pValue).toBeGreaterThanOrEqual(0);
+    expect(pValue).toBeLessThanOrEqual(1);
+  }
+  if (name === "ks") expect(statistic >= 0 && statistic <= 1).toBe(true);
+  if (name === "jensenshannon") expect(statistic >= 0 && statistic <= JS_MAX + 1e-12).toBe(true);
+  if (name === "hellinger") expect(statistic >= 0 && statistic <= 1).toBe(true);
+  if (name !== "z") expect(statistic).toBeGreaterThanOrEqual(-1e-12);
+}
+
+function shuffled<T>(items: T[], seed: number): T[] {
+  const copy = [...items];
+  let state = seed >>> 0 || 1;
+  for (let i = copy.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const j = state % (i + 1);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+describe("properties of every test", () => {
+  it("a numerical sample against itself never drifts", () => {
+    fc.assert(
+      fc.property(values, (sample) => {
+        for (const test of numericalTests) {
+          const outcome = test.run(numerical(sample, sample), test.defaultThreshold);
+          expect(outcome.drifted, `${test.name} on ${sample.length} values`).toBe(false);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("a categorical sample against itself never drifts", () => {
+    fc.assert(
+      fc.property(labelCounts, (counts) => {
+        for (const test of categoricalTests) {
+          expect(test.run(categorical(counts, counts), test.defaultThreshold).drifted, test.name).toBe(false);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("results do not depend on row order and stay in range", () => {
+    fc.assert(
+      fc.property(values, values, fc.integer(), (reference, current, seed) => {
+        for (const test of numericalTests) {
+          const ordered = test.run(numerical(reference, current), test.defaultThreshold);
+          const reordered = test.run(numerical(shuffled(reference, seed), shuffled(current, seed + 1)), test.defaultThreshold);
+          expect(reordered, test.name).toEqual(ordered);
+          expectInRange(test.name, ordered.statistic, ordered.p_value);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("categorical results do not depend on label order and stay in range", () => {
+    fc.assert(
+      fc.property(labelCounts, labelCounts, (reference, current) => {
+        const reversed = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).reverse());
+        for (const test of categoricalTests) {
+          const outcome = test.run(categorical(reference, current), test.defaultThreshold);
+          expect(test.run(categorical(reversed(reference), reversed(current)), test.defaultThreshold), test.name).toEqual(
+            outcome,
+          );
+          expectInRange(test.name, outcome.statistic, outcome.p_value);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
