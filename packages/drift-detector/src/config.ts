@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError, envVar, loadConfig } from "@clarus/common";
 import { z } from "zod";
+import { type DriftOptions, driftOptionsSchema } from "./drift/options.js";
 
 /** S3 bucket naming rules (AWS "Bucket naming rules"): 3-63 chars of a-z, 0-9, dot and hyphen. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -56,6 +58,7 @@ const environmentSchema = z.object({
   STORAGE_TIMEOUT_MS: envVar.integer({ min: 100, max: 600_000, fallback: 30_000 }),
 
   DRIFT_CONFIG_FILE: envVar.optionalString(),
+  DRIFT_SHARE: z.coerce.number("must be a number").gt(0, "must be above 0").max(1, "must be at most 1").optional(),
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -100,7 +103,8 @@ export interface ServiceConfig {
   airflow: AirflowConfig | undefined;
   ids: IdsConfig | undefined;
   outbound: OutboundCallPolicy;
-  driftConfigFile: string | undefined;
+  /** From DRIFT_CONFIG_FILE (Evidently DataDriftPreset parameters), with DRIFT_SHARE on top. */
+  drift: DriftOptions;
 }
 
 function set(env: Record<string, string | undefined>, name: string): boolean {
@@ -156,7 +160,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     problems.push(...err.problems);
   }
   problems.push(...crossVariableProblems(env));
-  if (problems.length > 0 || !parsed) throw new ConfigError(problems);
+  const drift = driftOptions(env.DRIFT_CONFIG_FILE?.trim() || undefined, parsed?.DRIFT_SHARE, problems);
+  if (problems.length > 0 || !parsed || !drift) throw new ConfigError(problems);
   const e = parsed;
 
   const storage: StorageConfig = e.MINIO_IP
@@ -203,6 +208,26 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
           }
         : undefined,
     outbound: { timeoutMs: e.UPSTREAM_TIMEOUT_MS, retries: e.UPSTREAM_RETRIES, retryDelayMs: e.UPSTREAM_RETRY_DELAY_MS },
-    driftConfigFile: e.DRIFT_CONFIG_FILE,
+    drift,
   };
+}
+
+/** The drift options file, validated by the core's own schema; its problems join the configuration's. */
+function driftOptions(file: string | undefined, driftShare: number | undefined, problems: string[]): DriftOptions | undefined {
+  let options: unknown = {};
+  if (file) {
+    try {
+      options = JSON.parse(readFileSync(file, "utf8"));
+    } catch (err) {
+      problems.push(`DRIFT_CONFIG_FILE: cannot read ${file} as JSON (${err instanceof Error ? err.message : String(err)})`);
+      return undefined;
+    }
+  }
+  const withShare = driftShare === undefined ? options : { ...(options as object), drift_share: driftShare };
+  const result = driftOptionsSchema.safeParse(withShare);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    problems.push(`DRIFT_CONFIG_FILE: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  return undefined;
 }

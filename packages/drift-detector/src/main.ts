@@ -1,22 +1,69 @@
-import { createHttpApp, createLogger, defineRoute, envVar, exitOnSignal, listen, loadConfig } from "@clarus/common";
-import { z } from "zod";
+import { readFileSync } from "node:fs";
+import { ConfigError, createLogger, exitOnSignal, listen } from "@clarus/common";
+import { HttpAirflowClient } from "./adapters/airflow/airflow-client.js";
+import { HttpIdsProvider } from "./adapters/ids/ids-provider-client.js";
+import { LocalFolderStore } from "./adapters/storage/local-folder-store.js";
+import type { ObjectStore } from "./adapters/storage/object-store.js";
+import { S3Store } from "./adapters/storage/s3-store.js";
+import { createDriftApp } from "./app.js";
+import { loadServiceConfig, type ServiceConfig } from "./config.js";
+import { coreAnalysis } from "./pipeline/core-analysis.js";
 
-const config = loadConfig(z.object({ PORT: envVar.port(5000), LOG_LEVEL: envVar.logLevel() }));
-const logger = createLogger({ name: "drift-detector", level: config.LOG_LEVEL });
-const ping = defineRoute({
-  method: "get",
-  path: "/api/ping",
-  operationId: "ping",
-  summary: "Liveness signal",
-  public: true,
-  responses: { 200: { description: "The detector is up", schema: z.literal("OK") } },
-  handler: () => ({ status: 200, body: "OK" }),
-});
-const { app } = createHttpApp({
-  info: { title: "clarus drift detector", version: "0.1.0", description: "Detects data drift." },
+function configOrExit(): ServiceConfig {
+  try {
+    return loadServiceConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`drift-detector cannot start. ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
+const logger = createLogger({ name: "drift-detector", level: config.logLevel });
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const storagePolicy = { ...config.outbound, timeoutMs: config.storageTimeoutMs };
+
+const store: ObjectStore =
+  config.storage.kind === "s3"
+    ? new S3Store({ ...config.storage, bucket: config.bucket, policy: storagePolicy })
+    : new LocalFolderStore(config.storage.dataDir, config.bucket);
+const airflow = config.airflow && new HttpAirflowClient(config.airflow, config.outbound);
+const ids = config.ids && new HttpIdsProvider(config.ids, config.outbound);
+
+const { app } = createDriftApp({
+  settings: {
+    experimentId: config.experimentId,
+    experimentDescription: config.experimentDescription,
+    referencePath: config.referencePath,
+    newDataPath: config.newDataPath,
+    reportPath: config.reportPath,
+    historyPath: config.historyPath,
+    detectorVersion: version,
+  },
+  store,
+  analysis: coreAnalysis(config.drift),
+  airflow,
+  ids,
   logger,
-  routes: [ping],
+  apiToken: config.apiToken,
 });
-const server = await listen(app, { port: config.PORT });
-logger.info({ port: server.port }, "drift detector listening");
+
+if (config.storage.kind === "local") {
+  await store.check();
+  logger.info(
+    { folder: store.location },
+    `MINIO_IP is unset: storage is the local folder ${store.location}; put the reference at ${config.referencePath} and new data at ${config.newDataPath} inside it`,
+  );
+}
+const server = await listen(app, { port: config.port });
+logger.info(
+  {
+    port: server.port,
+    storage: store.location,
+    airflow: config.airflow ? `${config.airflow.baseUrl} DAG ${config.airflow.dagId}` : "not configured",
+    ids: config.ids?.baseUrl ?? "not configured",
+  },
+  "drift detector listening",
+);
 exitOnSignal(logger, server.close);

@@ -1,0 +1,44 @@
+import { createHttpApp, type HttpApp, type Logger } from "@clarus/common";
+import type { Airflow } from "./adapters/airflow/airflow-client.js";
+import type { IdsProvider } from "./adapters/ids/ids-provider-client.js";
+import type { ObjectStore } from "./adapters/storage/object-store.js";
+import { type DriftAnalysis, DriftPipeline, type PipelineSettings } from "./pipeline/drift-pipeline.js";
+import type { RunRecord } from "./pipeline/run-record.js";
+import { RunStore } from "./pipeline/run-store.js";
+import { SingleFlight } from "./pipeline/single-flight.js";
+import { driftRunRoutes } from "./routes/drift-runs.js";
+import { healthRoutes } from "./routes/health.js";
+
+export interface DriftAppOptions {
+  settings: PipelineSettings;
+  store: ObjectStore;
+  analysis: DriftAnalysis;
+  airflow: Airflow | undefined;
+  ids: IdsProvider | undefined;
+  logger: Logger;
+  apiToken?: string | undefined;
+}
+
+/** The drift detector's HTTP app: one pipeline per experiment at a time (concurrent calls join it), runs stored beside the reports. */
+export function createDriftApp(options: DriftAppOptions): HttpApp {
+  const { settings, store, analysis, airflow, ids, logger } = options;
+  const runs = new RunStore(store, settings.reportPath);
+  const pipeline = new DriftPipeline(settings, { store, runs, analysis, airflow, ids, logger });
+  const flight = new SingleFlight<RunRecord>();
+  const runDrift = async () => {
+    const { promise, joined } = flight.run(settings.experimentId, () => pipeline.run());
+    return { record: await promise, joined };
+  };
+  return createHttpApp({
+    info: {
+      title: "clarus drift detector",
+      version: settings.detectorVersion,
+      description:
+        "Compares new data with the reference; on drift publishes a report, updates the IDS provider, triggers the Airflow " +
+        "retraining DAG and makes the new data the reference.",
+    },
+    logger,
+    apiToken: options.apiToken,
+    routes: [...driftRunRoutes({ runDrift, runs, store }), ...healthRoutes({ store, airflow, ids })],
+  });
+}

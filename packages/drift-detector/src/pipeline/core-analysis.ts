@@ -1,0 +1,15 @@
+import { detectDrift } from "../drift/engine.js";
+import type { DriftOptions } from "../drift/options.js";
+import { renderHtmlReport, reportJson } from "../report/index.js";
+import type { DriftAnalysis } from "./drift-pipeline.js";
+
+/** The drift core (engine + report builders) with the service's configured options. */
+export function coreAnalysis(options: DriftOptions): DriftAnalysis {
+  return {
+    detect: (reference, current) => detectDrift(reference, current, options),
+    renderReports: (result, meta) => ({
+      html: renderHtmlReport(result, meta),
+      json: `${JSON.stringify(reportJson(result, meta), null, 2)}\n`,
+    }),
+  };
+}

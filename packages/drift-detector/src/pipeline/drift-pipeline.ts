@@ -1,0 +1,371 @@
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import type { Logger } from "pino";
+import type { Airflow } from "../adapters/airflow/airflow-client.js";
+import type { IdsProvider } from "../adapters/ids/ids-provider-client.js";
+import type { ObjectInfo, ObjectStore } from "../adapters/storage/object-store.js";
+import { UpstreamError } from "../adapters/upstream-error.js";
+import type { DriftResult } from "../drift/result.js";
+import type { ReportMeta } from "../report/report-meta.js";
+import { type FingerprintedStream, fingerprint } from "./content-fingerprint.js";
+import { failureStatus } from "./failure-status.js";
+import { CopyVerificationError, RunFailure } from "./run-failure.js";
+import { dagRunIdFor, historyKey, newRunId, reportKeys } from "./run-names.js";
+import { type DriftSummary, type RunRecord, STEP_NAMES, type StepName, type StepOutcome } from "./run-record.js";
+import type { RunStore } from "./run-store.js";
+
+export interface NamedStream {
+  name: string;
+  stream: Readable;
+}
+
+/** The drift core as the pipeline needs it: compare two CSV streams, and render the result as HTML and JSON reports. */
+export interface DriftAnalysis {
+  detect(reference: NamedStream, current: NamedStream): Promise<DriftResult>;
+  renderReports(result: DriftResult, meta: ReportMeta): { html: string; json: string };
+}
+
+export interface PipelineSettings {
+  experimentId: string;
+  experimentDescription: string;
+  referencePath: string;
+  newDataPath: string;
+  reportPath: string;
+  historyPath: string;
+  detectorVersion: string;
+}
+
+export interface PipelineDependencies {
+  store: ObjectStore;
+  runs: RunStore;
+  analysis: DriftAnalysis;
+  /** Undefined when not configured: the step is reported `skipped`. */
+  airflow: Airflow | undefined;
+  ids: IdsProvider | undefined;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export const MESSAGES = {
+  noDrift: "Drift NOT detected",
+  retrainingTriggered: "Drift detected and retraining triggered",
+  retrainingNotConfigured: "Drift detected; retraining not triggered (Airflow not configured)",
+} as const;
+
+interface StepResult {
+  status: "succeeded" | "reused" | "skipped";
+  detail: string;
+}
+
+/** What one run knows while it goes through the steps after detection. */
+interface DriftContext {
+  record: RunRecord;
+  reference: ObjectInfo;
+  current: ObjectInfo;
+  result: DriftResult;
+  /** The latest stored run when it stopped on the same data: its finished steps are reused instead of redone. */
+  previous: RunRecord | undefined;
+}
+
+/**
+ * One drift run: read both datasets → detect → (on drift) reports → IDS → Airflow → archive → replace the reference.
+ * Each step after detection is recorded as it ends; a failure stops the run before the reference is touched, and the next
+ * run on the same data reuses what was already done (reports, IDS, the DAG run) instead of doing it twice.
+ */
+export class DriftPipeline {
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly settings: PipelineSettings,
+    private readonly deps: PipelineDependencies,
+  ) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  async run(): Promise<RunRecord> {
+    const { store, analysis } = this.deps;
+    const { referencePath, newDataPath } = this.settings;
+    const startedAt = this.clock();
+    const id = newRunId(startedAt);
+    const log = this.deps.logger.child({ run: id });
+
+    let reference: ObjectInfo;
+    let current: ObjectInfo;
+    let streams: [FingerprintedStream, FingerprintedStream];
+    try {
+      [reference, current] = await Promise.all([store.stat(referencePath), store.stat(newDataPath)]);
+      const opened = await Promise.allSettled([store.get(referencePath), store.get(newDataPath)]);
+      const failed = opened.find((outcome) => outcome.status === "rejected");
+      if (failed) {
+        for (const outcome of opened) if (outcome.status === "fulfilled") outcome.value.destroy();
+        throw failed.reason;
+      }
+      const [referenceStream, currentStream] = opened.map((outcome) => (outcome as PromiseFulfilledResult<Readable>).value);
+      streams = [fingerprint(referenceStream as Readable), fingerprint(currentStream as Readable)];
+    } catch (err) {
+      throw new RunFailure("read_data", err);
+    }
+
+    let result: DriftResult;
+    let hashes: [string, string];
+    try {
+      result = await analysis.detect(
+        { name: this.describe(referencePath), stream: streams[0].stream },
+        { name: this.describe(newDataPath), stream: streams[1].stream },
+      );
+      hashes = await Promise.all([streams[0].sha256(), streams[1].sha256()]);
+    } catch (err) {
+      for (const stream of streams) stream.dispose();
+      throw new RunFailure("detect_drift", err);
+    }
+
+    const now = this.clock().toISOString();
+    const record: RunRecord = {
+      id,
+      experiment_id: this.settings.experimentId,
+      status: "running",
+      message: result.drift_detected ? MESSAGES.retrainingTriggered : MESSAGES.noDrift,
+      started_at: startedAt.toISOString(),
+      bucket: store.bucket,
+      reference: { path: referencePath, size: reference.size, etag: reference.etag, sha256: hashes[0] },
+      current: { path: newDataPath, size: current.size, etag: current.etag, sha256: hashes[1] },
+      drift: summarize(result),
+      steps: [
+        { name: "read_data", status: "succeeded", detail: `read ${reference.size} + ${current.size} bytes`, finished_at: now },
+        {
+          name: "detect_drift",
+          status: "succeeded",
+          detail: `${result.number_of_drifted_columns} of ${result.number_of_columns} columns drifted (share ${round(result.drift_share)}, threshold ${result.drift_share_threshold})`,
+          finished_at: now,
+        },
+      ],
+    };
+
+    if (!result.drift_detected) {
+      for (const name of STEP_NAMES.slice(2)) record.steps.push({ name, status: "skipped", detail: "no drift detected" });
+      record.status = "no_drift";
+      record.finished_at = this.clock().toISOString();
+      await this.save(record, log);
+      log.info({ drift_share: result.drift_share }, "no drift");
+      return record;
+    }
+
+    record.dag_run_id = dagRunIdFor(this.settings.experimentId, hashes[1], hashes[0]);
+    const previous = await this.resumable(record.dag_run_id);
+    if (previous) record.resumed_from = previous.id;
+    log.info({ dag_run_id: record.dag_run_id, resumed_from: previous?.id }, "drift detected");
+    await this.save(record, log);
+    return this.afterDrift({ record, reference, current, result, previous }, log);
+  }
+
+  private async afterDrift(context: DriftContext, log: Logger): Promise<RunRecord> {
+    const { record } = context;
+    const steps: Array<[StepName, () => Promise<StepResult>]> = [
+      ["write_reports", () => this.writeReports(context)],
+      ["update_ids", () => this.updateIds(context)],
+      ["trigger_retraining", () => this.triggerRetraining(context)],
+      ["archive_reference", () => this.archiveReference(context)],
+      ["replace_reference", () => this.replaceReference(context)],
+    ];
+    for (const [index, [name, perform]] of steps.entries()) {
+      const started_at = this.clock().toISOString();
+      try {
+        const outcome = await perform();
+        record.steps.push({ name, ...outcome, started_at, finished_at: this.clock().toISOString() });
+        log.info({ step: name, status: outcome.status }, outcome.detail);
+      } catch (err) {
+        const failed: StepOutcome = {
+          name,
+          status: "failed",
+          detail: messageOf(err),
+          started_at,
+          finished_at: this.clock().toISOString(),
+        };
+        if (err instanceof UpstreamError) {
+          failed.upstream = { service: err.service, ...(err.status !== undefined ? { status: err.status } : {}), body: err.body };
+        }
+        record.steps.push(failed);
+        for (const [later] of steps.slice(index + 1))
+          record.steps.push({ name: later, status: "not_run", detail: `${name} failed` });
+        record.status = "failed";
+        record.message = `Drift detected; the run stopped at ${name} and the reference was left unchanged`;
+        record.finished_at = this.clock().toISOString();
+        log.warn({ step: name, err }, "run failed");
+        const failure = new RunFailure(name, err, record);
+        record.error = { step: name, status: failureStatus(err), detail: failure.message };
+        await this.save(record, log);
+        throw failure;
+      }
+      await this.save(record, log);
+    }
+    const retraining = record.steps.find((step) => step.name === "trigger_retraining");
+    record.message = retraining?.status === "skipped" ? MESSAGES.retrainingNotConfigured : MESSAGES.retrainingTriggered;
+    record.status = "completed";
+    record.finished_at = this.clock().toISOString();
+    await this.save(record, log);
+    return record;
+  }
+
+  private async writeReports({ record, reference, current, result, previous }: DriftContext): Promise<StepResult> {
+    const { store } = this.deps;
+    if (previous?.reports && (await this.allExist([previous.reports.html, previous.reports.json]))) {
+      record.reports = previous.reports;
+      return { status: "reused", detail: `reports of run ${previous.id}: ${previous.reports.html}` };
+    }
+    const keys = reportKeys(this.settings.reportPath, record.id);
+    const rendered = this.deps.analysis.renderReports(result, {
+      experimentId: this.settings.experimentId,
+      referenceSource: this.describe(reference.key),
+      currentSource: this.describe(current.key),
+      referenceModifiedAt: reference.lastModified,
+      currentModifiedAt: current.lastModified,
+      generatedAt: this.clock(),
+      detectorVersion: this.settings.detectorVersion,
+    });
+    await store.put(keys.json, rendered.json, "application/json");
+    await store.put(keys.html, rendered.html, "text/html; charset=utf-8");
+    record.reports = keys;
+    return { status: "succeeded", detail: `wrote ${keys.html} and ${keys.json}` };
+  }
+
+  private async updateIds({ record, previous }: DriftContext): Promise<StepResult> {
+    const ids = this.deps.ids;
+    if (!ids) return { status: "skipped", detail: "not configured (IDS_PROVIDER_IP unset)" };
+    if (previous && doneIn(previous, "update_ids"))
+      return { status: "reused", detail: `dataset already published by run ${previous.id}` };
+    const published = await ids.publishDataset({
+      experimentId: this.settings.experimentId,
+      description: this.settings.experimentDescription,
+      bucket: record.bucket,
+      path: record.current.path,
+    });
+    return { status: "succeeded", detail: `published ${record.bucket}/${record.current.path} (HTTP ${published.status})` };
+  }
+
+  private async triggerRetraining({ record, previous }: DriftContext): Promise<StepResult> {
+    const airflow = this.deps.airflow;
+    if (!airflow) return { status: "skipped", detail: "not configured (AIRFLOW_IP unset)" };
+    const dagRunId = record.dag_run_id ?? "";
+    if (previous && doneIn(previous, "trigger_retraining")) {
+      return { status: "reused", detail: `DAG run ${dagRunId} already triggered by run ${previous.id}` };
+    }
+    const outcome = await airflow.trigger({
+      dagRunId,
+      note: `Data drift detected by clarus drift-detector run ${record.id}`,
+      conf: {
+        experiment_id: record.experiment_id,
+        detector_run_id: record.id,
+        dataset: { bucket: record.bucket, path: record.current.path, sha256: record.current.sha256 },
+        reference: { bucket: record.bucket, path: record.reference.path },
+        reports: record.reports ?? null,
+        drift: record.drift ?? null,
+      },
+    });
+    const unpaused = outcome.unpaused ? " after unpausing the DAG" : "";
+    return {
+      status: "succeeded",
+      detail: outcome.alreadyTriggered
+        ? `DAG run ${dagRunId} of ${airflow.dagId} already existed (state ${outcome.state})${unpaused}`
+        : `triggered DAG run ${dagRunId} of ${airflow.dagId} (state ${outcome.state}, Airflow API ${outcome.api})${unpaused}`,
+    };
+  }
+
+  private async archiveReference({ record, reference, previous }: DriftContext): Promise<StepResult> {
+    const { store } = this.deps;
+    const earlier = previous?.archived_reference;
+    if (earlier && (await this.matches(earlier, reference))) {
+      record.archived_reference = earlier;
+      return { status: "reused", detail: `reference already archived at ${earlier} by run ${previous?.id}` };
+    }
+    const key = historyKey(this.settings.historyPath, reference.key, this.clock());
+    const copy = await store.copy(reference.key, key, { ifMatch: reference.etag });
+    await this.verifyCopy(copy, reference, record.reference.sha256);
+    record.archived_reference = key;
+    return { status: "succeeded", detail: `archived the reference to ${key} (${copy.size} bytes, ETag ${copy.etag} verified)` };
+  }
+
+  private async replaceReference({ record, reference, current }: DriftContext): Promise<StepResult> {
+    const copy = await this.deps.store.copy(current.key, reference.key, { ifMatch: current.etag });
+    await this.verifyCopy(copy, current, record.current.sha256);
+    return {
+      status: "succeeded",
+      detail: `replaced ${reference.key} with ${current.key} (${copy.size} bytes, ETag ${copy.etag} verified)`,
+    };
+  }
+
+  /**
+   * Size and ETag must match the source. Multipart ETags (`<md5>-<parts>`) need not survive a server-side copy, so for
+   * those the copy's content is hashed and compared with the SHA-256 taken while the source was analysed.
+   */
+  private async verifyCopy(copy: ObjectInfo, source: ObjectInfo, sourceSha256: string | undefined): Promise<void> {
+    const mismatch = new CopyVerificationError(copy.key, source, copy);
+    if (copy.size !== source.size) throw mismatch;
+    if (copy.etag === source.etag) return;
+    if (!(copy.etag.includes("-") || source.etag.includes("-")) || sourceSha256 === undefined) throw mismatch;
+    const hash = createHash("sha256");
+    for await (const chunk of await this.deps.store.get(copy.key)) hash.update(chunk as Buffer);
+    if (hash.digest("hex") !== sourceSha256) throw mismatch;
+  }
+
+  /** The latest stored run, when it stopped (failed or interrupted) on this same data and so can be resumed. */
+  private async resumable(dagRunId: string): Promise<RunRecord | undefined> {
+    const latest = await this.deps.runs.latest().catch(() => undefined);
+    if (!latest || latest.dag_run_id !== dagRunId) return undefined;
+    return latest.status === "failed" || latest.status === "running" ? latest : undefined;
+  }
+
+  private async allExist(keys: string[]): Promise<boolean> {
+    const found = await Promise.all(
+      keys.map((key) =>
+        this.deps.store.stat(key).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    return found.every(Boolean);
+  }
+
+  private async matches(key: string, expected: ObjectInfo): Promise<boolean> {
+    const info = await this.deps.store.stat(key).catch(() => undefined);
+    return info !== undefined && info.size === expected.size && info.etag === expected.etag;
+  }
+
+  /** Best effort: a run record that cannot be written must not hide the run's own outcome from the caller. */
+  private async save(record: RunRecord, log: Logger): Promise<void> {
+    try {
+      await this.deps.runs.save(record);
+    } catch (err) {
+      log.error({ err }, "could not store the run record");
+    }
+  }
+
+  private describe(key: string): string {
+    return `${this.deps.store.location}/${key}`;
+  }
+}
+
+function doneIn(run: RunRecord, step: StepName): boolean {
+  return run.steps.some((outcome) => outcome.name === step && (outcome.status === "succeeded" || outcome.status === "reused"));
+}
+
+function summarize(result: DriftResult): DriftSummary {
+  return {
+    drift_detected: result.drift_detected,
+    drift_share: result.drift_share,
+    drift_share_threshold: result.drift_share_threshold,
+    number_of_columns: result.number_of_columns,
+    number_of_drifted_columns: result.number_of_drifted_columns,
+    drifted_columns: result.columns.filter((column) => column.drifted).map((column) => column.column),
+    rows_reference: result.rows_reference,
+    rows_current: result.rows_current,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,20 @@
+import { DagPausedError } from "../adapters/airflow/airflow-client.js";
+import { ObjectNotFoundError, PreconditionFailedError } from "../adapters/storage/errors.js";
+import { UpstreamError } from "../adapters/upstream-error.js";
+import { CsvFormatError } from "../csv/errors.js";
+import { DriftOptionsError } from "../drift/options.js";
+import { CopyVerificationError } from "./run-failure.js";
+
+/**
+ * The HTTP status a run failure is answered with: the caller's data is missing (404) or unreadable or unfit for the drift options (422), it changed
+ * under the run (409), or an outside system failed: timed out (504), unreachable or not ready (503), answered an error (502).
+ */
+export function failureStatus(cause: unknown): number {
+  if (cause instanceof ObjectNotFoundError) return 404;
+  if (cause instanceof CsvFormatError || cause instanceof DriftOptionsError) return 422;
+  if (cause instanceof PreconditionFailedError) return 409;
+  if (cause instanceof DagPausedError) return 503;
+  if (cause instanceof UpstreamError) return cause.kind === "timeout" ? 504 : cause.kind === "unreachable" ? 503 : 502;
+  if (cause instanceof CopyVerificationError) return 502;
+  return 500;
+}

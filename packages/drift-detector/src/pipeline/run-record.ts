@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/** The run's steps, in the order they happen. */
+export const STEP_NAMES = [
+  "read_data",
+  "detect_drift",
+  "write_reports",
+  "update_ids",
+  "trigger_retraining",
+  "archive_reference",
+  "replace_reference",
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export const stepOutcomeSchema = z.object({
+  name: z.enum(STEP_NAMES),
+  status: z
+    .enum(["succeeded", "reused", "skipped", "failed", "not_run"])
+    .meta({ description: "`reused`: done by the earlier failed run this one resumed; `not_run`: an earlier step failed" }),
+  detail: z.string().optional(),
+  started_at: z.iso.datetime().optional(),
+  finished_at: z.iso.datetime().optional(),
+  upstream: z
+    .object({ service: z.string(), status: z.number().int().optional(), body: z.unknown().optional() })
+    .optional()
+    .meta({ description: "What the outside system answered, when the step failed on it" }),
+});
+export type StepOutcome = z.output<typeof stepOutcomeSchema>;
+
+const datasetSchema = z.object({
+  path: z.string(),
+  size: z.number().int(),
+  etag: z.string(),
+  sha256: z.string().optional(),
+});
+
+export const driftSummarySchema = z.object({
+  drift_detected: z.boolean(),
+  drift_share: z.number(),
+  drift_share_threshold: z.number(),
+  number_of_columns: z.number().int(),
+  number_of_drifted_columns: z.number().int(),
+  drifted_columns: z.array(z.string()),
+  rows_reference: z.number().int(),
+  rows_current: z.number().int(),
+});
+export type DriftSummary = z.output<typeof driftSummarySchema>;
+
+export const runRecordSchema = z
+  .object({
+    id: z.string().meta({ example: "20261126T144012345Z-3f9a1c" }),
+    experiment_id: z.string(),
+    status: z
+      .enum(["running", "no_drift", "completed", "failed"])
+      .meta({ description: "`running` on a stored record whose process stopped means the run was interrupted" }),
+    message: z.string(),
+    started_at: z.iso.datetime(),
+    finished_at: z.iso.datetime().optional(),
+    resumed_from: z.string().optional().meta({ description: "The failed run whose finished steps this run reused" }),
+    bucket: z.string(),
+    reference: datasetSchema,
+    current: datasetSchema,
+    drift: driftSummarySchema.optional(),
+    reports: z.object({ html: z.string(), json: z.string() }).optional(),
+    dag_run_id: z.string().optional(),
+    archived_reference: z.string().optional(),
+    steps: z.array(stepOutcomeSchema),
+    error: z.object({ step: z.enum(STEP_NAMES), status: z.number().int(), detail: z.string() }).optional(),
+  })
+  .meta({ description: "One drift run: inputs, verdict, outputs and each step's outcome" });
+export type RunRecord = z.output<typeof runRecordSchema>;

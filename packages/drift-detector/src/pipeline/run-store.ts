@@ -1,0 +1,66 @@
+import { json } from "node:stream/consumers";
+import { ObjectNotFoundError } from "../adapters/storage/errors.js";
+import type { ObjectStore } from "../adapters/storage/object-store.js";
+import { type RunRecord, runRecordSchema } from "./run-record.js";
+
+/** Run ids start with a UTC timestamp, so key order is time order. */
+const RUN_ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
+
+export interface RunPage {
+  runs: RunRecord[];
+  total: number;
+}
+
+/** Run records as JSON objects in `<reportPath>/runs/`, next to the reports, so history survives restarts. */
+export class RunStore {
+  private readonly folder: string;
+
+  constructor(
+    private readonly store: ObjectStore,
+    reportPath: string,
+  ) {
+    this.folder = `${reportPath}/runs/`;
+  }
+
+  static isRunId(id: string): boolean {
+    return RUN_ID.test(id);
+  }
+
+  async save(record: RunRecord): Promise<void> {
+    await this.store.put(`${this.folder}${record.id}.json`, `${JSON.stringify(record, null, 2)}\n`, "application/json");
+  }
+
+  /** The record, or undefined when there is none with that id. */
+  async get(id: string): Promise<RunRecord | undefined> {
+    if (!RunStore.isRunId(id)) return undefined;
+    try {
+      return runRecordSchema.parse(await json(await this.store.get(`${this.folder}${id}.json`)));
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Newest first. */
+  async page(offset: number, limit: number): Promise<RunPage> {
+    const ids = await this.ids();
+    const runs: RunRecord[] = [];
+    for (const id of ids.slice(offset, offset + limit)) {
+      const record = await this.get(id);
+      if (record) runs.push(record);
+    }
+    return { runs, total: ids.length };
+  }
+
+  async latest(): Promise<RunRecord | undefined> {
+    return (await this.page(0, 1)).runs[0];
+  }
+
+  private async ids(): Promise<string[]> {
+    const objects = await this.store.list(this.folder);
+    return objects
+      .map((object) => object.key.slice(this.folder.length).replace(/\.json$/, ""))
+      .filter((id) => RunStore.isRunId(id))
+      .reverse();
+  }
+}

@@ -1,0 +1,154 @@
+import { pipeline } from "node:stream/promises";
+import { defineRoute, HttpProblem, type Route } from "@clarus/common";
+import { z } from "zod";
+import { ObjectNotFoundError } from "../adapters/storage/errors.js";
+import type { ObjectStore } from "../adapters/storage/object-store.js";
+import { RunFailure } from "../pipeline/run-failure.js";
+import { type RunRecord, runRecordSchema } from "../pipeline/run-record.js";
+import type { RunStore } from "../pipeline/run-store.js";
+import { runProblem } from "./run-problem.js";
+
+export interface DriftRunsDependencies {
+  /** Starts a run, or joins the one in flight for the experiment. */
+  runDrift(): Promise<{ record: RunRecord; joined: boolean }>;
+  runs: RunStore;
+  store: ObjectStore;
+}
+
+const runAnswer = z.object({
+  message: z.string().meta({ example: "Drift detected and retraining triggered" }),
+  run_id: z.string(),
+  joined_run_in_flight: z.boolean().meta({ description: "True when this call joined a run another call had started" }),
+  run: runRecordSchema,
+});
+
+const problem = (description: string) => ({ description });
+const FAILURES = {
+  404: problem("A dataset is missing; `bucket` and `path` name it"),
+  409: problem("A dataset changed while the run was using it; call again"),
+  422: problem("A dataset is not a readable CSV; the detail quotes the parser"),
+  502: problem("An outside system (storage, IDS, Airflow) answered an error; `step` and `upstream` say which and what"),
+  503: problem("An outside system could not be reached, or the DAG is paused; the reference is unchanged"),
+  504: problem("An outside system did not answer in time; the reference is unchanged"),
+};
+
+async function runOnce(deps: DriftRunsDependencies): Promise<z.output<typeof runAnswer>> {
+  try {
+    const { record, joined } = await deps.runDrift();
+    return { message: record.message, run_id: record.id, joined_run_in_flight: joined, run: record };
+  } catch (err) {
+    if (err instanceof RunFailure) throw runProblem(err);
+    throw err;
+  }
+}
+
+const runId = z.object({ id: z.string().meta({ description: "Run id, e.g. 20261126T144012345Z-3f9a1c" }) });
+
+async function recordOrProblem(runs: RunStore, id: string): Promise<RunRecord> {
+  const record = await runs.get(id);
+  if (!record) throw new HttpProblem(404, `No drift run with id "${id}".`, { type: "run-not-found" });
+  return record;
+}
+
+export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/detect_data_drift",
+      operationId: "detectDataDrift",
+      summary: "Run drift detection now (the original service's route)",
+      description:
+        "Compares MINIO_NEW_DATA with MINIO_REF_DATA. On drift: writes the reports, updates the IDS provider, triggers the " +
+        "Airflow DAG, archives the old reference and replaces it with the new data. Kept as GET for existing callers; " +
+        "same as POST /api/drift/runs.",
+      tags: ["drift"],
+      responses: {
+        200: { description: "The run finished; `message` keeps the original wording", schema: runAnswer },
+        ...FAILURES,
+      },
+      handler: async () => ({ status: 200, body: await runOnce(deps) }),
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/drift/runs",
+      operationId: "startDriftRun",
+      summary: "Run drift detection now",
+      description: "Concurrent calls join the run in flight. A call after a failed run resumes it: finished steps are reused.",
+      tags: ["drift"],
+      responses: { 201: { description: "The run finished", schema: runAnswer }, ...FAILURES },
+      handler: async () => {
+        const body = await runOnce(deps);
+        return { status: 201, body, headers: { Location: `/api/drift/runs/${body.run_id}` } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/drift/runs",
+      operationId: "listDriftRuns",
+      summary: "Past runs, newest first",
+      tags: ["drift"],
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: "Runs per page (1-100)" }),
+        offset: z.coerce.number().int().min(0).default(0).meta({ description: "Runs to skip" }),
+      }),
+      responses: {
+        200: {
+          description: "One page of runs",
+          schema: z.object({
+            runs: z.array(runRecordSchema),
+            total: z.number().int(),
+            limit: z.number().int(),
+            offset: z.number().int(),
+          }),
+        },
+      },
+      handler: async ({ query }) => {
+        const page = await deps.runs.page(query.offset, query.limit);
+        return { status: 200, body: { ...page, limit: query.limit, offset: query.offset } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/drift/runs/{id}",
+      operationId: "getDriftRun",
+      summary: "One run",
+      tags: ["drift"],
+      params: runId,
+      responses: { 200: { description: "The run", schema: runRecordSchema }, 404: problem("No run with that id") },
+      handler: async ({ params }) => ({ status: 200, body: await recordOrProblem(deps.runs, params.id) }),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/drift/runs/{id}/report",
+      operationId: "getDriftRunReport",
+      summary: "The run's drift report (HTML, or the JSON twin with ?format=json)",
+      tags: ["drift"],
+      params: runId,
+      query: z.object({ format: z.enum(["html", "json"]).default("html") }),
+      responses: {
+        200: { description: "The report", schema: z.string(), contentType: "text/html" },
+        404: problem("No such run, or the run wrote no report (no drift, or it stopped before)"),
+      },
+      handler: async ({ params, query, res }) => {
+        const record = await recordOrProblem(deps.runs, params.id);
+        if (!record.reports)
+          throw new HttpProblem(404, `Run "${params.id}" has no report (${record.message}).`, { type: "report-not-found" });
+        const key = query.format === "json" ? record.reports.json : record.reports.html;
+        let stream: Awaited<ReturnType<ObjectStore["get"]>>;
+        try {
+          stream = await deps.store.get(key);
+        } catch (err) {
+          if (err instanceof ObjectNotFoundError) {
+            throw new HttpProblem(404, `The report of run "${params.id}" is gone from storage (${err.message}).`, {
+              type: "report-not-found",
+            });
+          }
+          throw err;
+        }
+        res.status(200).type(query.format === "json" ? "application/json" : "text/html; charset=utf-8");
+        await pipeline(stream, res);
+        return { status: 200 };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,82 @@
+import { defineRoute, type Route } from "@clarus/common";
+import { z } from "zod";
+import type { Airflow } from "../adapters/airflow/airflow-client.js";
+import type { IdsProvider } from "../adapters/ids/ids-provider-client.js";
+import type { ObjectStore } from "../adapters/storage/object-store.js";
+
+export interface HealthDependencies {
+  store: ObjectStore;
+  airflow: Airflow | undefined;
+  ids: IdsProvider | undefined;
+}
+
+const check = z.object({
+  status: z.enum(["ok", "failed", "not_configured"]),
+  reason: z.string().meta({ description: "What was checked and what it found" }),
+});
+const healthAnswer = z.object({
+  status: z.enum(["ok", "degraded"]),
+  checks: z.object({ storage: check, airflow: check, ids: check }),
+});
+type Check = z.output<typeof check>;
+
+async function probe(what: () => Promise<string>): Promise<Check> {
+  try {
+    return { status: "ok", reason: await what() };
+  } catch (err) {
+    return { status: "failed", reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export function healthRoutes(deps: HealthDependencies): Route[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/ping",
+      operationId: "ping",
+      summary: "Liveness signal",
+      public: true,
+      responses: { 200: { description: "The detector is up", schema: z.literal("OK") } },
+      handler: () => ({ status: 200, body: "OK" }),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/health",
+      operationId: "health",
+      summary: "Reachability of storage, Airflow and the IDS provider, each with its reason",
+      public: true,
+      responses: {
+        200: { description: "Every configured dependency answers", schema: healthAnswer },
+        503: { description: "At least one configured dependency fails; `checks` says which and why", schema: healthAnswer },
+      },
+      handler: async () => {
+        const { store, airflow, ids } = deps;
+        const notConfigured = (variable: string): Check => ({
+          status: "not_configured",
+          reason: `${variable} is not set; the step is skipped`,
+        });
+        const [storage, airflowCheck, idsCheck] = await Promise.all([
+          probe(async () => {
+            await store.check();
+            return `bucket ${store.location} is readable and writable`;
+          }),
+          airflow
+            ? probe(async () => {
+                const status = await airflow.status();
+                return `Airflow ${status.version} (API /api/${status.api}), DAG ${airflow.dagId}`;
+              })
+            : notConfigured("AIRFLOW_IP"),
+          ids
+            ? probe(async () => {
+                await ids.ping();
+                return "IDS provider answered /api/ping";
+              })
+            : notConfigured("IDS_PROVIDER_IP"),
+        ]);
+        const checks = { storage, airflow: airflowCheck, ids: idsCheck };
+        const healthy = Object.values(checks).every((c) => c.status !== "failed");
+        return { status: healthy ? 200 : 503, body: { status: healthy ? "ok" : "degraded", checks } };
+      },
+    }),
+  ];
+}

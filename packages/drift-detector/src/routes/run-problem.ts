@@ -1,0 +1,24 @@
+import { HttpProblem } from "@clarus/common";
+import { ObjectNotFoundError } from "../adapters/storage/errors.js";
+import { UpstreamError } from "../adapters/upstream-error.js";
+import { CsvFormatError } from "../csv/errors.js";
+import { failureStatus } from "../pipeline/failure-status.js";
+import type { RunFailure } from "../pipeline/run-failure.js";
+
+/** A failed run as a problem answer: the step, what went wrong, the upstream's own answer and the stored run record. */
+export function runProblem(failure: RunFailure): HttpProblem {
+  const { step, cause, record } = failure;
+  const status = failureStatus(cause);
+  const extensions: Record<string, unknown> = { step };
+  if (record) extensions.run_id = record.id;
+  if (cause instanceof ObjectNotFoundError) Object.assign(extensions, { bucket: cause.bucket, path: cause.key });
+  if (cause instanceof CsvFormatError) Object.assign(extensions, { file: cause.file, row: cause.row, column: cause.column });
+  if (cause instanceof UpstreamError) {
+    extensions.upstream = { service: cause.service, failure: cause.kind, status: cause.status, body: cause.body };
+  }
+  if (record) extensions.run = record;
+  const type = status === 404 ? "dataset-not-found" : status === 422 ? "invalid-csv" : `${step.replace(/_/g, "-")}-failed`;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const detail = status === 404 || status === 422 ? reason : `Step ${step} failed: ${reason}`;
+  return new HttpProblem(status, detail, { type, extensions, cause });
+}

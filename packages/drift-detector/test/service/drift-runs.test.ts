@@ -1,0 +1,205 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { DRIFTED_CSV, REFERENCE_CSV, SAME_POPULATION_CSV } from "../support/datasets.js";
+import { EXPERIMENT, PATHS, type ServiceUnderTest, sha256, startDriftService } from "../support/drift-service.js";
+
+let service: ServiceUnderTest;
+afterEach(async () => {
+  await service?.close();
+});
+
+describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)", () => {
+  it("on drift: reports, IDS, one DAG run with the content-derived id, archive, then the reference swap", async () => {
+    service = await startDriftService();
+    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+
+    const answer = await service.call("GET", "/api/detect_data_drift");
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.message).toBe("Drift detected and retraining triggered");
+    const run = answer.body.run;
+    expect(run.status).toBe("completed");
+    expect(run.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      "read_data:succeeded",
+      "detect_drift:succeeded",
+      "write_reports:succeeded",
+      "update_ids:succeeded",
+      "trigger_retraining:succeeded",
+      "archive_reference:succeeded",
+      "replace_reference:succeeded",
+    ]);
+    expect(run.drift.drift_detected).toBe(true);
+
+    // The reference is now the new data; the old one is in the history, byte for byte.
+    expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
+    expect(run.archived_reference).toMatch(/^uc_test\/history\/reference\.\d{8}T\d{9}Z\.csv$/);
+    expect(await service.read(run.archived_reference)).toBe(REFERENCE_CSV);
+
+    // Exactly one DAG run, its id derived from both contents, its conf carrying what retraining needs.
+    const runs = [...(service.airflow?.runs.values() ?? [])];
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.dag_run_id).toBe(
+      `drift__UC_test-experiment__${sha256(DRIFTED_CSV).slice(0, 32)}.${sha256(REFERENCE_CSV).slice(0, 8)}`,
+    );
+    expect(runs[0]?.conf).toMatchObject({
+      experiment_id: EXPERIMENT,
+      detector_run_id: run.id,
+      dataset: { bucket: "datasets", path: PATHS.current, sha256: sha256(DRIFTED_CSV) },
+      reference: { bucket: "datasets", path: PATHS.reference },
+      reports: run.reports,
+      drift: { drift_detected: true, number_of_columns: 3 },
+    });
+    expect(service.airflow?.violations).toEqual([]);
+
+    expect(service.ids?.assets).toEqual([
+      {
+        exp_id: EXPERIMENT,
+        exp_description: "test data",
+        asset_type: "dataset",
+        minio_endpoint: "127.0.0.1:9000",
+        minio_bucket: "datasets",
+        minio_path: PATHS.current,
+      },
+    ]);
+
+    // Reports exist under the report path and are served; the run is listed.
+    expect(run.reports.html).toBe(`${PATHS.reports}/drift-report-${run.id}.html`);
+    const html = await service.call("GET", `/api/drift/runs/${run.id}/report`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toMatch(/text\/html/);
+    expect(html.body).toContain("<html");
+    const json = await service.call("GET", `/api/drift/runs/${run.id}/report?format=json`);
+    expect(json.status).toBe(200);
+    expect(typeof json.body).toBe("object");
+    expect((await service.call("GET", `/api/drift/runs/${run.id}`)).body).toEqual(run);
+
+    // Called again: the new reference equals the new data, so no drift and nothing more happens.
+    const again = await service.call("POST", "/api/drift/runs");
+    expect(again.status).toBe(201);
+    expect(again.body.message).toBe("Drift NOT detected");
+    expect(again.headers.get("location")).toBe(`/api/drift/runs/${again.body.run_id}`);
+    expect(service.airflow?.runs.size).toBe(1);
+  });
+
+  it("without drift: answers the original message, records the run and changes nothing else", async () => {
+    service = await startDriftService();
+    await service.seed(REFERENCE_CSV, SAME_POPULATION_CSV);
+    const before = await service.keys();
+
+    const answer = await service.call("GET", "/api/detect_data_drift");
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.message).toBe("Drift NOT detected");
+    expect(answer.body.run.status).toBe("no_drift");
+    expect(answer.body.run.steps.slice(2).every((s: { status: string }) => s.status === "skipped")).toBe(true);
+    expect(await service.read(PATHS.reference)).toBe(REFERENCE_CSV);
+    expect(await service.keys()).toEqual([...before, `${PATHS.reports}/runs/${answer.body.run_id}.json`].sort());
+    expect(service.airflow?.runs.size).toBe(0);
+    expect(service.ids?.assets).toEqual([]);
+    const report = await service.call("GET", `/api/drift/runs/${answer.body.run_id}/report`);
+    expect(report.status).toBe(404);
+    expect(report.body.detail).toMatch(/has no report \(Drift NOT detected\)/);
+  });
+
+  it("a missing dataset answers 404 naming bucket and path, and writes nothing", async () => {
+    service = await startDriftService();
+    await service.store.put(PATHS.reference, REFERENCE_CSV, "text/csv");
+    const before = await service.keys();
+
+    const answer = await service.call("GET", "/api/detect_data_drift");
+
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get("content-type")).toMatch(/application\/problem\+json/);
+    expect(answer.body).toMatchObject({ step: "read_data", bucket: "datasets", path: PATHS.current });
+    expect(answer.body.detail).toBe(`Object "${PATHS.current}" not found in bucket "datasets"`);
+    expect(await service.keys()).toEqual(before);
+  });
+
+  it("a bad CSV answers 422 with the core's message, and writes nothing", async () => {
+    service = await startDriftService();
+    await service.seed(REFERENCE_CSV, 'temperature,pressure,grade\n1,2,"unterminated\n');
+    const before = await service.keys();
+
+    const answer = await service.call("POST", "/api/drift/runs");
+
+    expect(answer.status).toBe(422);
+    expect(answer.body.step).toBe("detect_drift");
+    expect(answer.body.detail).toContain(PATHS.current);
+    expect(await service.keys()).toEqual(before);
+    expect(await service.read(PATHS.reference)).toBe(REFERENCE_CSV);
+  });
+
+  it("without Airflow and IDS configured, those steps are skipped, not failed, and the swap still happens", async () => {
+    service = await startDriftService({ airflow: false, ids: false });
+    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+
+    const answer = await service.call("POST", "/api/drift/runs");
+
+    expect(answer.status).toBe(201);
+    expect(answer.body.message).toBe("Drift detected; retraining not triggered (Airflow not configured)");
+    const steps = Object.fromEntries(answer.body.run.steps.map((s: { name: string }) => [s.name, s]));
+    expect(steps.update_ids).toMatchObject({ status: "skipped", detail: "not configured (IDS_PROVIDER_IP unset)" });
+    expect(steps.trigger_retraining).toMatchObject({ status: "skipped", detail: "not configured (AIRFLOW_IP unset)" });
+    expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
+  });
+
+  it("lists runs newest first with pagination, and keeps them across a restart", async () => {
+    service = await startDriftService({ airflow: false, ids: false });
+    await service.seed(REFERENCE_CSV, SAME_POPULATION_CSV);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await service.call("POST", "/api/drift/runs")).body.run_id);
+
+    service = await service.restart();
+    const first = await service.call("GET", "/api/drift/runs?limit=2");
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: 3, limit: 2, offset: 0 });
+    expect(first.body.runs.map((r: { id: string }) => r.id)).toEqual([ids[2], ids[1]]);
+    const second = await service.call("GET", "/api/drift/runs?limit=2&offset=2");
+    expect(second.body.runs.map((r: { id: string }) => r.id)).toEqual([ids[0]]);
+
+    expect((await service.call("GET", "/api/drift/runs?limit=0")).status).toBe(400);
+    const unknown = await service.call("GET", "/api/drift/runs/20260101T000000000Z-abcdef");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.detail).toBe('No drift run with id "20260101T000000000Z-abcdef".');
+  });
+});
+
+describe("concurrency", () => {
+  it("20 simultaneous calls run one pipeline and start one DAG run", async () => {
+    service = await startDriftService();
+    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+    const release = service.holdDetections();
+
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      service.call(i % 2 ? "GET" : "POST", i % 2 ? "/api/detect_data_drift" : "/api/drift/runs"),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    const answers = await Promise.all(calls);
+
+    expect(service.detections()).toBe(1);
+    expect(new Set(answers.map((a) => a.body.run_id)).size).toBe(1);
+    expect(answers.filter((a) => a.body.joined_run_in_flight)).toHaveLength(19);
+    expect(answers.every((a) => a.body.message === "Drift detected and retraining triggered")).toBe(true);
+    expect(service.airflow?.runs.size).toBe(1);
+    expect(service.ids?.assets).toHaveLength(1);
+    expect((await service.call("GET", "/api/drift/runs")).body.total).toBe(1);
+  });
+});
+
+describe("health", () => {
+  it("reports each dependency with its reason, and 503 when a configured one fails", async () => {
+    service = await startDriftService();
+    const healthy = await service.call("GET", "/api/health");
+    expect(healthy.status).toBe(200);
+    expect(healthy.body.status).toBe("ok");
+    expect(healthy.body.checks.airflow).toEqual({ status: "ok", reason: "Airflow 3.1.0 (API /api/v2), DAG retrain_model" });
+    expect(healthy.body.checks.storage.status).toBe("ok");
+
+    service.ids?.faults.fail("ping", { kind: "status", status: 500 });
+    const degraded = await service.call("GET", "/api/health");
+    expect(degraded.status).toBe(503);
+    expect(degraded.body.checks.ids).toMatchObject({ status: "failed" });
+    expect(degraded.body.checks.ids.reason).toMatch(/HTTP 500/);
+    expect((await service.call("GET", "/api/ping")).body).toBe("OK");
+  });
+});

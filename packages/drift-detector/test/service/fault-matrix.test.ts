@@ -1,0 +1,191 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { UpstreamError } from "../../src/adapters/upstream-error.js";
+import { DRIFTED_CSV, REFERENCE_CSV } from "../support/datasets.js";
+import { PATHS, type ServiceUnderTest, startDriftService } from "../support/drift-service.js";
+
+const storageDown = () =>
+  new UpstreamError("storage", "unreachable", "MinIO: cannot reach s3://127.0.0.1:9/datasets (ECONNREFUSED)");
+const storageSlow = () => new UpstreamError("storage", "timeout", "MinIO: no answer within 400 ms");
+
+interface Fault {
+  name: string;
+  step: string;
+  status: number;
+  inject: (service: ServiceUnderTest) => void;
+  /** What the answer quotes from the upstream. */
+  quotes?: unknown;
+}
+
+const FAULTS: Fault[] = [
+  {
+    name: "report write: storage unreachable",
+    step: "write_reports",
+    status: 503,
+    inject: (s) => s.store.fail("put", (k) => k.endsWith(".html"), storageDown),
+  },
+  {
+    name: "report write: storage timeout",
+    step: "write_reports",
+    status: 504,
+    inject: (s) => s.store.fail("put", (k) => k.endsWith(".json") && !k.includes("/runs/"), storageSlow),
+  },
+  {
+    name: "IDS answers 500",
+    step: "update_ids",
+    status: 502,
+    inject: (s) => s.ids?.faults.fail("asset", { kind: "status", status: 500, json: { detail: "db down" } }),
+    quotes: { detail: "db down" },
+  },
+  {
+    name: "IDS answers 422",
+    step: "update_ids",
+    status: 502,
+    inject: (s) => s.ids?.faults.fail("asset", { kind: "status", status: 422, json: { detail: "bad" } }),
+    quotes: { detail: "bad" },
+  },
+  { name: "IDS hangs", step: "update_ids", status: 504, inject: (s) => s.ids?.faults.fail("asset", { kind: "hang" }) },
+  {
+    name: "Airflow answers 500",
+    step: "trigger_retraining",
+    status: 502,
+    inject: (s) => s.airflow?.faults.fail("trigger", { kind: "status", status: 500, json: { detail: "scheduler" } }),
+    quotes: { detail: "scheduler" },
+  },
+  {
+    name: "Airflow answers 401",
+    step: "trigger_retraining",
+    status: 502,
+    inject: (s) => s.airflow?.faults.fail("token", { kind: "status", status: 401, json: { detail: "Invalid credentials" } }),
+    quotes: { detail: "Invalid credentials" },
+  },
+  {
+    name: "Airflow answers 403",
+    step: "trigger_retraining",
+    status: 502,
+    inject: (s) => s.airflow?.faults.fail("trigger", { kind: "status", status: 403, json: { detail: "Forbidden" } }),
+    quotes: { detail: "Forbidden" },
+  },
+  {
+    name: "Airflow hangs after creating the run",
+    step: "trigger_retraining",
+    status: 504,
+    inject: (s) => s.airflow?.faults.fail("trigger", { kind: "hang" }, { afterCommit: true }),
+  },
+  {
+    name: "Airflow connection dropped",
+    step: "trigger_retraining",
+    status: 503,
+    inject: (s) => s.airflow?.faults.fail("dag", { kind: "reset" }),
+  },
+  {
+    name: "DAG paused",
+    step: "trigger_retraining",
+    status: 503,
+    inject: (s) => {
+      if (s.airflow) s.airflow.paused = true;
+    },
+    quotes: { is_paused: true },
+  },
+  {
+    name: "archive copy fails",
+    step: "archive_reference",
+    status: 503,
+    inject: (s) => s.store.fail("copy", (k) => k.startsWith(PATHS.history), storageDown),
+  },
+  {
+    name: "reference replace fails",
+    step: "replace_reference",
+    status: 503,
+    inject: (s) => s.store.fail("copy", (k) => k === PATHS.reference, storageDown),
+  },
+];
+
+let service: ServiceUnderTest;
+afterEach(async () => {
+  await service?.close();
+});
+
+describe("fault matrix: each step failing in turn, then a clean retry", () => {
+  it.each(FAULTS)("$name → $status at $step; reference untouched; retry ends with one DAG run and the swap", async (fault) => {
+    service = await startDriftService();
+    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+    fault.inject(service);
+
+    const failed = await service.call("POST", "/api/drift/runs");
+
+    expect(failed.status).toBe(fault.status);
+    expect(failed.headers.get("content-type")).toMatch(/application\/problem\+json/);
+    expect(failed.body.step).toBe(fault.step);
+    expect(failed.body.detail).toMatch(new RegExp(`^Step ${fault.step} failed: `));
+    if (fault.quotes) expect(failed.body.upstream.body).toMatchObject(fault.quotes);
+    expect(failed.body.run).toMatchObject({ status: "failed", error: { step: fault.step, status: fault.status } });
+    expect(await service.read(PATHS.reference)).toBe(REFERENCE_CSV);
+    const recorded = await service.call("GET", `/api/drift/runs/${failed.body.run_id}`);
+    expect(recorded.body.status).toBe("failed");
+    expect(recorded.body.steps.find((s: { name: string }) => s.name === fault.step).status).toBe("failed");
+
+    service.store.heal();
+    service.airflow?.faults.clear();
+    service.ids?.faults.clear();
+    if (service.airflow) service.airflow.paused = false;
+    const retried = await service.call("POST", "/api/drift/runs");
+
+    expect(retried.status).toBe(201);
+    expect(retried.body.message).toBe("Drift detected and retraining triggered");
+    expect(retried.body.run.resumed_from).toBe(failed.body.run_id);
+    expect(service.airflow?.runs.size).toBe(1);
+    expect(service.airflow?.violations).toEqual([]);
+    expect(service.ids?.violations).toEqual([]);
+    expect(service.ids?.assets).toHaveLength(1);
+    expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
+    const history = await service.keys(`${PATHS.history}/`);
+    expect(history).toHaveLength(1);
+    expect(await service.read(history[0] ?? "")).toBe(REFERENCE_CSV);
+    // Reports are written once per dataset, not again by the retry (a report write that failed half way leaves its
+    // first half behind: never overwritten, never served).
+    const reports = await service.keys(`${PATHS.reports}/drift-report-`);
+    expect(reports).toEqual(expect.arrayContaining([retried.body.run.reports.html, retried.body.run.reports.json]));
+    if (fault.step !== "write_reports") expect(reports).toHaveLength(2);
+  });
+
+  it("reuses what the failed run finished, naming it", async () => {
+    service = await startDriftService();
+    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+    service.store.fail("copy", (k) => k === PATHS.reference, storageDown);
+    const failed = await service.call("POST", "/api/drift/runs");
+    service.store.heal();
+
+    const retried = await service.call("POST", "/api/drift/runs");
+
+    const statuses = Object.fromEntries(retried.body.run.steps.map((s: { name: string; status: string }) => [s.name, s.status]));
+    expect(statuses).toEqual({
+      read_data: "succeeded",
+      detect_drift: "succeeded",
+      write_reports: "reused",
+      update_ids: "reused",
+      trigger_retraining: "reused",
+      archive_reference: "reused",
+      replace_reference: "succeeded",
+    });
+    expect(retried.body.run.reports).toEqual(failed.body.run.reports);
+    expect(retried.body.run.archived_reference).toBe(failed.body.run.archived_reference);
+  });
+
+  it("refuses to swap in data that changed after it was analysed (409), leaving the reference as it was", async () => {
+    service = await startDriftService();
+    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+    // The archive step is where the run pauses long enough for an upload to land: simulate it there.
+    const original = service.store.copy.bind(service.store);
+    service.store.copy = async (source, destination, options) => {
+      if (destination === PATHS.reference)
+        await service.store.put(PATHS.current, "temperature,pressure,grade\n1,2,A\n", "text/csv");
+      return original(source, destination, options);
+    };
+
+    const answer = await service.call("POST", "/api/drift/runs");
+
+    expect(answer.status).toBe(409);
+    expect(answer.body.step).toBe("replace_reference");
+    expect(await service.read(PATHS.reference)).toBe(REFERENCE_CSV);
+  });
+});

@@ -1,0 +1,154 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { text } from "node:stream/consumers";
+import { createLogger, listen } from "@clarus/common";
+import { HttpAirflowClient } from "../../src/adapters/airflow/airflow-client.js";
+import { HttpIdsProvider } from "../../src/adapters/ids/ids-provider-client.js";
+import { LocalFolderStore } from "../../src/adapters/storage/local-folder-store.js";
+import type { ObjectStore } from "../../src/adapters/storage/object-store.js";
+import { createDriftApp } from "../../src/app.js";
+import { driftOptionsSchema } from "../../src/drift/options.js";
+import { coreAnalysis } from "../../src/pipeline/core-analysis.js";
+import type { DriftAnalysis } from "../../src/pipeline/drift-pipeline.js";
+import { type FakeAirflow, startFakeAirflow } from "./fake-airflow.js";
+import { type FakeIdsProvider, startFakeIdsProvider } from "./fake-ids-provider.js";
+import { FaultyStore } from "./faulty-store.js";
+
+export const PATHS = {
+  reference: "uc_test/reference.csv",
+  current: "uc_test/new.csv",
+  reports: "uc_test/reports",
+  history: "uc_test/history",
+};
+export const EXPERIMENT = "UC_test experiment";
+/** Short timeouts so hang and retry cases stay quick; still real timers, real sockets. */
+export const FAST_POLICY = { timeoutMs: 400, retries: 1, retryDelayMs: 5 };
+
+export interface HttpResult {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: test answers are inspected field by field
+  body: any;
+  headers: Headers;
+}
+
+export interface ServiceUnderTest {
+  url: string;
+  store: FaultyStore;
+  airflow: FakeAirflow | undefined;
+  ids: FakeIdsProvider | undefined;
+  /** How many times the drift core ran. */
+  detections(): number;
+  /** Holds the next detections until the returned function is called. */
+  holdDetections(): () => void;
+  call(method: "GET" | "POST", path: string): Promise<HttpResult>;
+  seed(reference: string, current: string): Promise<void>;
+  read(key: string): Promise<string>;
+  keys(prefix?: string): Promise<string[]>;
+  /** A second app over the same storage and fakes, as after a restart. */
+  restart(): Promise<ServiceUnderTest>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Defaults to a local folder in a temp dir. */
+  store?: ObjectStore;
+  airflow?: 2 | 3 | false;
+  ids?: boolean;
+}
+
+export function sha256(content: string): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+export async function startDriftService(options: ServiceOptions = {}): Promise<ServiceUnderTest> {
+  const tempDir = options.store ? undefined : await mkdtemp(join(tmpdir(), "drift-service-"));
+  const store = new FaultyStore(options.store ?? new LocalFolderStore(tempDir ?? "", "datasets"));
+  const airflow = options.airflow === false ? undefined : await startFakeAirflow({ major: options.airflow ?? 3 });
+  const ids = options.ids === false ? undefined : await startFakeIdsProvider();
+  const counters = { detections: 0, gate: Promise.resolve() };
+
+  const boot = async (): Promise<ServiceUnderTest> => {
+    const core = coreAnalysis(driftOptionsSchema.parse({}));
+    const analysis: DriftAnalysis = {
+      renderReports: core.renderReports,
+      detect: async (reference, current) => {
+        counters.detections += 1;
+        await counters.gate;
+        return core.detect(reference, current);
+      },
+    };
+    const { app } = createDriftApp({
+      settings: {
+        experimentId: EXPERIMENT,
+        experimentDescription: "test data",
+        referencePath: PATHS.reference,
+        newDataPath: PATHS.current,
+        reportPath: PATHS.reports,
+        historyPath: PATHS.history,
+        detectorVersion: "0.0.0-test",
+      },
+      store,
+      analysis,
+      airflow:
+        airflow &&
+        new HttpAirflowClient(
+          {
+            baseUrl: airflow.url,
+            dagId: airflow.dagId,
+            credentials: { username: "airflow", password: "airflow-secret" },
+            unpausePausedDag: false,
+          },
+          FAST_POLICY,
+        ),
+      ids: ids && new HttpIdsProvider({ baseUrl: ids.url, storageEndpoint: "127.0.0.1:9000" }, FAST_POLICY),
+      logger: createLogger({ name: "drift-test", level: "silent" }),
+    });
+    const server = await listen(app, { port: 0, host: "127.0.0.1" });
+    const service: ServiceUnderTest = {
+      url: server.url,
+      store,
+      airflow,
+      ids,
+      detections: () => counters.detections,
+      holdDetections: () => {
+        let release = () => {};
+        counters.gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return () => {
+          release();
+          counters.gate = Promise.resolve();
+        };
+      },
+      call: async (method, path) => {
+        const response = await fetch(`${server.url}${path}`, { method });
+        const raw = await response.text();
+        let body: unknown = raw;
+        try {
+          body = JSON.parse(raw);
+        } catch {}
+        return { status: response.status, body, headers: response.headers };
+      },
+      seed: async (reference, current) => {
+        await store.put(PATHS.reference, reference, "text/csv");
+        await store.put(PATHS.current, current, "text/csv");
+      },
+      read: async (key) => text(await store.get(key)),
+      keys: async (prefix = "") => (await store.list(prefix)).map((o) => o.key),
+      restart: async () => {
+        await server.close();
+        return boot();
+      },
+      close: async () => {
+        await server.close();
+        await airflow?.close();
+        await ids?.close();
+        if (tempDir) await rm(tempDir, { recursive: true, force: true });
+      },
+    };
+    return service;
+  };
+  return boot();
+}
