@@ -1,6 +1,7 @@
 // The IDS agent's answer to GET /api/v2/consumer/asset is undocumented: these schemas say what the node agent
 // accepts (and document it in the OpenAPI), readIdsAsset picks the two fields out of it.
 import { z } from "zod";
+import { parseImageReference } from "../inference/image-reference.js";
 
 const portNumber = z.number().int().min(1).max(65535);
 
@@ -11,7 +12,11 @@ export const idsInferenceAssetSchema = z
       .string()
       .min(1)
       .max(512)
-      .regex(/^[\x21-\x7e]+$/, "must be an image reference (printable ASCII, no spaces)")
+      // The same grammar the deploy applies, so a bad reference from the IDS is the IDS's fault (502), not a 422.
+      .superRefine((text, ctx) => {
+        const reference = parseImageReference(text);
+        if ("error" in reference) ctx.addIssue({ code: "custom", message: reference.error });
+      })
       .meta({ description: "Image reference of the inference service", example: "registry.example:5000/redwine:prod" }),
     inference_rest_api_port: z
       .union(

@@ -92,6 +92,16 @@ describe("IDS asset lookup: unusable answers give 502 quoting them", () => {
     ["empty image", { json: { docker_img_uri: "", inference_rest_api_port: 8080 } }, /docker_img_uri/],
     ["image with spaces", { json: { docker_img_uri: "img 1; rm -rf", inference_rest_api_port: 8080 } }, /docker_img_uri/],
     [
+      "image upper-case",
+      { json: { docker_img_uri: "reg:5000/RedWine:1", inference_rest_api_port: 8080 } },
+      /docker_img_uri: repository names must be lower-case/,
+    ],
+    [
+      "image bad tag",
+      { json: { data: { docker_img_uri: "img:-x", inference_rest_api_port: 8080 } } },
+      /data\.docker_img_uri: tag "-x"/,
+    ],
+    [
       "two wrappers",
       { json: { a: { docker_img_uri: "i:1" }, b: { docker_img_uri: "i:2" } } },
       /several members hold asset fields \(a, b\)/,
