@@ -18,6 +18,11 @@ const UNREACHABLE_CODES = new Set([
   "ENOTFOUND",
 ]);
 
+/** The engine answered 404 (whatever the message says: "network x not found" too). */
+export function isNotFound(err: unknown): boolean {
+  return (err as ModemError).statusCode === 404;
+}
+
 /** The engine's own words for a failure. */
 export function engineMessage(err: unknown): string {
   const modem = err as ModemError;

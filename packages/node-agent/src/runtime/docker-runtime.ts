@@ -12,7 +12,7 @@ import type {
   ImageToPull,
   PortBinding,
 } from "./container-runtime.js";
-import { engineFailureKind, engineMessage, pullFailureKind, toRuntimeError } from "./docker-errors.js";
+import { engineFailureKind, engineMessage, isNotFound, pullFailureKind, toRuntimeError } from "./docker-errors.js";
 import { logLines } from "./log-frames.js";
 import { consumePullStream, PullStreamError } from "./pull-progress.js";
 import { DockerConfigError, readRegistryCredentials } from "./registry-auth.js";
@@ -107,7 +107,7 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       return (await this.#docker.getImage(reference).inspect()).Id;
     } catch (err) {
-      if (engineFailureKind(err) === "not-found") return undefined;
+      if (isNotFound(err)) return undefined;
       throw toRuntimeError(err, `inspect image ${reference}`);
     }
   }
@@ -121,7 +121,7 @@ export class DockerRuntime implements ContainerRuntime {
       return true;
     } catch (err) {
       const kind = engineFailureKind(err);
-      if (kind === "not-found" || (err as { statusCode?: number }).statusCode === 409) return false;
+      if (isNotFound(err) || (err as { statusCode?: number }).statusCode === 409) return false;
       throw toRuntimeError(err, `remove image ${imageId}`, kind);
     }
   }
@@ -131,7 +131,7 @@ export class DockerRuntime implements ContainerRuntime {
       await this.#docker.getNetwork(name).inspect();
       return true;
     } catch (err) {
-      if (engineFailureKind(err) === "not-found") return false;
+      if (isNotFound(err)) return false;
       throw toRuntimeError(err, `inspect network ${name}`);
     }
   }
@@ -198,7 +198,7 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       await this.#docker.getContainer(id).remove({ force: true });
     } catch (err) {
-      if (engineFailureKind(err) === "not-found") return;
+      if (isNotFound(err)) return;
       // A container in a restart loop can still be on its way out from an earlier removal: wait for that one.
       if (/removal of container .* is already in progress/.test(engineMessage(err))) return this.#awaitGone(id);
       throw toRuntimeError(err, "remove the container");
@@ -227,7 +227,7 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       info = await this.#docker.getContainer(idOrName).inspect();
     } catch (err) {
-      if (engineFailureKind(err) === "not-found") return undefined;
+      if (isNotFound(err)) return undefined;
       throw toRuntimeError(err, `inspect container ${idOrName}`);
     }
     const ipAddresses: Record<string, string> = {};

@@ -1,0 +1,296 @@
+// Bad input and faults: each answer has its status and a message naming what is wrong, and the engine
+// is left exactly as it was (no container created, changed or lost).
+import { createServer, type Server } from "node:net";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type AgentUnderTest, engineSnapshot, startAgent } from "./helpers/agent-under-test.js";
+import {
+  buildTestImage,
+  createDockerConfig,
+  createTestScope,
+  type DockerConfigDir,
+  describeWithDocker,
+  freePort,
+  pushImage,
+  startRegistry,
+  type TestRegistry,
+  testDocker,
+} from "./support/docker-env.js";
+
+interface BadCase {
+  name: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  status: number;
+  detail: RegExp;
+  /** Field errors expected as "location:field". */
+  fields?: string[];
+}
+
+describeWithDocker("node agent: bad input and faults change nothing", () => {
+  const scope = createTestScope("errors");
+  let registry: TestRegistry;
+  let dockerConfig: DockerConfigDir;
+  let network: string;
+  let agent: AgentUnderTest;
+  let image: string;
+  let portHolder: Server;
+  const ports = { process: 0, foreign: 0, inference: 0, free: 0 };
+  const heldBy = scope.name("holder");
+  const foreign = scope.name("foreign");
+
+  beforeAll(async () => {
+    [registry, dockerConfig, network] = await Promise.all([startRegistry(), createDockerConfig(), scope.createNetwork()]);
+    image = scope.imageRef(registry.host, "model", "v1");
+    await buildTestImage(image, "http");
+    await pushImage(image);
+    for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freePort();
+    portHolder = createServer();
+    await new Promise<void>((resolve) => portHolder.listen(ports.process, "127.0.0.1", resolve));
+    const container = await testDocker.createContainer({
+      name: foreign,
+      Image: image,
+      HostConfig: { PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(ports.foreign) }] } },
+    });
+    await container.start();
+    agent = await startAgent({ INFERENCE_NETWORK: network, DOCKER_CONFIG: dockerConfig.dir, READINESS_TIMEOUT_SECONDS: "5" });
+    const held = await agent.call(
+      "POST",
+      "/api/inference/deploy",
+      deployBody({ inference_id: heldBy, forward: ports.inference }),
+    );
+    expect(held.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await agent?.close();
+    await new Promise((resolve) => portHolder?.close(resolve));
+    await scope.cleanup();
+    await Promise.all([registry?.stop(), dockerConfig?.remove()]);
+  });
+
+  function deployBody(overrides: { inference_id?: string; forward?: number } & Record<string, unknown> = {}) {
+    const { forward, ...rest } = overrides;
+    return {
+      inference_id: scope.name("new"),
+      docker_img_uri: image,
+      inference_rest_api_port: "8080",
+      inference_rest_api_forward_port: String(forward ?? ports.free),
+      ...rest,
+    };
+  }
+
+  const deploy = (name: string, body: unknown, status: number, detail: RegExp, fields?: string[]): BadCase => ({
+    name,
+    method: "POST",
+    path: "/api/inference/deploy",
+    body,
+    status,
+    detail,
+    ...(fields ? { fields } : {}),
+  });
+
+  // Built lazily: the bodies need the registry and ports from beforeAll.
+  const cases = (): BadCase[] => [
+    deploy("malformed JSON", '{"inference_id": "x",', 400, /JSON/, ["body:(root)"]),
+    deploy("no body at all", undefined, 400, /JSON request body is required/),
+    deploy("every field missing", {}, 422, /inference_id/, [
+      "body:inference_id",
+      "body:docker_img_uri",
+      "body:inference_rest_api_port",
+      "body:inference_rest_api_forward_port",
+    ]),
+    deploy("invalid container name", deployBody({ inference_id: "bad name!" }), 422, /inference_id: must be 1-128 letters/, [
+      "body:inference_id",
+    ]),
+    deploy("upper-case repository", deployBody({ docker_img_uri: "clarusproject/UC_Energy:0.0.1" }), 422, /lower-case/, [
+      "body:docker_img_uri",
+    ]),
+    deploy("image reference with a space", deployBody({ docker_img_uri: "img 1; rm -rf /" }), 422, /docker_img_uri/, [
+      "body:docker_img_uri",
+    ]),
+    deploy("port not a number", deployBody({ inference_rest_api_port: "80a" }), 422, /must be a port 1-65535/, [
+      "body:inference_rest_api_port",
+    ]),
+    deploy("port zero", deployBody({ inference_rest_api_port: 0 }), 422, /must be 1-65535/, ["body:inference_rest_api_port"]),
+    deploy("host port above 65535", deployBody({ forward: 70000 }), 422, /must be 1-65535/, [
+      "body:inference_rest_api_forward_port",
+    ]),
+    deploy("fractional port", deployBody({ inference_rest_api_port: 80.5 }), 422, /inference_rest_api_port/, [
+      "body:inference_rest_api_port",
+    ]),
+    deploy(
+      "nine env entries",
+      deployBody({ env: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`V${i}`, "x"])) }),
+      422,
+      /at most 8 variables, got 9/,
+      ["body:env"],
+    ),
+    deploy("bad env name", deployBody({ env: { "1BAD-NAME": "x" } }), 422, /"1BAD-NAME" must start with a letter/, [
+      "body:env.1BAD-NAME",
+    ]),
+    deploy("env value an object", deployBody({ env: { GOOD: { nested: true } } }), 422, /must be a string/, ["body:env.GOOD"]),
+    deploy(
+      "image the registry does not have",
+      deployBody({ docker_img_uri: `${registry.host}/${scope.prefix}/missing:1` }),
+      422,
+      /manifest unknown/,
+    ),
+    deploy("registry unreachable", deployBody({ docker_img_uri: "127.0.0.1:9/model:1" }), 502, /connection refused/),
+    deploy("host port held by another process", deployBody({ forward: ports.process }), 409, /held by another process/, [
+      "body:inference_rest_api_forward_port",
+    ]),
+    deploy(
+      "host port held by a foreign container",
+      deployBody({ forward: ports.foreign }),
+      409,
+      new RegExp(`published by container "${foreign}" \\(not managed by this agent\\)`),
+      ["body:inference_rest_api_forward_port"],
+    ),
+    deploy("host port held by an inference", deployBody({ forward: ports.inference }), 409, new RegExp(`inference "${heldBy}"`), [
+      "body:inference_rest_api_forward_port",
+    ]),
+    deploy("name of a foreign container", deployBody({ inference_id: foreign }), 409, /this agent did not create/, [
+      "body:inference_id",
+    ]),
+    {
+      name: "remove an unknown id",
+      method: "DELETE",
+      path: `/api/inference/deploy?inference_id=${scope.name("nope")}`,
+      status: 404,
+      detail: /exists on this node/,
+    },
+    {
+      name: "remove without an id",
+      method: "DELETE",
+      path: "/api/inference/deploy",
+      status: 400,
+      detail: /Say which inference/,
+      fields: ["query:inference_id"],
+    },
+    {
+      name: "remove with an invalid id",
+      method: "DELETE",
+      path: "/api/inference/deploy?exp_id={TO_COMPLETE}",
+      status: 400,
+      detail: /exp_id/,
+      fields: ["query:exp_id"],
+    },
+    {
+      name: "remove a foreign container",
+      method: "DELETE",
+      path: `/api/inference/deploy?inference_id=${foreign}`,
+      status: 404,
+      detail: /not created by this agent/,
+    },
+    {
+      name: "inspect an unknown id",
+      method: "GET",
+      path: `/api/inference/${scope.name("nope")}`,
+      status: 404,
+      detail: /exists on this node/,
+    },
+    {
+      name: "logs with tail=0",
+      method: "GET",
+      path: `/api/inference/${heldBy}/logs?tail=0`,
+      status: 400,
+      detail: /tail/,
+      fields: ["query:tail"],
+    },
+  ];
+
+  test("every bad request gets its status and message, and the engine is unchanged", async () => {
+    for (const bad of cases()) {
+      const before = await engineSnapshot(scope.prefix);
+      const res = await agent.call(bad.method, bad.path, bad.body);
+      const summary = `${bad.name}: ${res.status} ${JSON.stringify(res.body)}`;
+      expect(res.status, summary).toBe(bad.status);
+      expect(res.body.detail, summary).toMatch(bad.detail);
+      if (bad.fields) {
+        expect(
+          res.body.errors.map((e: { location: string; field: string }) => `${e.location}:${e.field}`),
+          summary,
+        ).toEqual(bad.fields);
+      }
+      expect(await engineSnapshot(scope.prefix), summary).toEqual(before);
+    }
+  });
+
+  test("registry failures quote the registry and say who answered", async () => {
+    const res = await agent.call(
+      "POST",
+      "/api/inference/deploy",
+      deployBody({ docker_img_uri: `${registry.host}/${scope.prefix}/missing:1` }),
+    );
+    expect(res.body).toMatchObject({ type: "urn:clarus:problem:image-not-found", upstream: { source: "registry" } });
+    expect(res.body.upstream.message).toContain("manifest unknown");
+  });
+
+  describe("configuration-dependent refusals", () => {
+    test("ALLOWED_REGISTRIES refuses other registries with 403", async () => {
+      const strict = await startAgent({ INFERENCE_NETWORK: network, ALLOWED_REGISTRIES: "registry.example.com, docker.io" });
+      try {
+        const res = await strict.call("POST", "/api/inference/deploy", deployBody());
+        expect(res.status).toBe(403);
+        expect(res.body.detail).toContain(`Images from ${registry.host} are not allowed here`);
+        expect(res.body.errors[0]).toMatchObject({ field: "docker_img_uri" });
+      } finally {
+        await strict.close();
+      }
+    });
+
+    test("AGENT_API_TOKEN protects every route but ping and health", async () => {
+      const locked = await startAgent({ INFERENCE_NETWORK: network, AGENT_API_TOKEN: "edge-secret" });
+      try {
+        expect((await locked.call("GET", "/api/ping")).body).toBe("OK");
+        expect((await locked.call("GET", "/api/health")).status).toBe(200);
+        expect((await locked.call("GET", "/api/inference/all")).status).toBe(401);
+        expect((await locked.call("POST", "/api/inference/deploy", deployBody())).status).toBe(401);
+        expect((await locked.call("DELETE", `/api/inference/deploy?inference_id=${heldBy}`)).status).toBe(401);
+        const authorised = await locked.call("GET", "/api/inference/all", undefined, { authorization: "Bearer edge-secret" });
+        expect(authorised.status).toBe(200);
+      } finally {
+        await locked.close();
+      }
+    });
+
+    test("a missing network is a clear 503, or is created when CREATE_NETWORK=true", async () => {
+      const absent = scope.name("absent-net");
+      const refusing = await startAgent({ INFERENCE_NETWORK: absent, READINESS_TIMEOUT_SECONDS: "5" });
+      const creating = await startAgent({ INFERENCE_NETWORK: absent, CREATE_NETWORK: "true", READINESS_TIMEOUT_SECONDS: "5" });
+      try {
+        const health = await refusing.call("GET", "/api/health");
+        expect(health.body).toMatchObject({ status: "degraded", network: { name: absent, present: false } });
+        const before = await engineSnapshot(scope.prefix);
+        const refused = await refusing.call("POST", "/api/inference/deploy", deployBody({ inference_id: scope.name("netless") }));
+        expect(refused.status).toBe(503);
+        expect(refused.body.detail).toContain(`The Docker network "${absent}" does not exist`);
+        expect(await engineSnapshot(scope.prefix)).toEqual(before);
+
+        const created = await creating.call("POST", "/api/inference/deploy", deployBody({ inference_id: scope.name("netless") }));
+        expect(created.status).toBe(201);
+        expect((await testDocker.getNetwork(absent).inspect()).Name).toBe(absent);
+        expect((await creating.call("DELETE", `/api/inference/deploy?inference_id=${scope.name("netless")}`)).status).toBe(200);
+      } finally {
+        await Promise.all([refusing.close(), creating.close()]);
+      }
+    });
+
+    test("an unreachable engine gives 503 everywhere but ping", async () => {
+      const blind = await startAgent({ DOCKER_HOST: "unix:///nonexistent/docker.sock" });
+      try {
+        expect((await blind.call("GET", "/api/ping")).status).toBe(200);
+        const health = await blind.call("GET", "/api/health");
+        expect(health.status).toBe(503);
+        expect(health.body.detail).toMatch(/Docker engine is unreachable.*nonexistent\/docker\.sock/);
+        expect((await blind.call("GET", "/api/inference/all")).status).toBe(503);
+        const deployed = await blind.call("POST", "/api/inference/deploy", deployBody());
+        expect(deployed.status).toBe(503);
+        expect(deployed.body.type).toBe("urn:clarus:problem:engine-unavailable");
+      } finally {
+        await blind.close();
+      }
+    });
+  });
+});
