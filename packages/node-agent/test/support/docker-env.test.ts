@@ -122,7 +122,7 @@ describeWithDocker("docker test environment", () => {
     await buildTestImage(ref, "http", { fillerBytes: 3 * 1024 * 1024 });
     const filled = await testDocker.getImage(ref).inspect();
     expect(filled.Size - plain.Size).toBeGreaterThanOrEqual(3 * 1024 * 1024);
-    expect(filled.RootFS.Layers).toHaveLength(plain.RootFS.Layers.length + 1);
+    expect(filled.RootFS.Layers).toHaveLength((plain.RootFS.Layers ?? []).length + 1);
   });
 
   test("the crash variant exits with status 1 at once", async () => {
