@@ -108,6 +108,7 @@ export async function launchChromium() {
    * @typedef {{ requests: string[], errors: string[], loadMs: number,
    *   evaluate: (expression: string) => Promise<unknown>,
    *   screenshot: (clip?: { x: number, y: number, width: number, height: number }) => Promise<Buffer>,
+   *   timings: () => Promise<{ layoutMs: number, styleMs: number, scriptMs: number, taskMs: number }>,
    *   emulateMedia: (media: "print" | "screen") => Promise<void> }} Page
    */
   const openPage = async (url, { width = 1280, height = 900, scriptsDisabled = false } = {}) => {
@@ -131,7 +132,7 @@ export async function launchChromium() {
         errors.push(`${params.entry.source}: ${params.entry.text}`);
       else if (method === "Page.loadEventFired") loaded();
     });
-    for (const domain of ["Page", "Runtime", "Log", "Network"]) await send(`${domain}.enable`, {}, sessionId);
+    for (const domain of ["Page", "Runtime", "Log", "Network", "Performance"]) await send(`${domain}.enable`, {}, sessionId);
     await send("Emulation.setDeviceMetricsOverride", { width, height, deviceScaleFactor: 1, mobile: false }, sessionId);
     if (scriptsDisabled) await send("Emulation.setScriptExecutionDisabled", { value: true }, sessionId);
     const started = performance.now();
@@ -162,6 +163,17 @@ export async function launchChromium() {
           sessionId,
         );
         return Buffer.from(data, "base64");
+      },
+      /** Chromium's cumulative main-thread timings for this page, in milliseconds. */
+      async timings() {
+        const { metrics } = await send("Performance.getMetrics", {}, sessionId);
+        const seconds = (name) => metrics.find((metric) => metric.name === name)?.value ?? 0;
+        return {
+          layoutMs: seconds("LayoutDuration") * 1000,
+          styleMs: seconds("RecalcStyleDuration") * 1000,
+          scriptMs: seconds("ScriptDuration") * 1000,
+          taskMs: seconds("TaskDuration") * 1000,
+        };
       },
       async emulateMedia(media) {
         await send("Emulation.setEmulatedMedia", { media }, sessionId);

@@ -7,13 +7,12 @@ import { decisionValue, driftRule, missingShare } from "./test-outcome.js";
 
 /** One column's card: its verdict, the test that decided it, the chart, and the summary statistics. */
 export function columnCard(column: ColumnDrift, index: number, rows: { reference: number; current: number }): string {
-  const decision = decisionValue(column);
   const summary = column.summary ? summaryLine(column.summary.reference, column.summary.current) : "";
   const missing = `missing ${formatPercent(missingShare(column.missing_reference, rows.reference))} → ${formatPercent(missingShare(column.missing_current, rows.current))}`;
   return (
     `<article class="card${column.drifted ? " is-drifted" : ""}" id="col-${index}" data-name="${escapeHtml(column.column.toLowerCase())}" data-drifted="${column.drifted}">` +
     `<h3><a href="#row-${index}" class="column-name">${escapeHtml(column.column)}</a> ${driftBadge(column.drifted)}</h3>` +
-    `<p class="test-line">${testLabel(column)}: ${decision.kind} <strong>${decision.text}</strong> (${driftRule(column)})</p>` +
+    `<p class="test-line">${testLabel(column)} = <strong>${decisionValue(column).text}</strong> · ${driftRule(column)}</p>` +
     columnChart(column, `chart-${index}`) +
     `<p class="summary">${summary}${summary ? " · " : ""}${missing} <span class="muted">(reference → current)</span></p>` +
     (column.note ? `<p class="note">${escapeHtml(column.note)}</p>` : "") +

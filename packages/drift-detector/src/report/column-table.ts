@@ -19,10 +19,11 @@ export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult
         `<th scope="row"><a href="#col-${index}">${escapeHtml(column.column)}</a></th>` +
         `<td>${driftBadge(column.drifted)}</td>` +
         `<td>${column.type}</td>` +
-        `<td>${testLabel(column)}</td>` +
-        `<td class="num">${formatNumber(column.statistic)}</td>` +
+        `<td class="num">${column.summary ? `${formatNumber(column.summary.reference.mean)} → ${formatNumber(column.summary.current.mean)}` : ""}</td>` +
+        `<td class="test">${testLabel(column)}</td>` +
         `<td class="num">${decision.text} <span class="muted">${decision.kind}</span></td>` +
         `<td class="num">${formatNumber(column.threshold)}</td>` +
+        `<td class="num${column.p_value === null ? " repeated" : ""}">${formatNumber(column.statistic)}</td>` +
         `<td class="num effect">${formatNumber(column.effect_size, 3)}<span class="effect-track" aria-hidden="true"><span class="effect-bar" style="width:${effectWidth.toFixed(1)}%"></span></span></td>` +
         `<td class="num">${formatPercent(missingShare(column.missing_reference, result.rows_reference))}</td>` +
         `<td class="num">${formatPercent(missingShare(column.missing_current, result.rows_current))}</td>` +
@@ -32,8 +33,9 @@ export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult
     .join("");
   return (
     `<table class="columns"><caption>Tested columns: drifted first, then by effect size</caption><thead><tr>` +
-    `<th scope="col">Column</th><th scope="col">Result</th><th scope="col">Type</th><th scope="col">Test</th>` +
-    `<th scope="col" class="num">Statistic</th><th scope="col" class="num">p-value / distance</th><th scope="col" class="num">Threshold</th>` +
+    `<th scope="col">Column</th><th scope="col">Result</th><th scope="col">Type</th><th scope="col" class="num">Mean (ref. → current)</th><th scope="col">Test</th>` +
+    `<th scope="col" class="num" title="The value compared with the threshold: a p-value (drift when below) or a distance (drift when at or above)">Drift score</th>` +
+    `<th scope="col" class="num">Threshold</th><th scope="col" class="num" title="The test statistic; for distance tests it is the distance itself">Statistic</th>` +
     `<th scope="col" class="num" title="Jensen–Shannon distance of the two distributions (0 = identical, 0.83 = disjoint)">Effect size</th>` +
     `<th scope="col" class="num">Missing (ref.)</th><th scope="col" class="num">Missing (current)</th>` +
     `</tr></thead><tbody>${rows}</tbody></table>`

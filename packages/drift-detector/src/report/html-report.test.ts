@@ -108,10 +108,13 @@ describe("renderHtmlReport", () => {
     const row = html.slice(html.indexOf('<tr id="row-0"'), html.indexOf("</tr>", html.indexOf('<tr id="row-0"')));
     expect(row).toContain("numerical");
     expect(row).toContain("K-S p_value");
-    expect(row).toContain('<td class="num">0.2134</td>');
-    expect(row).toContain("3.2e-12 <span");
-    expect(row).toContain('<td class="num">0.05</td>');
+    expect(row).toContain(
+      '<td class="num">3.2e-12 <span class="muted">p-value</span></td><td class="num">0.05</td><td class="num">0.2134</td>',
+    );
     expect(row).toContain("Drifted");
+    expect(html).toContain(
+      '<p class="test-line"><span title="stattest: ks">K-S p_value</span> = <strong>3.2e-12</strong> · drift below 0.05</p>',
+    );
     // 160 of 1,599 rows missing in the current data.
     expect(row).toContain('<td class="num">0%</td><td class="num">10%</td>');
   });

@@ -37,6 +37,8 @@ table.columns caption { text-align: left; color: var(--muted); padding-bottom: 4
 table.columns th, table.columns td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 table.columns thead th { border-bottom: 2px solid var(--ink); white-space: nowrap; }
 table.columns tbody th { font-weight: 600; overflow-wrap: anywhere; max-width: 260px; }
+table.columns .test { white-space: nowrap; }
+table.columns .repeated { color: var(--muted); }
 table.columns .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.columns tr.is-drifted th { border-left: 4px solid var(--drift); }
 .effect-track { display: inline-block; width: 48px; height: 8px; margin-left: 6px; border: 1px solid #8a8a8a; vertical-align: middle; }
