@@ -27,7 +27,8 @@ export function isNotFound(err: unknown): boolean {
 export function engineMessage(err: unknown): string {
   const modem = err as ModemError;
   const text = modem.json?.message ?? modem.message ?? String(err);
-  return text.trim();
+  // docker-modem prefixes streamed error bodies with its own "(HTTP code 500) server error - ".
+  return text.replace(/^\(HTTP code \d+\) [^-]*- /, "").trim();
 }
 
 /** Classifies an error of a pull (HTTP error or an error event inside the progress stream). */
