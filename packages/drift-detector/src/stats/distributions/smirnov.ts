@@ -1,6 +1,5 @@
 // One-sided Smirnov survival function P(D+_n ≥ x): Birnbaum & Tingey, Ann. Math. Statist. 22 (1951), eq. (3),
 // with the case split of scipy `cephes/kolmogorov.c` `_smirnov3` (van Mulbregt, arXiv:1802.06966).
-import { logGamma } from "./gamma.js";
 
 /** Below this log, e^x underflows a double (cephes MINLOG). */
 const MIN_LOG = -745.1332191019412;
@@ -46,17 +45,17 @@ export function smirnovSf(n: number, x: number): number {
   if (n > MAX_COMPUTE_N) return Math.exp(-((6 * n * x + 1) ** 2) / 18 / n);
   // Σ_{v=0}^{⌈n(1−x)⌉−1} C(n,v) (x + v/n)^(v−1) (1 − x − v/n)^(n−v), then times x; all terms positive.
   const lastV = n - nxFloor - 1;
-  const logNFactorial = logGamma(n + 1);
+  let logBinomial = 0; // ln C(n, v), updated term by term
   let sum = 0;
   for (let v = 0; v <= lastV; v++) {
     const low = x + v / n;
     const high = (n - v) / n - x;
     if (!(high > 0)) break;
-    const logTerm = logNFactorial - logGamma(v + 1) - logGamma(n - v + 1) + (v - 1) * Math.log(low) + (n - v) * Math.log(high);
-    const term = Math.exp(logTerm);
+    const term = Math.exp(logBinomial + (v - 1) * Math.log(low) + (n - v) * Math.log(high));
     sum += term;
     // Terms fall off geometrically past the mode: stop once the rest cannot change the sum (scipy's rule).
     if (term > 0 ? 4 * (lastV - v) * term < EPSILON * sum && v !== lastV : v > n / 2) break;
+    logBinomial += Math.log((n - v) / (v + 1));
   }
   return Math.min(1, Math.max(0, x * sum));
 }
