@@ -25,20 +25,19 @@ export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult
         `<td class="num">${formatNumber(column.threshold)}</td>` +
         `<td class="num${column.p_value === null ? " repeated" : ""}">${formatNumber(column.statistic)}</td>` +
         `<td class="num effect">${formatNumber(column.effect_size, 3)}<span class="effect-track" aria-hidden="true"><span class="effect-bar" style="width:${effectWidth.toFixed(1)}%"></span></span></td>` +
-        `<td class="num">${formatPercent(missingShare(column.missing_reference, result.rows_reference))}</td>` +
-        `<td class="num">${formatPercent(missingShare(column.missing_current, result.rows_current))}</td>` +
+        `<td class="num">${formatPercent(missingShare(column.missing_reference, result.rows_reference))} → ${formatPercent(missingShare(column.missing_current, result.rows_current))}</td>` +
         "</tr>"
       );
     })
     .join("");
   return (
-    `<table class="columns"><caption>Tested columns: drifted first, then by effect size</caption><thead><tr>` +
-    `<th scope="col">Column</th><th scope="col">Result</th><th scope="col">Type</th><th scope="col" class="num">Mean (ref. → current)</th><th scope="col">Test</th>` +
+    `<div class="table-scroll"><table class="columns"><caption>Tested columns: drifted first, then by effect size</caption><thead><tr>` +
+    `<th scope="col">Column</th><th scope="col">Result</th><th scope="col">Type</th><th scope="col" class="num">Mean<br><span class="muted">ref. → current</span></th><th scope="col">Test</th>` +
     `<th scope="col" class="num" title="The value compared with the threshold: a p-value (drift when below) or a distance (drift when at or above)">Drift score</th>` +
     `<th scope="col" class="num">Threshold</th><th scope="col" class="num" title="The test statistic; for distance tests it is the distance itself">Statistic</th>` +
     `<th scope="col" class="num" title="Jensen–Shannon distance of the two distributions (0 = identical, 0.83 = disjoint)">Effect size</th>` +
-    `<th scope="col" class="num">Missing (ref.)</th><th scope="col" class="num">Missing (current)</th>` +
-    `</tr></thead><tbody>${rows}</tbody></table>`
+    `<th scope="col" class="num">Missing<br><span class="muted">ref. → current</span></th>` +
+    `</tr></thead><tbody>${rows}</tbody></table></div>`
   );
 }
 

@@ -116,7 +116,7 @@ describe("renderHtmlReport", () => {
       '<p class="test-line"><span title="stattest: ks">K-S p_value</span> = <strong>3.2e-12</strong> · drift below 0.05</p>',
     );
     // 160 of 1,599 rows missing in the current data.
-    expect(row).toContain('<td class="num">0%</td><td class="num">10%</td>');
+    expect(row).toContain('<td class="num">0% → 10%</td>');
   });
 
   it("draws one chart per tested column, with title, legend and axes", () => {

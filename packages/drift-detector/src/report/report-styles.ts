@@ -10,7 +10,7 @@ export const REPORT_STYLES = `
 body { margin: 0 auto; max-width: 1240px; padding: 20px 24px 40px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #fff; }
 h1 { font-size: 22px; margin: 0 0 12px; }
 h2 { font-size: 18px; margin: 28px 0 10px; }
-h3 { font-size: 15px; margin: 0 0 4px; overflow-wrap: anywhere; }
+h3 { font-size: 15px; margin: 0 0 4px; overflow-wrap: break-word; }
 code, .path { font: 12.5px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; overflow-wrap: anywhere; }
 a { color: #0b5394; }
 .muted { color: var(--muted); font-size: 12px; }
@@ -32,12 +32,13 @@ a { color: #0b5394; }
 .fact-wide { grid-column: span 2; }
 .filter { display: flex; gap: 16px; align-items: center; margin: 0 0 8px; flex-wrap: wrap; }
 .filter input[type=search] { font: inherit; padding: 4px 8px; min-width: 260px; }
+.table-scroll { overflow-x: auto; }
 table.columns { border-collapse: collapse; width: 100%; font-size: 13px; }
 table.columns caption { text-align: left; color: var(--muted); padding-bottom: 4px; }
 table.columns th, table.columns td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-table.columns thead th { border-bottom: 2px solid var(--ink); white-space: nowrap; }
-table.columns tbody th { font-weight: 600; overflow-wrap: anywhere; max-width: 260px; }
-table.columns .test { white-space: nowrap; }
+table.columns thead th { border-bottom: 2px solid var(--ink); white-space: nowrap; vertical-align: bottom; }
+table.columns td.test { white-space: nowrap; }
+table.columns tbody th { font-weight: 600; overflow-wrap: break-word; min-width: 120px; max-width: 240px; }
 table.columns .repeated { color: var(--muted); }
 table.columns .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.columns tr.is-drifted th { border-left: 4px solid var(--drift); }
