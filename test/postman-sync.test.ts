@@ -116,6 +116,12 @@ describe.each(SERVICES)("Postman folder $folder", (service) => {
       all.filter((operation) => !covered.has(operation)).map(({ method, path }) => `${method.toUpperCase()} ${path}`),
     ).toEqual([]);
   });
+
+  it("names only operations that exist", () => {
+    const all = operations();
+    const stale = serviceRequests.filter((item) => !operationOf(item, all));
+    expect(stale.map((item) => `${item.name}: ${item.request?.method} /${item.request?.url.path?.join("/")}`)).toEqual([]);
+  });
 });
 
 describe("Postman collection", () => {
