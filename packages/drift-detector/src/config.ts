@@ -21,7 +21,7 @@ const objectPath = () =>
 const environmentSchema = z.object({
   PORT: envVar.port(5000),
   LOG_LEVEL: envVar.logLevel(),
-  API_TOKEN: envVar.optionalString(),
+  DRIFT_API_TOKEN: envVar.optionalString(),
 
   AIRFLOW_IP: envVar.optionalString(),
   AIRFLOW_PORT: envVar.port(8080),
@@ -180,7 +180,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   return {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    apiToken: e.API_TOKEN,
+    apiToken: e.DRIFT_API_TOKEN,
     storage,
     storageTimeoutMs: e.STORAGE_TIMEOUT_MS,
     bucket: e.MINIO_BUCKET,

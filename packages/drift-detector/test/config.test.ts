@@ -1,0 +1,147 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ConfigError } from "@clarus/common";
+import { describe, expect, it } from "vitest";
+import { loadServiceConfig } from "../src/config.js";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadServiceConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("configuration was accepted");
+}
+
+describe("service configuration", () => {
+  it("starts with no environment at all: local folder storage, Airflow and IDS not configured", () => {
+    const config = loadServiceConfig({});
+    expect(config).toMatchObject({
+      port: 5000,
+      storage: { kind: "local", dataDir: resolve("data") },
+      bucket: "datasets",
+      referencePath: "uc_wine/winequality-red.csv",
+      newDataPath: "uc_wine/winequality-red-new.csv",
+      reportPath: "uc_wine/reports",
+      historyPath: "uc_wine/history",
+      experimentId: "Clarus_RedWine_experiment",
+      airflow: undefined,
+      ids: undefined,
+      outbound: { timeoutMs: 10_000, retries: 3, retryDelayMs: 500 },
+      drift: { drift_share: 0.5 },
+    });
+  });
+
+  it("reads the seed's variables", () => {
+    const config = loadServiceConfig({
+      AIRFLOW_IP: "127.0.0.1",
+      AIRFLOW_PORT: "8085",
+      ID_AIRFLOW_DAG: "retrain",
+      AIRFLOW_USER: "admin",
+      AIRFLOW_PASSWORD: "pw",
+      MINIO_IP: "127.0.0.1",
+      MINIO_PORT: "9100",
+      MINIO_USER: "minio",
+      MINIO_PASSWORD: "minio123",
+      MINIO_BUCKET: "clarus",
+      MINIO_REF_DATA: "/uc/ref.csv",
+      MINIO_NEW_DATA: "uc/new.csv",
+      MINIO_REPORT_PATH: "uc/reports/",
+      EXPERIMENT_ID: "UC05",
+      IDS_PROVIDER_IP: "127.0.0.1",
+      IDS_PROVIDER_PORT: "8082",
+      DRIFT_SHARE: "0.3",
+    });
+    expect(config).toMatchObject({
+      storage: { kind: "s3", endPoint: "127.0.0.1", port: 9100, useSSL: false, accessKey: "minio", secretKey: "minio123" },
+      bucket: "clarus",
+      referencePath: "uc/ref.csv",
+      reportPath: "uc/reports",
+      historyPath: "uc/history",
+      airflow: { baseUrl: "http://127.0.0.1:8085", dagId: "retrain", credentials: { username: "admin", password: "pw" } },
+      ids: { baseUrl: "http://127.0.0.1:8082", storageEndpoint: "127.0.0.1:9100" },
+      drift: { drift_share: 0.3 },
+    });
+  });
+
+  it("lists every problem at once", () => {
+    const problems = problemsOf({
+      PORT: "99999",
+      MINIO_IP: "127.0.0.1",
+      MINIO_BUCKET: "Bad_Bucket",
+      MINIO_REF_DATA: "a/../b.csv",
+      AIRFLOW_IP: "http://127.0.0.1/",
+      AIRFLOW_USER: "admin",
+      IDS_PROVIDER_IP: "127.0.0.1",
+      UPSTREAM_RETRIES: "many",
+      DRIFT_SHARE: "2",
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "PORT: must be 1-65535",
+        "MINIO_BUCKET: must be a valid S3 bucket name (3-63 of a-z 0-9 . -)",
+        "MINIO_REF_DATA: must not contain . or .. segments",
+        "DRIFT_SHARE: must be at most 1",
+        "MINIO_USER: required when MINIO_IP is set",
+        "MINIO_PASSWORD: required when MINIO_IP is set",
+        "ID_AIRFLOW_DAG: required when AIRFLOW_IP is set",
+        "IDS_PROVIDER_PORT: required when IDS_PROVIDER_IP is set",
+        "AIRFLOW_PASSWORD: AIRFLOW_USER and AIRFLOW_PASSWORD go together",
+        "AIRFLOW_IP: must be a host name or IP address, without scheme or path",
+      ]),
+    );
+    expect(problems.some((p) => p.startsWith("UPSTREAM_RETRIES:"))).toBe(true);
+    expect(problems).toHaveLength(11);
+  });
+
+  it("validates the drift options file with the core's schema", () => {
+    const dir = mkdtempSync(join(tmpdir(), "drift-config-"));
+    try {
+      const file = join(dir, "drift.json");
+      writeFileSync(file, JSON.stringify({ drift_share: 0.4, stattest: "ks", num_stattest_threshold: 0.01 }));
+      expect(loadServiceConfig({ DRIFT_CONFIG_FILE: file }).drift).toMatchObject({ drift_share: 0.4, stattest: "ks" });
+      writeFileSync(file, JSON.stringify({ stattest: "t-test", unknown_key: 1 }));
+      const problems = problemsOf({ DRIFT_CONFIG_FILE: file });
+      expect(problems.some((p) => p.startsWith("DRIFT_CONFIG_FILE: stattest:"))).toBe(true);
+      expect(problems.some((p) => p.includes("unknown_key"))).toBe(true);
+      expect(problemsOf({ DRIFT_CONFIG_FILE: join(dir, "absent.json") })[0]).toMatch(
+        /^DRIFT_CONFIG_FILE: cannot read .*absent\.json as JSON/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("requires IDS_MINIO_ENDPOINT when IDS is configured but storage is a local folder", () => {
+    expect(problemsOf({ IDS_PROVIDER_IP: "127.0.0.1", IDS_PROVIDER_PORT: "8082" })).toEqual([
+      "IDS_MINIO_ENDPOINT: required when IDS_PROVIDER_IP is set and storage is a local folder (MINIO_IP unset)",
+    ]);
+  });
+});
+
+const builtMain = resolve(import.meta.dirname, "../dist/main.js");
+const sources = ["../src/main.ts", "../src/config.ts"].map((file) => resolve(import.meta.dirname, file));
+const distIsFresh = existsSync(builtMain) && sources.every((file) => statSync(file).mtimeMs <= statSync(builtMain).mtimeMs);
+
+describe("the built service", () => {
+  it.skipIf(!distIsFresh)("refuses to start on bad configuration, listing every problem (needs `pnpm build`)", () => {
+    const run = spawnSync(process.execPath, [builtMain], {
+      env: { PATH: process.env.PATH, PORT: "0", MINIO_IP: "127.0.0.1", AIRFLOW_IP: "127.0.0.1" },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("drift-detector cannot start. Invalid configuration:");
+    for (const problem of [
+      "PORT: must be 1-65535",
+      "MINIO_USER: required",
+      "MINIO_PASSWORD: required",
+      "ID_AIRFLOW_DAG: required",
+    ]) {
+      expect(run.stderr).toContain(problem);
+    }
+  });
+});
