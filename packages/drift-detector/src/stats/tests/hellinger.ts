@@ -3,8 +3,7 @@
 import { histogramSorted, sturgesEdges } from "../binning.js";
 import { pairedCounts } from "../counts.js";
 import { countDistinctMerged, sortInPlace } from "../sorted.js";
-import type { DriftTest, TestOutcome } from "../types.js";
-import { requireNonEmpty } from "./samples.js";
+import { defineDistanceTest } from "./distance-test.js";
 
 const clip01 = (x: number) => Math.min(1, Math.max(0, x));
 
@@ -27,14 +26,11 @@ function numericalAffinity(reference: Float64Array, current: Float64Array): numb
   return affinity;
 }
 
-export const hellingerTest: DriftTest = {
+export const hellingerTest = defineDistanceTest({
   name: "hellinger",
   label: "Hellinger distance",
-  kind: "distance",
-  defaultThreshold: 0.1,
   allowedTypes: ["categorical", "numerical"],
-  run(samples, threshold): TestOutcome {
-    requireNonEmpty(samples, "hellinger");
+  measure(samples) {
     let affinity = 0;
     if (samples.type === "numerical") {
       affinity = numericalAffinity(sortInPlace(samples.reference), sortInPlace(samples.current));
@@ -44,7 +40,6 @@ export const hellingerTest: DriftTest = {
         affinity += Math.sqrt((counts.reference[k]! / counts.referenceRows) * (counts.current[k]! / counts.currentRows));
       }
     }
-    const statistic = Math.sqrt(1 - clip01(affinity));
-    return { statistic, p_value: null, drifted: statistic >= threshold };
+    return { distance: Math.sqrt(1 - clip01(affinity)) };
   },
-};
+});

@@ -2,8 +2,7 @@
 // 0 … √ln 2) on the binned shares without zero filling; drift when the distance ≥ threshold.
 import { binSamples, binShares } from "../binning.js";
 import { normalize, relativeEntropySum } from "../divergence.js";
-import type { DriftTest, TestOutcome } from "../types.js";
-import { requireNonEmpty } from "./samples.js";
+import { defineDistanceTest } from "./distance-test.js";
 
 /** √(½·KL(p‖m) + ½·KL(q‖m)) with m = (p + q)/2, after normalising p and q. */
 export function jensenShannonDistance(pShares: Float64Array, qShares: Float64Array): number {
@@ -13,16 +12,12 @@ export function jensenShannonDistance(pShares: Float64Array, qShares: Float64Arr
   return Math.sqrt((relativeEntropySum(p, m) + relativeEntropySum(q, m)) / 2);
 }
 
-export const jensenShannonTest: DriftTest = {
+export const jensenShannonTest = defineDistanceTest({
   name: "jensenshannon",
   label: "Jensen-Shannon distance",
-  kind: "distance",
-  defaultThreshold: 0.1,
   allowedTypes: ["categorical", "numerical"],
-  run(samples, threshold): TestOutcome {
-    requireNonEmpty(samples, "jensenshannon");
+  measure(samples) {
     const bins = binSamples(samples);
-    const statistic = jensenShannonDistance(binShares(bins.reference, false), binShares(bins.current, false));
-    return { statistic, p_value: null, drifted: statistic >= threshold };
+    return { distance: jensenShannonDistance(binShares(bins.reference, false), binShares(bins.current, false)) };
   },
-};
+});

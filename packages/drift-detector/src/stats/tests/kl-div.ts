@@ -2,19 +2,14 @@
 // shares, natural log) on the binned shares with zeros filled; drift when the divergence ≥ threshold.
 import { binSamples, binShares } from "../binning.js";
 import { normalize, relativeEntropySum } from "../divergence.js";
-import type { DriftTest, TestOutcome } from "../types.js";
-import { requireNonEmpty } from "./samples.js";
+import { defineDistanceTest } from "./distance-test.js";
 
-export const klDivergenceTest: DriftTest = {
+export const klDivergenceTest = defineDistanceTest({
   name: "kl_div",
   label: "Kullback-Leibler divergence",
-  kind: "distance",
-  defaultThreshold: 0.1,
   allowedTypes: ["categorical", "numerical"],
-  run(samples, threshold): TestOutcome {
-    requireNonEmpty(samples, "kl_div");
+  measure(samples) {
     const bins = binSamples(samples);
-    const statistic = relativeEntropySum(normalize(binShares(bins.reference, true)), normalize(binShares(bins.current, true)));
-    return { statistic, p_value: null, drifted: statistic >= threshold };
+    return { distance: relativeEntropySum(normalize(binShares(bins.reference, true)), normalize(binShares(bins.current, true))) };
   },
-};
+});

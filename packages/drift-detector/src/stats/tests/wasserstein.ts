@@ -1,7 +1,7 @@
 // Normed first Wasserstein distance as Evidently `wasserstein_distance_norm.py`: scipy `stats.wasserstein_distance`
 // (area between the two ECDFs) divided by max(std(reference, ddof=0), 0.001); drift when the distance ≥ threshold.
 import { meanAndStd, sortInPlace } from "../sorted.js";
-import type { DriftTest, TestOutcome } from "../types.js";
+import { defineDistanceTest } from "./distance-test.js";
 import { requireNumerical } from "./samples.js";
 
 /** Floor of the norm, so that a constant reference column does not divide by zero (Evidently's 0.001). */
@@ -25,21 +25,18 @@ export function wassersteinDistanceSorted(a: Float64Array, b: Float64Array): num
   return distance;
 }
 
-export const wassersteinTest: DriftTest = {
+export const wassersteinTest = defineDistanceTest({
   name: "wasserstein",
   label: "Wasserstein distance (normed)",
-  kind: "distance",
-  defaultThreshold: 0.1,
   allowedTypes: ["numerical"],
-  run(samples, threshold): TestOutcome {
+  measure(samples) {
     const { reference, current } = requireNumerical(samples, "wasserstein");
-    const distance = wassersteinDistanceSorted(sortInPlace(reference), sortInPlace(current));
-    const { std } = meanAndStd(reference);
-    const statistic = distance / Math.max(std, MIN_NORM);
-    const outcome: TestOutcome = { statistic, p_value: null, drifted: statistic >= threshold };
-    if (std < MIN_NORM) {
-      outcome.note = `reference spread ${std} is below ${MIN_NORM}: the distance is divided by ${MIN_NORM} instead (nearly constant column)`;
-    }
-    return outcome;
+    const { std } = meanAndStd(sortInPlace(reference));
+    const distance = wassersteinDistanceSorted(reference, sortInPlace(current)) / Math.max(std, MIN_NORM);
+    if (std >= MIN_NORM) return { distance };
+    return {
+      distance,
+      note: `reference spread ${std} is below ${MIN_NORM}: the distance is divided by ${MIN_NORM} instead (nearly constant column)`,
+    };
   },
-};
+});
