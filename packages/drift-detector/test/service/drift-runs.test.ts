@@ -163,6 +163,18 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
   });
 });
 
+describe("API token", () => {
+  it("protects the run routes when set, leaving ping and health open", async () => {
+    service = await startDriftService({ airflow: false, ids: false, apiToken: "s3cret" });
+    await service.seed(REFERENCE_CSV, SAME_POPULATION_CSV);
+    expect((await service.call("POST", "/api/drift/runs")).status).toBe(401);
+    expect((await service.call("GET", "/api/detect_data_drift", "wrong")).status).toBe(401);
+    expect((await service.call("POST", "/api/drift/runs", "s3cret")).status).toBe(201);
+    expect((await service.call("GET", "/api/health")).status).toBe(200);
+    expect((await service.call("GET", "/api/ping")).status).toBe(200);
+  });
+});
+
 describe("concurrency", () => {
   it("20 simultaneous calls run one pipeline and start one DAG run", async () => {
     service = await startDriftService();

@@ -42,7 +42,7 @@ export interface ServiceUnderTest {
   detections(): number;
   /** Holds the next detections until the returned function is called. */
   holdDetections(): () => void;
-  call(method: "GET" | "POST", path: string): Promise<HttpResult>;
+  call(method: "GET" | "POST", path: string, bearer?: string): Promise<HttpResult>;
   seed(reference: string, current: string): Promise<void>;
   read(key: string): Promise<string>;
   keys(prefix?: string): Promise<string[]>;
@@ -56,6 +56,7 @@ export interface ServiceOptions {
   store?: ObjectStore;
   airflow?: 2 | 3 | false;
   ids?: boolean;
+  apiToken?: string;
 }
 
 export function sha256(content: string): string {
@@ -104,6 +105,7 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
         ),
       ids: ids && new HttpIdsProvider({ baseUrl: ids.url, storageEndpoint: "127.0.0.1:9000" }, FAST_POLICY),
       logger: createLogger({ name: "drift-test", level: "silent" }),
+      apiToken: options.apiToken,
     });
     const server = await listen(app, { port: 0, host: "127.0.0.1" });
     const service: ServiceUnderTest = {
@@ -122,8 +124,11 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
           counters.gate = Promise.resolve();
         };
       },
-      call: async (method, path) => {
-        const response = await fetch(`${server.url}${path}`, { method });
+      call: async (method, path, bearer) => {
+        const response = await fetch(`${server.url}${path}`, {
+          method,
+          headers: bearer ? { Authorization: `Bearer ${bearer}` } : {},
+        });
         const raw = await response.text();
         let body: unknown = raw;
         try {
