@@ -1,11 +1,19 @@
 import { isMissingToken } from "./missing.js";
 import { NumberChunks } from "./number-chunks.js";
-import { isIntegerText, parseNumberText, parsePlainDecimal } from "./number-text.js";
+import { isIntegerText, parseNumberText } from "./number-text.js";
 
-/** What one column of one file holds once read: its non-missing values, compactly, and how many were missing. */
+/** What one column of one file holds once read: its non-missing values (numbers ascending), and how many were missing. */
 export type ColumnValues =
   | { kind: "numbers"; values: Float64Array; integerOnly: boolean; missing: number }
   | { kind: "labels"; counts: Map<string, number>; missing: number };
+
+/** Non-missing values of a column. */
+export function countValues(values: ColumnValues): number {
+  if (values.kind === "numbers") return values.values.length;
+  let total = 0;
+  for (const count of values.counts.values()) total += count;
+  return total;
+}
 
 /**
  * Collects one column while the file streams by. Numbers go into Float64Array chunks; the first cell that is
@@ -38,27 +46,20 @@ export class ColumnAccumulator {
     this.countLabel(text);
   }
 
-  /** A cell given as `line[start, end)`: plain decimals skip the string allocation, the rest goes through addText. */
-  addRange(line: string, start: number, end: number): void {
-    if (this.numbers) {
-      const value = parsePlainDecimal(line, start, end);
-      if (!Number.isNaN(value)) {
-        this.numbers.push(value);
-        if (this.integerOnly && hasPoint(line, start, end)) this.integerOnly = false;
-        return;
-      }
-    }
-    this.addText(line.slice(start, end));
-  }
-
   finish(): ColumnValues {
     if (this.numbers) {
-      return { kind: "numbers", values: this.numbers.drain(), integerOnly: this.integerOnly, missing: this.missing };
+      return { kind: "numbers", values: this.numbers.drainSorted(), integerOnly: this.integerOnly, missing: this.missing };
     }
     return { kind: "labels", counts: this.labels ?? new Map(), missing: this.missing };
   }
 
-  private addNumber(value: number, integer: boolean): void {
+  /** Still reading numbers (no text cell yet). */
+  get numeric(): boolean {
+    return this.numbers !== undefined;
+  }
+
+  /** A number already parsed from a cell; `integer` when the cell had no decimal point or exponent. */
+  addNumber(value: number, integer: boolean): void {
     // An overflowing literal ("1e999") reads as infinity, which no test can use: missing, like "inf".
     if (!Number.isFinite(value)) {
       this.missing++;
@@ -79,9 +80,4 @@ export class ColumnAccumulator {
     const labels = this.labels as Map<string, number>;
     labels.set(label, (labels.get(label) ?? 0) + 1);
   }
-}
-
-function hasPoint(line: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (line.charCodeAt(i) === 46) return true;
-  return false;
 }

@@ -1,3 +1,4 @@
+import { Buffer, isAscii } from "node:buffer";
 import { TextDecoder } from "node:util";
 import { CsvFormatError } from "./errors.js";
 
@@ -6,13 +7,26 @@ import { CsvFormatError } from "./errors.js";
  * not UTF-8, or NUL characters, which no CSV contains but every binary file does.
  */
 export async function* decodeText(source: AsyncIterable<Uint8Array | string>, file: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  // ignoreBOM keeps a BOM in the output, so that it is dropped here at the very start and nowhere else.
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   let offset = 0;
+  let atStart = true;
+  // While every byte so far was ASCII the decoder holds no partial character, so ASCII chunks may bypass it:
+  // a Latin-1 copy is several times faster than UTF-8 validation (~0.3 s of the benchmark's 170 MB).
+  let asciiSoFar = true;
   for await (const chunk of source) {
-    const text =
-      typeof chunk === "string" ? (offset === 0 ? chunk.replace(/^\uFEFF/, "") : chunk) : decode(decoder, chunk, file, offset);
-    const nul = text.indexOf("\0");
-    if (nul !== -1) throw new CsvFormatError(file, "not a text file: it contains NUL bytes (binary data?)");
+    let text: string;
+    if (typeof chunk === "string") text = chunk;
+    else if (asciiSoFar && isAscii(chunk)) text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
+    else {
+      asciiSoFar = false;
+      text = decode(decoder, chunk, file, offset);
+    }
+    if (atStart && text !== "") {
+      text = text.replace(/^\uFEFF/, "");
+      atStart = false;
+    }
+    if (text.includes("\0")) throw new CsvFormatError(file, "not a text file: it contains NUL bytes (binary data?)");
     offset += chunk.length;
     if (text !== "") yield text;
   }

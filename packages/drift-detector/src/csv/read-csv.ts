@@ -1,8 +1,8 @@
 import { once } from "node:events";
 import { CsvError, parse } from "csv-parse";
-import { parse as parseSync } from "csv-parse/sync";
 import { decodeText } from "./decode-text.js";
 import { CsvFormatError } from "./errors.js";
+import { PlainLineReader } from "./plain-lines.js";
 import { type Delimiter, sniffDelimiter } from "./sniff.js";
 import { type CsvTable, TableBuilder } from "./table-builder.js";
 
@@ -34,39 +34,19 @@ async function readTexts(texts: AsyncGenerator<string>, file: string): Promise<C
   let pending = await readSample(texts);
   const delimiter = sniffDelimiter(pending);
   rejectNonCsv(pending, delimiter, file);
-  const delimiterCode = delimiter.charCodeAt(0);
   const table = new TableBuilder(file);
-  let position = 0;
-  let lineNumber = 0;
-  let quoteAt = pending.indexOf('"');
+  const lines = new PlainLineReader(table, delimiter);
+  let final = false;
   for (;;) {
-    const newline = pending.indexOf("\n", position);
-    if (newline === -1) {
-      const next = await texts.next();
-      if (!next.done) {
-        pending = pending.slice(position) + next.value;
-        position = 0;
-        quoteAt = pending.indexOf('"');
-        continue;
-      }
-      if (position >= pending.length) break;
+    const { position, quoted } = lines.read(pending, 0, final);
+    if (quoted) {
+      await readQuoted(restOf(pending.slice(position), texts), delimiter, table, lines.lineNumber, file);
+      break;
     }
-    const lineEnd = newline === -1 ? pending.length : newline;
-    const end = pending.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
-    lineNumber++;
-    if (quoteAt !== -1 && quoteAt < end) {
-      if (table.hasHeader || !isOneLineHeader(pending, position, end)) {
-        await readQuoted(restOf(pending, position, texts), delimiter, table, lineNumber - 1, file);
-        return table.finish(delimiter);
-      }
-      table.setHeader(parseSync(pending.slice(position, end), { delimiter })[0] as string[], lineNumber);
-      quoteAt = pending.indexOf('"', lineEnd);
-    } else if (!isBlank(pending, position, end)) {
-      if (table.hasHeader) table.addPlainLine(pending, position, end, delimiterCode, lineNumber);
-      else table.setHeader(pending.slice(position, end).split(delimiter), lineNumber);
-    }
-    if (newline === -1) break;
-    position = newline + 1;
+    if (final) break;
+    const next = await texts.next();
+    if (next.done) final = true;
+    pending = pending.slice(position) + (next.value ?? "");
   }
   return table.finish(delimiter);
 }
@@ -89,23 +69,8 @@ function rejectNonCsv(sample: string, delimiter: Delimiter, file: string): void 
   if (looksLike) throw new CsvFormatError(file, `not a CSV file: it looks like ${looksLike}`, { row: 1 });
 }
 
-function isBlank(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9) return false;
-  }
-  return true;
-}
-
-/** A header whose quotes all close on its own line can be parsed alone. */
-function isOneLineHeader(text: string, start: number, end: number): boolean {
-  let quotes = 0;
-  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 34) quotes++;
-  return quotes % 2 === 0;
-}
-
-async function* restOf(pending: string, position: number, texts: AsyncGenerator<string>): AsyncGenerator<string> {
-  yield pending.slice(position);
+async function* restOf(pending: string, texts: AsyncGenerator<string>): AsyncGenerator<string> {
+  yield pending;
   yield* texts;
 }
 

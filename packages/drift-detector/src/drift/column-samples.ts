@@ -1,0 +1,39 @@
+import type { ColumnValues } from "../csv/column-accumulator.js";
+import type { ColumnSamples, ColumnType } from "../stats/index.js";
+
+/** The two sides of a column in the shape the tests take, or why they cannot be (numbers asked of text). */
+export function toColumnSamples(
+  type: ColumnType,
+  reference: { file: string; values: ColumnValues },
+  current: { file: string; values: ColumnValues },
+): ColumnSamples | { untestable: string } {
+  if (type === "categorical") {
+    return { type, reference: toLabelCounts(reference.values), current: toLabelCounts(current.values) };
+  }
+  for (const side of [reference, current]) {
+    if (side.values.kind === "labels") {
+      const example = side.values.counts.keys().next().value;
+      return { untestable: `declared numerical, but ${side.file} holds values that are not numbers, e.g. "${example}"` };
+    }
+  }
+  return {
+    type,
+    reference: (reference.values as { values: Float64Array }).values,
+    current: (current.values as { values: Float64Array }).values,
+  };
+}
+
+/** Counts per label; numbers (sorted ascending) become labels in JavaScript's shortest spelling, "5" for 5. */
+function toLabelCounts(values: ColumnValues): ReadonlyMap<string, number> {
+  if (values.kind === "labels") return values.counts;
+  const counts = new Map<string, number>();
+  const sorted = values.values;
+  let start = 0;
+  for (let i = 1; i <= sorted.length; i++) {
+    if (i === sorted.length || sorted[i] !== sorted[start]) {
+      counts.set(String(sorted[start]), i - start);
+      start = i;
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,53 @@
+import type { DriftResult } from "./result.js";
+
+/** The drift result as a plain-text table for a terminal: the verdict first, then one line per column. */
+export function formatDriftText(result: DriftResult, sources: { reference: string; current: string }): string {
+  const lines: string[] = [];
+  const share = `${percent(result.drift_share)} of tested columns drifted, threshold ${percent(result.drift_share_threshold)}`;
+  lines.push(
+    `${result.drift_detected ? "DRIFT DETECTED" : "No dataset drift"}: ${result.number_of_drifted_columns} of ${result.number_of_columns} columns (${share})`,
+  );
+  lines.push(`reference: ${sources.reference} (${result.rows_reference} rows)`);
+  lines.push(`current:   ${sources.current} (${result.rows_current} rows)`, "");
+  const header = ["column", "type", "test", "statistic", "p-value", "threshold", "drifted", "effect", "missing ref/cur"];
+  const rows = result.columns.map((column) => [
+    column.column,
+    column.type,
+    column.test,
+    formatNumber(column.statistic),
+    column.p_value === null ? "-" : formatNumber(column.p_value),
+    formatNumber(column.threshold),
+    column.drifted ? "DRIFT" : "no",
+    formatNumber(column.effect_size),
+    `${column.missing_reference}/${column.missing_current}`,
+  ]);
+  const widths = header.map((title, k) => Math.max(title.length, ...rows.map((row) => (row[k] as string).length)));
+  for (const row of [header, ...rows])
+    lines.push(
+      row
+        .map((cell, k) => cell.padEnd(widths[k] as number))
+        .join("  ")
+        .trimEnd(),
+    );
+  const notes = result.columns.filter((column) => column.note !== undefined);
+  if (notes.length > 0) lines.push("", ...notes.map((column) => `note on ${column.column}: ${column.note}`));
+  if (result.columns_only_in_reference.length > 0) {
+    lines.push("", `only in reference, not tested: ${result.columns_only_in_reference.join(", ")}`);
+  }
+  if (result.columns_only_in_current.length > 0) {
+    lines.push("", `only in current, not tested: ${result.columns_only_in_current.join(", ")}`);
+  }
+  if (result.untested_columns.length > 0) {
+    lines.push("", "not tested:", ...result.untested_columns.map((column) => `  ${column.column}: ${column.reason}`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function percent(share: number): string {
+  return `${Number((share * 100).toFixed(1))}%`;
+}
+
+function formatNumber(value: number): string {
+  if (value === 0 || !Number.isFinite(value)) return String(value);
+  return Math.abs(value) < 1e-4 ? value.toExponential(3) : String(Number(value.toPrecision(4)));
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { STAT_TEST_NAMES } from "../stats/index.js";
+
+const testName = z.enum(STAT_TEST_NAMES).describe("A drift test, named as Evidently names it");
+const threshold = z.number().positive().finite();
+const columnList = z.array(z.string().min(1));
+
+/**
+ * How a drift run chooses its tests: the parameters of Evidently's `DataDriftPreset` under the same names, so a
+ * data scientist's settings carry over, plus the column types of Evidently's `DataDefinition`. Precedence, as in
+ * Evidently: per column, then per type (`num_`/`cat_`), then for every column, then the automatic choice. The
+ * `--config` file of the CLI and the service's run options are this object.
+ */
+export const driftOptionsSchema = z
+  .strictObject({
+    drift_share: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe("Dataset drift when the share of drifted columns reaches this (Evidently `drift_share`)"),
+    columns: columnList.optional().describe("Test only these columns (default: every column both files have)"),
+    stattest: testName.optional().describe("Test for every column, replacing the automatic choice"),
+    num_stattest: testName.optional().describe("Test for numerical columns"),
+    cat_stattest: testName.optional().describe("Test for categorical columns"),
+    per_column_stattest: z.record(z.string(), testName).optional().describe("Test per column name"),
+    stattest_threshold: threshold.optional().describe("Threshold for every column, replacing the test's default"),
+    num_stattest_threshold: threshold.optional().describe("Threshold for numerical columns"),
+    cat_stattest_threshold: threshold.optional().describe("Threshold for categorical columns"),
+    per_column_stattest_threshold: z.record(z.string(), threshold).optional().describe("Threshold per column name"),
+    numerical_columns: columnList.optional().describe("Columns compared as numbers, whatever typing would infer"),
+    categorical_columns: columnList.optional().describe("Columns compared as categories, whatever typing would infer"),
+  })
+  .superRefine((options, context) => {
+    const numerical = new Set(options.numerical_columns ?? []);
+    for (const column of options.categorical_columns ?? []) {
+      if (numerical.has(column)) {
+        context.addIssue({
+          code: "custom",
+          path: ["categorical_columns"],
+          message: `column "${column}" cannot be both numerical and categorical`,
+        });
+      }
+    }
+  });
+
+export type DriftOptions = z.output<typeof driftOptionsSchema>;
+export type DriftOptionsInput = z.input<typeof driftOptionsSchema>;
+
+/** Options that do not fit the data (a column neither file has, a test the column's type cannot take). */
+export class DriftOptionsError extends Error {
+  override name = "DriftOptionsError";
+}
