@@ -40,8 +40,8 @@ async function docker(config: string, ...args: string[]): Promise<void> {
   await run("docker", args, { env: { ...process.env, DOCKER_CONFIG: config } });
 }
 
-async function timeAgent(setup: DeployTimingSetup, rep: number) {
-  const inferenceId = `${setup.namePrefix}-agent-${setup.mode}-${rep}`;
+async function timeAgent(setup: DeployTimingSetup, round: string) {
+  const inferenceId = `${setup.namePrefix}-agent-${setup.mode}-${round}`;
   const timed = await deployThroughAgent(setup.agentUrl, {
     inferenceId,
     image: setup.image,
@@ -52,8 +52,8 @@ async function timeAgent(setup: DeployTimingSetup, rep: number) {
   return { ms: timed.totalMs - timed.readinessMs, readinessMs: timed.readinessMs };
 }
 
-async function timeCli(setup: DeployTimingSetup, rep: number): Promise<number> {
-  const name = `${setup.namePrefix}-cli-${setup.mode}-${rep}`;
+async function timeCli(setup: DeployTimingSetup, round: string): Promise<number> {
+  const name = `${setup.namePrefix}-cli-${setup.mode}-${round}`;
   const hostPort = await freePort();
   const started = performance.now();
   await docker(setup.dockerConfig, "pull", "--quiet", setup.image);
@@ -83,19 +83,19 @@ export async function measureDeployTiming(setup: DeployTimingSetup): Promise<Dep
   };
   // One untimed round first: connections, caches and the first network attach warm up on both sides.
   await prepare();
-  await timeAgent(setup, -1);
+  await timeAgent(setup, "warmup");
   await prepare();
-  await timeCli(setup, -1);
+  await timeCli(setup, "warmup");
   for (let rep = 0; rep < setup.repetitions; rep++) {
     const agentFirst = rep % 2 === 0;
     for (const side of agentFirst ? ["agent", "cli"] : ["cli", "agent"]) {
       await prepare();
       if (side === "agent") {
-        const { ms, readinessMs } = await timeAgent(setup, rep);
+        const { ms, readinessMs } = await timeAgent(setup, String(rep));
         agentMs.push(ms);
         agentReadinessMs.push(readinessMs);
       } else {
-        cliMs.push(await timeCli(setup, rep));
+        cliMs.push(await timeCli(setup, String(rep)));
       }
     }
   }
