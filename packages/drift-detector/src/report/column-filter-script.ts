@@ -1,11 +1,9 @@
-import { createHash } from "node:crypto";
-
 /**
  * Progressive enhancement for wide reports: reveals the filter box (hidden without scripts), filters
  * table rows and chart cards by name or verdict, and opens every collapsed section before printing.
  */
 export const COLUMN_FILTER_SCRIPT = `(() => {
-  const form = document.getElementById("filter");
+  const controls = document.getElementById("filter");
   const text = document.getElementById("filter-text");
   const driftedOnly = document.getElementById("filter-drifted");
   const count = document.getElementById("filter-count");
@@ -21,12 +19,8 @@ export const COLUMN_FILTER_SCRIPT = `(() => {
     count.textContent = shown === rows.length ? "" : shown + " of " + rows.length + " columns shown";
     if (wanted || driftedOnly.checked) openAll();
   };
-  form.hidden = false;
-  form.addEventListener("submit", (event) => event.preventDefault());
+  controls.hidden = false;
   text.addEventListener("input", apply);
   driftedOnly.addEventListener("change", apply);
   window.addEventListener("beforeprint", openAll);
 })();`;
-
-/** The script's hash for the page's Content-Security-Policy, which allows this script and nothing else. */
-export const COLUMN_FILTER_SCRIPT_HASH = `sha256-${createHash("sha256").update(COLUMN_FILTER_SCRIPT).digest("base64")}`;

@@ -13,7 +13,6 @@ export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult
   const rows = ordered
     .map((column, index) => {
       const decision = decisionValue(column);
-      const effectWidth = Math.max(0, Math.min(100, (column.effect_size / MAX_EFFECT) * 100));
       return (
         `<tr id="row-${index}" data-name="${escapeHtml(column.column.toLowerCase())}" data-drifted="${column.drifted}"${column.drifted ? ' class="is-drifted"' : ""}>` +
         `<th scope="row"><a href="#col-${index}">${escapeHtml(column.column)}</a></th>` +
@@ -24,7 +23,7 @@ export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult
         `<td class="num">${decision.text} <span class="muted">${decision.kind}</span></td>` +
         `<td class="num">${formatNumber(column.threshold)}</td>` +
         `<td class="num${column.p_value === null ? " repeated" : ""}">${formatNumber(column.statistic)}</td>` +
-        `<td class="num effect">${formatNumber(column.effect_size, 3)}<span class="effect-track" aria-hidden="true"><span class="effect-bar" style="width:${effectWidth.toFixed(1)}%"></span></span></td>` +
+        `<td class="num effect">${formatNumber(column.effect_size, 3)}<meter class="effect-meter" min="0" max="${MAX_EFFECT.toFixed(4)}" value="${Number.isFinite(column.effect_size) ? column.effect_size.toFixed(4) : 0}" aria-hidden="true"></meter></td>` +
         `<td class="num">${formatPercent(missingShare(column.missing_reference, result.rows_reference))} → ${formatPercent(missingShare(column.missing_current, result.rows_current))}</td>` +
         "</tr>"
       );

@@ -1,9 +1,10 @@
 import type { DriftResult } from "../drift/result.js";
 import { chartDefinitions } from "./chart-frame.js";
 import { columnCard } from "./column-card.js";
-import { COLUMN_FILTER_SCRIPT, COLUMN_FILTER_SCRIPT_HASH } from "./column-filter-script.js";
+import { COLUMN_FILTER_SCRIPT } from "./column-filter-script.js";
 import { orderColumns } from "./column-order.js";
 import { columnTable, notTestedList } from "./column-table.js";
+import { CONTENT_SECURITY_POLICY } from "./content-security-policy.js";
 import { escapeHtml } from "./escape.js";
 import { formatTimestamp } from "./format-number.js";
 import { reportHeader } from "./report-header.js";
@@ -13,12 +14,6 @@ import { verdictOf } from "./verdict.js";
 
 /** Up to this many columns, the charts of columns without drift start expanded too. */
 const EXPANDED_COLUMN_LIMIT = 24;
-
-/**
- * Nothing may load from anywhere: the page works offline, opened from a file or an object store
- * console, and an injected script or image could not run or leak even if escaping failed.
- */
-const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src 'unsafe-inline'; script-src '${COLUMN_FILTER_SCRIPT_HASH}'; img-src 'none'; form-action 'none'; base-uri 'none'`;
 
 /**
  * The drift report as one self-contained HTML document: verdict, column table and a chart per
@@ -53,7 +48,7 @@ ${chartDefinitions()}
 ${reportHeader(title, verdict, result, meta)}
 <main>
 <section id="columns"><h2>Columns</h2>
-<form class="filter" id="filter" hidden role="search"><label>Filter columns <input type="search" id="filter-text" placeholder="column name" autocomplete="off"></label><label><input type="checkbox" id="filter-drifted"> drifted only</label><span id="filter-count" class="muted" aria-live="polite"></span></form>
+<div class="filter" id="filter" hidden role="search"><label>Filter columns <input type="search" id="filter-text" placeholder="column name" autocomplete="off"></label><label><input type="checkbox" id="filter-drifted"> drifted only</label><span id="filter-count" class="muted" aria-live="polite"></span></div>
 ${ordered.length > 0 ? columnTable(ordered, result) : "<p>No column could be tested.</p>"}
 </section>
 ${notTestedList(result)}

@@ -42,8 +42,10 @@ table.columns tbody th { font-weight: 600; overflow-wrap: break-word; min-width:
 table.columns .repeated { color: var(--muted); }
 table.columns .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.columns tr.is-drifted th { border-left: 4px solid var(--drift); }
-.effect-track { display: inline-block; width: 48px; height: 8px; margin-left: 6px; border: 1px solid #8a8a8a; vertical-align: middle; }
-.effect-bar { display: block; height: 100%; background: var(--muted); }
+.effect-meter { width: 48px; height: 10px; margin-left: 6px; vertical-align: middle; }
+.effect-meter::-webkit-meter-bar { background: #fff; border: 1px solid #8a8a8a; border-radius: 0; height: 10px; }
+.effect-meter::-webkit-meter-optimum-value { background: #4d4d4d; border-radius: 0; }
+.effect-meter::-moz-meter-bar { background: #4d4d4d; }
 .badge { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 12px; font-weight: 700; white-space: nowrap; border: 1.5px solid; }
 .badge-drift { color: #fff; background: var(--drift); border-color: var(--drift); }
 .badge-ok { color: #006b4f; background: #fff; border-color: var(--ok); }
