@@ -123,7 +123,7 @@ const STYLE = {
   outside: { fill: "#fff8e6", stroke: "#b58a2f" },
 };
 
-const escape = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const xmlText = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const centre = (box) => ({ x: box.x + box.w / 2, y: box.y + box.h / 2 });
 
 /** Where the segment from the box centre towards `toward` leaves the box. */
@@ -138,8 +138,8 @@ function border(box, toward) {
 function boxSvg(box) {
   const style = STYLE[box.kind];
   const text = [
-    `<text x="${box.x + 12}" y="${box.y + 26}" class="title">${escape(box.title)}</text>`,
-    ...box.lines.map((line, i) => `<text x="${box.x + 12}" y="${box.y + 50 + i * 20}">${escape(line)}</text>`),
+    `<text x="${box.x + 12}" y="${box.y + 26}" class="title">${xmlText(box.title)}</text>`,
+    ...box.lines.map((line, i) => `<text x="${box.x + 12}" y="${box.y + 50 + i * 20}">${xmlText(line)}</text>`),
   ];
   return `<rect x="${box.x}" y="${box.y}" width="${box.w}" height="${box.h}" rx="8" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>\n${text.join("\n")}`;
 }
@@ -155,7 +155,7 @@ function edgeSvg(edge) {
   return [
     `<line x1="${start.x.toFixed(1)}" y1="${start.y.toFixed(1)}" x2="${end.x.toFixed(1)}" y2="${end.y.toFixed(1)}" class="edge" marker-end="url(#arrow)"/>`,
     `<rect x="${(mid.x - labelWidth / 2).toFixed(1)}" y="${(mid.y - 10).toFixed(1)}" width="${labelWidth.toFixed(1)}" height="18" rx="3" class="label-bg"/>`,
-    `<text x="${mid.x.toFixed(1)}" y="${(mid.y + 4).toFixed(1)}" class="label">${escape(edge.label)}</text>`,
+    `<text x="${mid.x.toFixed(1)}" y="${(mid.y + 4).toFixed(1)}" class="label">${xmlText(edge.label)}</text>`,
   ].join("\n");
 }
 
@@ -171,7 +171,7 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>
 <rect width="100%" height="100%" fill="#fff"/>
 <rect x="${group.x}" y="${group.y}" width="${group.w}" height="${group.h}" rx="12" class="group"/>
-<text x="${group.x + 14}" y="${group.y + 22}" fill="#2f6db5" font-weight="bold">${escape(group.title)}</text>
+<text x="${group.x + 14}" y="${group.y + 22}" fill="#2f6db5" font-weight="bold">${xmlText(group.title)}</text>
 ${Object.values(boxes).map(boxSvg).join("\n")}
 ${edges.map(edgeSvg).join("\n")}
 <text x="${group.x + 14}" y="${group.y + group.h - 12}" fill="#555">Both services share packages/common: config, logs, HTTP app, OpenAPI, metrics.</text>

@@ -30,7 +30,8 @@ async function handle(req, res, url) {
   if (route === "GET /api/v2/consumer/asset") {
     const missing = ["exp_id", "provider_ip"].filter((key) => !url.searchParams.get(key));
     if (missing.length > 0) return answer(res, 400, { error: `missing query parameter(s): ${missing.join(", ")}` });
-    if (url.searchParams.get("exp_id") !== EXP_ID) return answer(res, 404, { error: `no asset for ${url.searchParams.get("exp_id")}` });
+    if (url.searchParams.get("exp_id") !== EXP_ID)
+      return answer(res, 404, { error: `no asset for ${url.searchParams.get("exp_id")}` });
     return answer(res, 200, { exp_id: EXP_ID, docker_img_uri: IMAGE, inference_rest_api_port: IMAGE_PORT });
   }
   if (route === "POST /api/provider/asset") {
@@ -42,7 +43,8 @@ async function handle(req, res, url) {
     }
     const missing = PROVIDER_FIELDS.filter((key) => typeof body?.[key] !== "string" || body[key] === "");
     if (missing.length > 0) return answer(res, 400, { error: `missing or empty field(s): ${missing.join(", ")}` });
-    if (body.asset_type !== "dataset") return answer(res, 400, { error: `asset_type must be "dataset", got "${body.asset_type}"` });
+    if (body.asset_type !== "dataset")
+      return answer(res, 400, { error: `asset_type must be "dataset", got "${body.asset_type}"` });
     return answer(res, 201, { message: `asset ${body.exp_id} updated` });
   }
   return answer(res, 404, { error: `no route ${route}` });

@@ -27,8 +27,8 @@ function csv(rows, shift) {
   const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
   const lines = ["fixed acidity,volatile acidity,alcohol,pH,quality"];
   for (let i = 0; i < rows; i++) {
-    const row = [8.3 + 1.7 * normal(), 0.53 + 0.18 * normal(), 10.4 + 1.1 * normal(), 3.31 + 0.15 * normal()].map((value, column) =>
-      (value + shift * [1.7, 0.18, 1.1, 0.15][column]).toFixed(3),
+    const row = [8.3 + 1.7 * normal(), 0.53 + 0.18 * normal(), 10.4 + 1.1 * normal(), 3.31 + 0.15 * normal()].map(
+      (value, column) => (value + shift * [1.7, 0.18, 1.1, 0.15][column]).toFixed(3),
     );
     row.push(String(Math.max(3, Math.min(8, Math.round(5.6 + 0.8 * normal() + shift)))));
     lines.push(row.join(","));
@@ -36,9 +36,21 @@ function csv(rows, shift) {
   return `${lines.join("\n")}\n`;
 }
 
-const server = new S3rver({ address: ADDRESS, port: Number(PORT), directory: DIRECTORY, silent: true, configureBuckets: [{ name: BUCKET }] });
+const server = new S3rver({
+  address: ADDRESS,
+  port: Number(PORT),
+  directory: DIRECTORY,
+  silent: true,
+  configureBuckets: [{ name: BUCKET }],
+});
 await server.run();
-const client = new Minio.Client({ endPoint: ADDRESS, port: Number(PORT), useSSL: false, accessKey: "S3RVER", secretKey: "S3RVER" });
+const client = new Minio.Client({
+  endPoint: ADDRESS,
+  port: Number(PORT),
+  useSSL: false,
+  accessKey: "S3RVER",
+  secretKey: "S3RVER",
+});
 await client.putObject(BUCKET, REF_KEY, csv(600, 0));
 await client.putObject(BUCKET, NEW_KEY, csv(400, 1.5));
 console.log("ready");
