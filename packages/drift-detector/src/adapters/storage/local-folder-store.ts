@@ -81,15 +81,17 @@ export class LocalFolderStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {
+    // Only the folder the prefix names is walked, not the whole bucket.
+    const folder = prefix.slice(0, prefix.lastIndexOf("/") + 1);
     let entries: string[];
     try {
-      entries = await readdir(this.location, { recursive: true });
+      entries = await readdir(folder ? this.pathOf(folder) : this.location, { recursive: true });
     } catch (err) {
       if (isMissing(err)) return [];
       throw err;
     }
     const keys = entries
-      .map((entry) => entry.split(sep).join("/"))
+      .map((entry) => folder + entry.split(sep).join("/"))
       .filter((key) => key.startsWith(prefix) && !key.split("/").pop()?.startsWith(TEMP_MARKER))
       .sort();
     const infos: ObjectInfo[] = [];
