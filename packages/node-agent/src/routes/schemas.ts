@@ -10,7 +10,7 @@ import {
 } from "../inference/inference-rules.js";
 
 /** A TCP port as old callers send it: an integer or a string of digits ("8080"). */
-export const portField = (description: string, example: string) =>
+const portField = (description: string, example: string) =>
   z
     .union(
       [
@@ -28,12 +28,12 @@ export const portField = (description: string, example: string) =>
     .pipe(z.number().int().min(1, "must be 1-65535").max(65535, "must be 1-65535"))
     .meta({ description, example });
 
-export const inferenceIdField = z
+const inferenceIdField = z
   .string()
   .regex(INFERENCE_ID, INFERENCE_ID_RULE)
   .meta({ description: "Unique inference identifier, used as the container name", example: "inference01" });
 
-export const imageField = z
+const imageField = z
   .string()
   .superRefine((text, ctx) => {
     const parsed = parseImageReference(text);
@@ -42,7 +42,7 @@ export const imageField = z
   .meta({ description: "Image reference to pull and run; re-pulled on every deploy", example: "127.0.0.1:5000/redwine:prod" });
 
 /** Environment variables for the inference: at most 8, names POSIX-portable, values strings (numbers and booleans are written as text). */
-export const envField = z
+const envField = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: "must be a string (or a number or boolean)" }))
   .superRefine((env, ctx) => {
     const entries = Object.entries(env);
@@ -58,8 +58,16 @@ export const envField = z
       }
     }
   })
-  .transform((env) => Object.fromEntries(Object.entries(env).map(([name, value]) => [name, String(value)])))
-  .meta({ description: "Environment variables (at most 8)", example: { env1: "envValue1", env2: "envValue2" } });
+  .transform((env) => Object.fromEntries(Object.entries(env).map(([name, value]) => [name, String(value)])));
+
+/** Optional; null or absent means none. */
+const optionalEnv = envField
+  .nullish()
+  .transform((env) => env ?? {})
+  .meta({
+    description: "Environment variables for the inference (at most 8; names of letters, digits and _; values as text)",
+    example: { env1: "envValue1", env2: "envValue2" },
+  });
 
 const forwardPort = portField("Host port the inference REST API is published on", "7070");
 
@@ -68,7 +76,7 @@ export const deployBody = z.object({
   docker_img_uri: imageField,
   inference_rest_api_port: portField("Port of the inference REST API inside the container", "8080"),
   inference_rest_api_forward_port: forwardPort,
-  env: envField.nullish().transform((env) => env ?? {}),
+  env: optionalEnv,
 });
 
 export const deployV3Body = z.object({
@@ -79,7 +87,7 @@ export const deployV3Body = z.object({
     .meta({ description: "Experiment whose inference asset the IDS agent names", example: "Clarus_RedWine_experiment" }),
   inference_id: inferenceIdField,
   inference_rest_api_forward_port: forwardPort,
-  env: envField.nullish().transform((env) => env ?? {}),
+  env: optionalEnv,
 });
 
 /** Who to remove: `inference_id`, or `exp_id` as the original agent's callers send it. */

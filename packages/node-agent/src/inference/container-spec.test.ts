@@ -1,0 +1,73 @@
+import { expect, test } from "vitest";
+import { buildContainerSpec, type ContainerPolicy } from "./container-spec.js";
+import { fromLabels, MANAGED_FILTER } from "./labels.js";
+
+const policy: ContainerPolicy = {
+  network: "clarus_inference_network",
+  hostIp: "0.0.0.0",
+  pidsLimit: 256,
+  logMaxSize: "5m",
+  logMaxFiles: 2,
+};
+const request = {
+  inferenceId: "redwine",
+  image: "reg:5000/redwine:prod",
+  internalPort: 8080,
+  hostPort: 7070,
+  env: { A: "1" },
+  expId: "exp",
+};
+
+test("the spec carries safe defaults, the operator's limits and every label needed to rebuild the state", () => {
+  const spec = buildContainerSpec(
+    request,
+    { ...policy, memoryBytes: 512 * 1024 ** 2, nanoCpus: 1.5e9 },
+    {
+      name: "redwine",
+      imageHistory: ["sha256:new", "sha256:old"],
+    },
+  );
+  expect(spec).toEqual({
+    name: "redwine",
+    image: "reg:5000/redwine:prod",
+    env: { A: "1" },
+    labels: {
+      "clarus.managed-by": "clarus-node-agent",
+      "clarus.inference.id": "redwine",
+      "clarus.inference.image": "reg:5000/redwine:prod",
+      "clarus.inference.internal-port": "8080",
+      "clarus.inference.host-port": "7070",
+      "clarus.inference.image-history": "sha256:new,sha256:old",
+      "clarus.inference.exp-id": "exp",
+    },
+    network: "clarus_inference_network",
+    port: { hostIp: "0.0.0.0", hostPort: 7070, containerPort: 8080 },
+    restartPolicy: "unless-stopped",
+    init: true,
+    noNewPrivileges: true,
+    pidsLimit: 256,
+    logging: { maxSize: "5m", maxFiles: 2 },
+    memoryBytes: 512 * 1024 ** 2,
+    nanoCpus: 1.5e9,
+  });
+  expect(MANAGED_FILTER).toBe("clarus.managed-by=clarus-node-agent");
+  expect(fromLabels(spec.labels)).toEqual({
+    inferenceId: "redwine",
+    image: "reg:5000/redwine:prod",
+    internalPort: 8080,
+    hostPort: 7070,
+    expId: "exp",
+    imageHistory: ["sha256:new", "sha256:old"],
+  });
+});
+
+test("without limits or exp_id the spec says nothing about them", () => {
+  const spec = buildContainerSpec({ ...request, expId: undefined }, policy, {
+    name: "redwine.next-abc",
+    imageHistory: ["sha256:x"],
+  });
+  expect(spec.memoryBytes).toBeUndefined();
+  expect(spec.nanoCpus).toBeUndefined();
+  expect(spec.labels).not.toHaveProperty("clarus.inference.exp-id");
+  expect(spec.name).toBe("redwine.next-abc");
+});

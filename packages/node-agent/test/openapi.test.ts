@@ -1,0 +1,58 @@
+// The OpenAPI document (and so Swagger UI) lists every route with the schemas that validate it.
+import { createLogger } from "@clarus/common";
+import { expect, test } from "vitest";
+import { createNodeAgent } from "../src/app.js";
+import { readNodeAgentConfig } from "../src/config.js";
+
+const { openapi } = createNodeAgent(
+  readNodeAgentConfig({ DOCKER_HOST: "unix:///nonexistent/docker.sock", AGENT_API_TOKEN: "t" }),
+  createLogger({ name: "openapi-test", level: "silent" }),
+);
+
+test("every route is documented, the original ones included", () => {
+  const operations = Object.entries(openapi.paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+  );
+  expect(operations.sort()).toEqual(
+    [
+      "GET /api/ping",
+      "GET /api/health",
+      "POST /api/inference/deploy",
+      "DELETE /api/inference/deploy",
+      "DELETE /api/v3/inference/deploy",
+      "GET /api/inference/all",
+      "GET /api/inference/{id}",
+      "GET /api/inference/{id}/logs",
+      "POST /api/v3/inference/deploy",
+    ].sort(),
+  );
+});
+
+test("request schemas say what old callers may send", () => {
+  const deploy = openapi.paths["/api/inference/deploy"]!.post as { requestBody: { content: Record<string, { schema: Json }> } };
+  const schema = deploy.requestBody.content["application/json"]!.schema;
+  expect(schema.required).toEqual([
+    "inference_id",
+    "docker_img_uri",
+    "inference_rest_api_port",
+    "inference_rest_api_forward_port",
+  ]);
+  expect(schema.properties.inference_rest_api_port.anyOf.map((s: Json) => s.type)).toEqual(["integer", "string"]);
+  expect(schema.properties.env.description).toContain("at most 8");
+  const remove = openapi.paths["/api/inference/deploy"]!.delete as { parameters: Array<{ name: string; in: string }> };
+  expect(remove.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["query:inference_id", "query:exp_id"]);
+  const v3 = openapi.paths["/api/v3/inference/deploy"]!.post as { description: string };
+  expect(v3.description).toContain("docker_img_uri");
+  expect(v3.description).toContain("exactly one member");
+});
+
+test("ping and health are public, the rest needs the bearer token", () => {
+  const security = (path: string, method: string) =>
+    (openapi.paths[path] as Record<string, { security: unknown }>)[method]!.security;
+  expect(security("/api/ping", "get")).toEqual([]);
+  expect(security("/api/health", "get")).toEqual([]);
+  expect(security("/api/inference/all", "get")).toEqual([{ bearerAuth: [] }]);
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON Schema fragments are read loosely.
+type Json = any;
