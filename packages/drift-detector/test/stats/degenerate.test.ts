@@ -33,8 +33,17 @@ describe("degenerate samples", () => {
   });
 
   it("rejects counts that are not non-negative integers", () => {
-    expect(() => getTest("chisquare").run(categorical({ a: 1.5 }, { a: 2 }), 0.05)).toThrow(/count of category "a"/);
+    expect(() => getTest("chisquare").run(categorical({ a: 1.5 }, { a: 2 }), 0.05)).toThrow(
+      /chisquare: reference count of category "a" must be a non-negative integer/,
+    );
     expect(() => getTest("z").run(categorical({ a: -1, b: 3 }, { a: 2 }), 0.05)).toThrow(StatTestInputError);
+  });
+
+  it("rejects NaN and infinite values, naming the sample and index", () => {
+    expect(() => getTest("ks").run(numerical([1, Number.NaN], [1]), 0.05)).toThrow(/ks: reference value at index 1 is NaN/);
+    expect(() => getTest("psi").run(numerical([1], [Number.POSITIVE_INFINITY]), 0.1)).toThrow(
+      /psi: current value at index 0 is Infinity, not a finite number/,
+    );
   });
 
   it("chi-square: a category absent from the reference gives p = 0 and says so", () => {

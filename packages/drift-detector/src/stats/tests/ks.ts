@@ -4,7 +4,7 @@ import { kolmogorovSf } from "../distributions/kolmogorov.js";
 import { probOutsideBand, probOutsideSquare } from "../distributions/ks-two-sample-exact.js";
 import { sortInPlace } from "../sorted.js";
 import type { DriftTest, TestOutcome } from "../types.js";
-import { requireNumerical } from "./samples.js";
+import { requireNonEmpty, requireNumerical } from "./samples.js";
 
 /** scipy attempts the exact distribution when both samples have at most this many values. */
 export const KS_EXACT_MAX_N = 10_000;
@@ -81,6 +81,7 @@ export const ksTest: DriftTest = {
   allowedTypes: ["numerical"],
   run(samples, threshold): TestOutcome {
     const { reference, current } = requireNumerical(samples, "ks");
+    requireNonEmpty(samples, "ks");
     const result = ksTwoSampleSorted(sortInPlace(reference), sortInPlace(current));
     return { statistic: result.statistic, p_value: result.pValue, drifted: result.pValue <= threshold };
   },

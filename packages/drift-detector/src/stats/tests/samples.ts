@@ -6,12 +6,19 @@ export class StatTestInputError extends Error {
   override name = "StatTestInputError";
 }
 
-function sizeOf(sample: Float64Array | ReadonlyMap<string, number>): number {
-  if (sample instanceof Float64Array) return sample.length;
+function sizeOf(sample: Float64Array | ReadonlyMap<string, number>, side: string): number {
+  if (sample instanceof Float64Array) {
+    for (let i = 0; i < sample.length; i++) {
+      // Missing values must be dropped (and counted) by the caller; a NaN would also defeat the sort.
+      if (!Number.isFinite(sample[i]!))
+        throw new StatTestInputError(`${side} value at index ${i} is ${sample[i]}, not a finite number`);
+    }
+    return sample.length;
+  }
   let total = 0;
   for (const [label, count] of sample) {
     if (!(Number.isInteger(count) && count >= 0)) {
-      throw new StatTestInputError(`count of category "${label}" must be a non-negative integer, got ${count}`);
+      throw new StatTestInputError(`${side} count of category "${label}" must be a non-negative integer, got ${count}`);
     }
     total += count;
   }
@@ -20,8 +27,8 @@ function sizeOf(sample: Float64Array | ReadonlyMap<string, number>): number {
 
 /** Rows in each sample; throws when either is empty (nothing to compare). */
 export function requireNonEmpty(samples: ColumnSamples, test: StatTestName): { referenceRows: number; currentRows: number } {
-  const referenceRows = sizeOf(samples.reference);
-  const currentRows = sizeOf(samples.current);
+  const referenceRows = sizeOf(samples.reference, `${test}: reference`);
+  const currentRows = sizeOf(samples.current, `${test}: current`);
   if (referenceRows === 0 || currentRows === 0) {
     const which =
       referenceRows === 0 ? (currentRows === 0 ? "both samples are" : "the reference sample is") : "the current sample is";
@@ -30,11 +37,10 @@ export function requireNonEmpty(samples: ColumnSamples, test: StatTestName): { r
   return { referenceRows, currentRows };
 }
 
-/** The numerical arrays of a sample pair, for tests defined on numbers only. */
+/** The numerical arrays of a sample pair, for tests defined on numbers only (checks the type, not the values). */
 export function requireNumerical(samples: ColumnSamples, test: StatTestName): { reference: Float64Array; current: Float64Array } {
   if (samples.type !== "numerical") {
     throw new StatTestInputError(`${test} applies to numerical columns only, not to a ${samples.type} column`);
   }
-  requireNonEmpty(samples, test);
   return samples;
 }
