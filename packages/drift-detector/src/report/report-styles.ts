@@ -85,6 +85,12 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
   details.group > summary { list-style: none; }
   .cards { display: block; }
   .card { break-inside: avoid; margin-bottom: 10px; }
+  .table-scroll { overflow: visible; }
+  table.columns { font-size: 8pt; }
+  table.columns th, table.columns td { padding: 2px 4px; }
+  table.columns td.test, table.columns thead th, table.columns .num { white-space: normal; }
+  table.columns .muted, table.columns .badge { font-size: 7pt; }
+  .effect-meter { display: none; }
   table.columns tr { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
