@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Airflow } from "../adapters/airflow/airflow-client.js";
 import type { IdsProvider } from "../adapters/ids/ids-provider-client.js";
 import type { ObjectInfo, ObjectStore } from "../adapters/storage/object-store.js";
-import { UpstreamError } from "../adapters/upstream-error.js";
+import { isConnectionError, UpstreamError } from "../adapters/upstream-error.js";
 import type { DriftResult } from "../drift/result.js";
 import type { ReportMeta } from "../report/report-meta.js";
 import { type FingerprintedStream, fingerprint } from "./content-fingerprint.js";
@@ -116,7 +116,11 @@ export class DriftPipeline {
       hashes = await Promise.all([streams[0].sha256(), streams[1].sha256()]);
     } catch (err) {
       for (const stream of streams) stream.dispose();
-      throw new RunFailure("detect_drift", err);
+      // A connection dropped while the core was streaming an object is the storage's failure, not the data's.
+      const cause = isConnectionError(err)
+        ? new UpstreamError("storage", "unreachable", `reading the datasets: ${messageOf(err)}`, { cause: err })
+        : err;
+      throw new RunFailure("detect_drift", cause);
     }
 
     const now = this.clock().toISOString();

@@ -121,6 +121,15 @@ describe("store-specific failures", () => {
     expect(err).toMatchObject({ service: "storage", kind: "unreachable" });
   });
 
+  it("local folder: a file-system failure is a storage failure naming the operation", async () => {
+    const store = new LocalFolderStore(dataDir, BUCKET);
+    await store.put("blocker", "a file where a folder is needed", "text/plain");
+    const err = await store.put("blocker/report.html", "<p>", "text/html").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err).toMatchObject({ service: "storage", kind: "unreachable" });
+    expect((err as Error).message).toMatch(/write blocker\/report\.html/);
+  });
+
   it("local folder: keys cannot leave the bucket folder", async () => {
     const store = new LocalFolderStore(dataDir, BUCKET);
     await expect(store.put("a/../../escape.txt", "x", "text/plain")).rejects.toThrow(/leaves the bucket folder/);

@@ -4,6 +4,7 @@ import { access, constants, copyFile, mkdir, readdir, rename, rm, stat, writeFil
 import { dirname, join, relative, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { UpstreamError } from "../upstream-error.js";
 import { ObjectNotFoundError, PreconditionFailedError } from "./errors.js";
 import type { ObjectInfo, ObjectStore } from "./object-store.js";
 
@@ -25,6 +26,50 @@ export class LocalFolderStore implements ObjectStore {
     this.location = join(dataDir, bucket);
   }
 
+  get(key: string): Promise<Readable> {
+    return this.guard(`read ${key}`, () => this.getUnguarded(key));
+  }
+
+  put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
+    return this.guard(`write ${key}`, () => this.putUnguarded(key, body, contentType));
+  }
+
+  copy(sourceKey: string, destinationKey: string, options: { ifMatch?: string } = {}): Promise<ObjectInfo> {
+    return this.guard(`copy ${sourceKey} to ${destinationKey}`, () => this.copyUnguarded(sourceKey, destinationKey, options));
+  }
+
+  stat(key: string): Promise<ObjectInfo> {
+    return this.guard(`stat ${key}`, () => this.statUnguarded(key));
+  }
+
+  list(prefix: string): Promise<ObjectInfo[]> {
+    return this.guard(`list ${prefix}`, () => this.listUnguarded(prefix));
+  }
+
+  check(): Promise<void> {
+    return this.guard("check the folder", () => this.checkUnguarded());
+  }
+
+  /** File-system failures (permissions, full disk, a file where a folder should be) become storage failures naming the operation. */
+  private async guard<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError || err instanceof PreconditionFailedError || err instanceof UpstreamError) throw err;
+      const code = (err as { code?: string }).code;
+      throw new UpstreamError(
+        "storage",
+        "unreachable",
+        `local folder ${this.location}: ${what}: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+          transient: false,
+          ...(code ? { body: { code } } : {}),
+        },
+      );
+    }
+  }
+
   private pathOf(key: string): string {
     const path = join(this.location, ...key.split("/"));
     const inside = relative(this.location, path);
@@ -34,13 +79,13 @@ export class LocalFolderStore implements ObjectStore {
     return path;
   }
 
-  async get(key: string): Promise<Readable> {
+  private async getUnguarded(key: string): Promise<Readable> {
     const path = this.pathOf(key);
     await this.statFile(key, path);
     return createReadStream(path);
   }
 
-  async put(key: string, body: Buffer | string, _contentType: string): Promise<ObjectInfo> {
+  private async putUnguarded(key: string, body: Buffer | string, _contentType: string): Promise<ObjectInfo> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     const temp = this.tempPath(path);
@@ -53,7 +98,11 @@ export class LocalFolderStore implements ObjectStore {
     return this.stat(key);
   }
 
-  async copy(sourceKey: string, destinationKey: string, options: { ifMatch?: string } = {}): Promise<ObjectInfo> {
+  private async copyUnguarded(
+    sourceKey: string,
+    destinationKey: string,
+    options: { ifMatch?: string } = {},
+  ): Promise<ObjectInfo> {
     const source = this.pathOf(sourceKey);
     const destination = this.pathOf(destinationKey);
     await mkdir(dirname(destination), { recursive: true });
@@ -76,11 +125,11 @@ export class LocalFolderStore implements ObjectStore {
     return this.stat(destinationKey);
   }
 
-  async stat(key: string): Promise<ObjectInfo> {
+  private async statUnguarded(key: string): Promise<ObjectInfo> {
     return this.statFile(key, this.pathOf(key));
   }
 
-  async list(prefix: string): Promise<ObjectInfo[]> {
+  private async listUnguarded(prefix: string): Promise<ObjectInfo[]> {
     // Only the folder the prefix names is walked, not the whole bucket.
     const folder = prefix.slice(0, prefix.lastIndexOf("/") + 1);
     let entries: string[];
@@ -105,7 +154,7 @@ export class LocalFolderStore implements ObjectStore {
     return infos;
   }
 
-  async check(): Promise<void> {
+  private async checkUnguarded(): Promise<void> {
     await mkdir(this.location, { recursive: true });
     await access(this.location, constants.R_OK | constants.W_OK);
   }
