@@ -1,3 +1,4 @@
+import type { ColumnType } from "../stats/types.js";
 import { linearAxis } from "./axis-ticks.js";
 import {
   baseline,
@@ -30,10 +31,14 @@ interface CategoryBar {
   isEmptyLabel: boolean;
 }
 
-/** Reference and current shares per category as side-by-side bars: solid for the reference, hatched for the current data. */
+/**
+ * Reference and current shares per category as side-by-side bars: solid for the reference, hatched for
+ * the current data. A numerical column with few distinct values is binned per value and drawn the same way.
+ */
 export function categoryChart(options: {
   id: string;
   column: string;
+  type: ColumnType;
   categories: readonly string[];
   shares: SeriesShares;
 }): string {
@@ -77,7 +82,7 @@ export function categoryChart(options: {
     shareAxis(yAxis, area, y) +
     bars +
     baseline(area) +
-    `<text class="axis-title" x="${px(area.left + area.width / 2)}" y="${height - 6}" text-anchor="middle">${escapeHtml(shorten(column, 60))} (categories)</text>` +
+    `<text class="axis-title" x="${px(area.left + area.width / 2)}" y="${height - 6}" text-anchor="middle">${escapeHtml(shorten(column, 60))} (${options.type === "numerical" ? "one bar per value" : "categories"})</text>` +
     legend(seriesLabel("Reference", shares.referenceTotal), seriesLabel("Current", shares.currentTotal)) +
     (empty ? plotNote(area, empty) : "");
   return chartSvg({

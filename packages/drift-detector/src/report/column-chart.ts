@@ -9,5 +9,5 @@ export function columnChart(column: ColumnDrift, id: string): string {
   const distribution = column.distribution;
   return distribution.kind === "histogram"
     ? histogramChart({ id, column: column.column, edges: distribution.edges, shares })
-    : categoryChart({ id, column: column.column, categories: distribution.categories, shares });
+    : categoryChart({ id, column: column.column, type: column.type, categories: distribution.categories, shares });
 }

@@ -24,7 +24,10 @@ export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult
         `<td class="num">${formatNumber(column.threshold)}</td>` +
         `<td class="num${column.p_value === null ? " repeated" : ""}">${formatNumber(column.statistic)}</td>` +
         `<td class="num effect">${formatNumber(column.effect_size, 3)}<meter class="effect-meter" min="0" max="${MAX_EFFECT.toFixed(4)}" value="${Number.isFinite(column.effect_size) ? column.effect_size.toFixed(4) : 0}" aria-hidden="true"></meter></td>` +
-        `<td class="num">${formatPercent(missingShare(column.missing_reference, result.rows_reference))} → ${formatPercent(missingShare(column.missing_current, result.rows_current))}</td>` +
+        missingCell(
+          missingShare(column.missing_reference, result.rows_reference),
+          missingShare(column.missing_current, result.rows_current),
+        ) +
         "</tr>"
       );
     })
@@ -38,6 +41,16 @@ export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult
     `<th scope="col" class="num">Missing<br><span class="muted">ref. → current</span></th>` +
     `</tr></thead><tbody>${rows}</tbody></table></div>`
   );
+}
+
+/** A rise of missing values by this share of rows is flagged: it is itself a change worth seeing (NannyML, whylogs). */
+const MISSING_RISE_FLAG = 0.05;
+
+function missingCell(reference: number, current: number): string {
+  const text = `${formatPercent(reference)} → ${formatPercent(current)}`;
+  return current - reference >= MISSING_RISE_FLAG
+    ? `<td class="num missing-rise" title="Missing values rose by ${formatPercent(current - reference)} of rows">${text} ▲</td>`
+    : `<td class="num">${text}</td>`;
 }
 
 /** Columns the report could not compare: present in one file only, or untestable, each with the reason. */

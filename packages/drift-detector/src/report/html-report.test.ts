@@ -91,6 +91,8 @@ describe("renderHtmlReport", () => {
     const html = renderHtmlReport(wineLikeResult(), SAMPLE_META);
     expect(html).toContain("<h2>Not tested (2)</h2>");
     expect(html).toContain('<strong class="column-name">batch id</strong>: only in the current file');
+    // pH misses 40 of 1,599 current values: shown, below the 5-point rise that is flagged.
+    expect(html).toContain('<td class="num">0% → 2.5%</td>');
     expect(html).toContain('<strong class="column-name">operator note</strong>: every value is missing in the current data');
   });
 
@@ -116,7 +118,7 @@ describe("renderHtmlReport", () => {
       '<p class="test-line"><span title="stattest: ks">K-S p_value</span> = <strong>3.2e-12</strong> · drift below 0.05</p>',
     );
     // 160 of 1,599 rows missing in the current data.
-    expect(row).toContain('<td class="num">0% → 10%</td>');
+    expect(row).toContain('<td class="num missing-rise" title="Missing values rose by 10% of rows">0% → 10% ▲</td>');
   });
 
   it("draws one chart per tested column, with title, legend and axes", () => {
@@ -172,6 +174,7 @@ describe("renderHtmlReport", () => {
     expect(pressure).toMatch(/<path class="bar-ref" d="M[\d.]+ [\d.]+H[\d.]+V/);
     expect(pressure).toMatch(/<text class="tick"[^>]*>5.0<\/text>/);
     expect(cardOf(html, "valve")).toContain(">5</text>");
+    expect(cardOf(html, "valve")).toContain("valve (one bar per value)");
     expect(html).not.toMatch(/NaN|Infinity|undefined/);
   });
 

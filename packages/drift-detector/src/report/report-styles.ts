@@ -40,6 +40,7 @@ table.columns thead th { border-bottom: 2px solid var(--ink); white-space: nowra
 table.columns td.test { white-space: nowrap; }
 table.columns tbody th { font-weight: 600; overflow-wrap: break-word; min-width: 120px; max-width: 240px; }
 table.columns .repeated { color: var(--muted); }
+table.columns .missing-rise { color: #a33f00; font-weight: 700; }
 table.columns .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.columns tr.is-drifted th { border-left: 4px solid var(--drift); }
 .effect-meter { width: 48px; height: 10px; margin-left: 6px; vertical-align: middle; }
