@@ -2,7 +2,7 @@ import { isMissingToken } from "./missing.js";
 import { NumberChunks } from "./number-chunks.js";
 import { isIntegerText, parseNumberText } from "./number-text.js";
 
-/** What one column of one file holds once read: its non-missing values (numbers ascending), and how many were missing. */
+/** What one column of one file holds once read: its non-missing values, compactly, and how many were missing. */
 export type ColumnValues =
   | { kind: "numbers"; values: Float64Array; integerOnly: boolean; missing: number }
   | { kind: "labels"; counts: Map<string, number>; missing: number };
@@ -48,7 +48,7 @@ export class ColumnAccumulator {
 
   finish(): ColumnValues {
     if (this.numbers) {
-      return { kind: "numbers", values: this.numbers.drainSorted(), integerOnly: this.integerOnly, missing: this.missing };
+      return { kind: "numbers", values: this.numbers.drain(), integerOnly: this.integerOnly, missing: this.missing };
     }
     return { kind: "labels", counts: this.labels ?? new Map(), missing: this.missing };
   }

@@ -1,7 +1,4 @@
-import { sortFloat64Chunks } from "./sort-float64.js";
-
-const CHUNK_SHIFT = 16;
-const CHUNK_LENGTH = 1 << CHUNK_SHIFT;
+const CHUNK_LENGTH = 1 << 16;
 
 /** An append-only list of doubles in fixed Float64Array chunks: no copying while growing, 8 bytes per value. */
 export class NumberChunks {
@@ -27,16 +24,18 @@ export class NumberChunks {
     for (let i = 0; i < this.used; i++) yield this.current[i] as number;
   }
 
-  /**
-   * All values in one ascending array (order carries no information for a drift test, and every test needs them
-   * sorted). The chunks are released: call once, when the column is complete.
-   */
-  drainSorted(): Float64Array {
-    const chunks = [...this.full, this.current];
-    const total = this.length;
+  /** All values in one array. The chunks are released: call once, when the column is complete. */
+  drain(): Float64Array {
+    const all = new Float64Array(this.length);
+    let offset = 0;
+    for (const chunk of this.full) {
+      all.set(chunk, offset);
+      offset += CHUNK_LENGTH;
+    }
+    all.set(this.current.subarray(0, this.used), offset);
     this.full.length = 0;
     this.current = new Float64Array(0);
     this.used = 0;
-    return sortFloat64Chunks(chunks, CHUNK_SHIFT, total);
+    return all;
   }
 }

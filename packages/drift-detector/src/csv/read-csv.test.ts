@@ -19,7 +19,7 @@ async function read(content: string | Buffer, chunkSize?: number): Promise<CsvTa
   return readCsvTable(streamOf(content, chunkSize), "data.csv");
 }
 
-/** A numeric column's values, which the reader returns in ascending order. */
+/** A numeric column's values, in file order. */
 function numbers(table: CsvTable, column: string): number[] {
   const values = table.columns.get(column) as ColumnValues;
   if (values.kind !== "numbers") throw new Error(`${column} is not numeric`);
@@ -122,7 +122,7 @@ describe("readCsvTable: formats", () => {
       "0.30000000000000004",
     ];
     const table = await read(`v\n${cells.join("\n")}\n`);
-    expect(numbers(table, "v")).toEqual(cells.map((cell) => Number(cell)).sort((a, b) => a - b));
+    expect(numbers(table, "v")).toEqual(cells.map((cell) => Number(cell)));
   });
 
   it("tells integer columns from decimal ones (typing needs it)", async () => {
@@ -142,8 +142,7 @@ describe("readCsvTable: formats", () => {
     expect(table.rows).toBe(1599);
     expect(table.columns.size).toBe(12);
     expect(table.columns.get("quality")).toMatchObject({ kind: "numbers", integerOnly: true, missing: 0 });
-    expect(numbers(table, "alcohol").slice(0, 3)).toEqual([8.4, 8.4, 8.5]);
-    expect(numbers(table, "alcohol").at(-1)).toBe(14.9);
+    expect(numbers(table, "alcohol").slice(0, 3)).toEqual([9.4, 9.8, 9.8]);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type ColumnType,
   countDistinctMerged,
   StatTestInputError,
+  sortInPlace,
   type TestOutcome,
 } from "../stats/index.js";
 import { columnDistribution } from "./column-distribution.js";
@@ -76,8 +77,8 @@ function compareColumn(
   current: CsvTable,
   options: DriftOptions,
 ): ColumnDrift | UntestedColumn {
-  const referenceValues = reference.columns.get(column) as ColumnValues;
-  const currentValues = current.columns.get(column) as ColumnValues;
+  const referenceValues = sorted(reference.columns.get(column) as ColumnValues);
+  const currentValues = sorted(current.columns.get(column) as ColumnValues);
   for (const [table, values] of [
     [reference, referenceValues],
     [current, currentValues],
@@ -124,6 +125,12 @@ function compareColumn(
     }),
     ...(outcome.note !== undefined && { note: outcome.note }),
   };
+}
+
+/** Numbers sorted in place: the typing and every numerical test work on ascending arrays, and order is not data. */
+function sorted(values: ColumnValues): ColumnValues {
+  if (values.kind === "numbers") sortInPlace(values.values);
+  return values;
 }
 
 function declaredType(column: string, options: DriftOptions): ColumnType | undefined {
