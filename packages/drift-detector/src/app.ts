@@ -22,8 +22,8 @@ export interface DriftAppOptions {
 /** The drift detector's HTTP app: one pipeline per experiment at a time (concurrent calls join it), runs stored beside the reports. */
 export function createDriftApp(options: DriftAppOptions): HttpApp {
   const { settings, store, analysis, airflow, ids, logger } = options;
-  const runs = new RunStore(store, settings.reportPath);
-  const pipeline = new DriftPipeline(settings, { store, runs, analysis, airflow, ids, logger });
+  const runs = new RunStore(store, settings.reportPath, (id) => pipeline.activeRunId === id);
+  const pipeline: DriftPipeline = new DriftPipeline(settings, { store, runs, analysis, airflow, ids, logger });
   const flight = new SingleFlight<RunRecord>();
   const runDrift = async () => {
     const { promise, joined } = flight.run(settings.experimentId, () => pipeline.run());

@@ -74,6 +74,8 @@ interface DriftContext {
  */
 export class DriftPipeline {
   private readonly clock: () => Date;
+  /** The id of the run going on now, if any. */
+  activeRunId: string | undefined;
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -83,10 +85,19 @@ export class DriftPipeline {
   }
 
   async run(): Promise<RunRecord> {
-    const { store, analysis } = this.deps;
-    const { referencePath, newDataPath } = this.settings;
     const startedAt = this.clock();
     const id = newRunId(startedAt);
+    this.activeRunId = id;
+    try {
+      return await this.runAs(id, startedAt);
+    } finally {
+      this.activeRunId = undefined;
+    }
+  }
+
+  private async runAs(id: string, startedAt: Date): Promise<RunRecord> {
+    const { store, analysis } = this.deps;
+    const { referencePath, newDataPath } = this.settings;
     const log = this.deps.logger.child({ run: id });
 
     let reference: ObjectInfo;
@@ -315,7 +326,7 @@ export class DriftPipeline {
   private async resumable(dagRunId: string): Promise<RunRecord | undefined> {
     const latest = await this.deps.runs.latest().catch(() => undefined);
     if (!latest || latest.dag_run_id !== dagRunId) return undefined;
-    return latest.status === "failed" || latest.status === "running" ? latest : undefined;
+    return latest.status === "failed" || latest.status === "interrupted" ? latest : undefined;
   }
 
   private async allExist(keys: string[]): Promise<boolean> {

@@ -51,8 +51,8 @@ export const runRecordSchema = z
     id: z.string().meta({ example: "20261126T144012345Z-3f9a1c" }),
     experiment_id: z.string(),
     status: z
-      .enum(["running", "no_drift", "completed", "failed"])
-      .meta({ description: "`running` on a stored record whose process stopped means the run was interrupted" }),
+      .enum(["running", "no_drift", "completed", "failed", "interrupted"])
+      .meta({ description: "`interrupted`: the service stopped during the run; the next call resumes it" }),
     message: z.string(),
     started_at: z.iso.datetime(),
     finished_at: z.iso.datetime().optional(),

@@ -15,9 +15,11 @@ export interface RunPage {
 export class RunStore {
   private readonly folder: string;
 
+  /** `isActive(id)` says whether a run is going on in this process; stored `running` records that are not were interrupted. */
   constructor(
     private readonly store: ObjectStore,
     reportPath: string,
+    private readonly isActive: (id: string) => boolean = () => false,
   ) {
     this.folder = `${reportPath}/runs/`;
   }
@@ -34,7 +36,13 @@ export class RunStore {
   async get(id: string): Promise<RunRecord | undefined> {
     if (!RunStore.isRunId(id)) return undefined;
     try {
-      return runRecordSchema.parse(await json(await this.store.get(`${this.folder}${id}.json`)));
+      const record = runRecordSchema.parse(await json(await this.store.get(`${this.folder}${id}.json`)));
+      if (record.status !== "running" || this.isActive(id)) return record;
+      return {
+        ...record,
+        status: "interrupted",
+        message: "Interrupted: the service stopped during this run; the next call resumes it",
+      };
     } catch (err) {
       if (err instanceof ObjectNotFoundError) return undefined;
       throw err;

@@ -171,6 +171,32 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
     expect(retried.body.run.archived_reference).toBe(failed.body.run.archived_reference);
   });
 
+  it("a run cut short by a restart shows as interrupted, and the next call resumes it", async () => {
+    service = await startDriftService();
+    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+    service.ids?.faults.fail("asset", { kind: "status", status: 500 });
+    const failed = await service.call("POST", "/api/drift/runs");
+    // What a crash after write_reports leaves behind: the record as it was stored while running.
+    const key = `${PATHS.reports}/runs/${failed.body.run_id}.json`;
+    const stored = JSON.parse(await service.read(key));
+    await service.store.put(
+      key,
+      JSON.stringify({ ...stored, status: "running", error: undefined, finished_at: undefined }),
+      "application/json",
+    );
+    service.ids?.faults.clear();
+
+    service = await service.restart();
+    const shown = await service.call("GET", `/api/drift/runs/${failed.body.run_id}`);
+    expect(shown.body.status).toBe("interrupted");
+    const resumed = await service.call("POST", "/api/drift/runs");
+
+    expect(resumed.status).toBe(201);
+    expect(resumed.body.run.resumed_from).toBe(failed.body.run_id);
+    expect(service.airflow?.runs.size).toBe(1);
+    expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
+  });
+
   it("refuses to swap in data that changed after it was analysed (409), leaving the reference as it was", async () => {
     service = await startDriftService();
     await service.seed(REFERENCE_CSV, DRIFTED_CSV);
