@@ -40,7 +40,8 @@ def mulberry32(seed):
 
 
 def make_sample(spec):
-    """spec: {seed, n, loc, scale, quantum, shape}: shape "bell" = sum of 4 uniforms − 2, "uniform" = one uniform."""
+    """spec: {seed, n, loc, scale, quantum, shape}: shape "bell" = sum of 4 uniforms − 2, "uniform" = one uniform.
+    (A few KS cases give their values as a plain list instead.)"""
     rng = mulberry32(spec["seed"])
     values = []
     for _ in range(spec["n"]):
@@ -92,9 +93,12 @@ def get_binned_data(reference_data, current_data, feature_type, feel_zeroes=True
 
 
 def ks(ref, cur, ft, threshold):
-    """ks_stattest.py"""
-    r = stats.ks_2samp(ref, cur)
-    method = "exact" if max(len(ref), len(cur)) <= 10000 else "asymptotic"
+    """ks_stattest.py; method says which p-value scipy gave (it warns when the exact one fails and it falls back)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = stats.ks_2samp(ref, cur)
+    fell_back = any("Exact calculation unsuccessful" in str(w.message) for w in caught)
+    method = "exact" if max(len(ref), len(cur)) <= 10000 and not fell_back else "asymptotic"
     return {"statistic": float(r.statistic), "p_value": float(r.pvalue), "drifted": bool(r.pvalue <= threshold), "method": method}
 
 
@@ -228,6 +232,8 @@ def distributions():
 
 
 KS_CASES = [
+    ("5 vs 5, D = 1/5: exact sum rounds above 1, scipy falls back", [1, 2, 3, 4, 5], [1, 2, 3, 4, 5.5]),
+    ("7 vs 7, D = 1/7: fallback, effective n 3.5 rounds to 4", [1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7.5]),
     ("one value each", spec(1, 1), spec(2, 1, loc=0.5)),
     ("one against eight", spec(3, 1), spec(4, 8)),
     ("two against three", spec(5, 2), spec(6, 3)),
@@ -258,7 +264,8 @@ KS_CASES = [
 def ks_cases():
     out = []
     for name, a, b in KS_CASES:
-        result = ks(pd.Series(make_sample(a)), pd.Series(make_sample(b)), "num", 0.05)
+        values = [np.array(side, dtype=np.float64) if isinstance(side, list) else make_sample(side) for side in (a, b)]
+        result = ks(pd.Series(values[0]), pd.Series(values[1]), "num", 0.05)
         out.append({"name": name, "reference": a, "current": b, **result})
     return out
 

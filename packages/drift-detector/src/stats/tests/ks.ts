@@ -13,6 +13,8 @@ export interface KsResult {
   statistic: number;
   pValue: number;
   method: "exact" | "asymptotic";
+  /** The exact computation was attempted but left [0, 1] through rounding, so the asymptotic value is used (as scipy). */
+  exactFailed: boolean;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -63,14 +65,15 @@ export function ksTwoSampleSorted(a: Float64Array, b: Float64Array): KsResult {
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) throw new RangeError("KS test needs at least one value in each sample");
   const d = ksStatisticSorted(a, b);
-  if (Math.max(n1, n2) <= KS_EXACT_MAX_N) {
+  const tryExact = Math.max(n1, n2) <= KS_EXACT_MAX_N;
+  if (tryExact) {
     const exact = exactPValue(n1, n2, d);
-    if (exact) return { ...exact, method: "exact" };
+    if (exact) return { ...exact, method: "exact", exactFailed: false };
   }
   // Asymptotic: the one-sample Kolmogorov distribution at the effective size m·n/(m+n), rounded as numpy does.
   const en = (Math.max(n1, n2) * Math.min(n1, n2)) / (n1 + n2);
   const pValue = Math.min(1, Math.max(0, kolmogorovSf(roundHalfEven(en), d)));
-  return { statistic: d, pValue, method: "asymptotic" };
+  return { statistic: d, pValue, method: "asymptotic", exactFailed: tryExact };
 }
 
 export const ksTest: DriftTest = {
@@ -83,6 +86,10 @@ export const ksTest: DriftTest = {
     const { reference, current } = requireNumerical(samples, "ks");
     requireNonEmpty(samples, "ks");
     const result = ksTwoSampleSorted(sortInPlace(reference), sortInPlace(current));
-    return { statistic: result.statistic, p_value: result.pValue, drifted: result.pValue <= threshold };
+    const outcome: TestOutcome = { statistic: result.statistic, p_value: result.pValue, drifted: result.pValue <= threshold };
+    if (result.exactFailed) {
+      outcome.note = "the exact p-value computation left [0, 1] through rounding; the asymptotic p-value is used, as scipy does";
+    }
+    return outcome;
   },
 };

@@ -23,7 +23,9 @@ function* mulberry32(seed: number): Generator<number, never> {
   }
 }
 
-export function makeSample(spec: SampleSpec): Float64Array {
+/** A sample from its spec, or from the plain list of values a few fixtures give instead. */
+export function makeSample(spec: SampleSpec | number[]): Float64Array {
+  if (Array.isArray(spec)) return Float64Array.from(spec);
   const random = mulberry32(spec.seed);
   const next = () => random.next().value;
   const values = new Float64Array(spec.n);
