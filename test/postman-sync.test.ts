@@ -79,8 +79,15 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "clarus-postman-sync-"));
-  // Each main.ts reads its configuration from the environment when imported, then listens.
-  Object.assign(process.env, { LOG_LEVEL: "silent", DATA_DIR: dataDir, CREATE_NETWORK: "false" });
+  // Each main.ts reads its configuration from the environment when imported, then listens. The agent gets an
+  // engine address that answers nothing: its start-up recovery acts on every agent-managed container of the
+  // engine, which must not touch the containers of tests running beside this one. The OpenAPI needs no engine.
+  Object.assign(process.env, {
+    LOG_LEVEL: "silent",
+    DATA_DIR: dataDir,
+    CREATE_NETWORK: "false",
+    DOCKER_HOST: `unix://${join(dataDir, "no-engine.sock")}`,
+  });
   for (const service of SERVICES) {
     const port = await freePort();
     process.env.PORT = String(port);
