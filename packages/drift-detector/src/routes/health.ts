@@ -20,11 +20,20 @@ const healthAnswer = z.object({
 });
 type Check = z.output<typeof check>;
 
+/** A health answer must come quickly even when a dependency hangs and its client would keep retrying. */
+const PROBE_DEADLINE_MS = 5_000;
+
 async function probe(what: () => Promise<string>): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_DEADLINE_MS} ms`)), PROBE_DEADLINE_MS);
+  });
   try {
-    return { status: "ok", reason: await what() };
+    return { status: "ok", reason: await Promise.race([what(), deadline]) };
   } catch (err) {
     return { status: "failed", reason: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -62,8 +71,10 @@ export function healthRoutes(deps: HealthDependencies): Route[] {
           }),
           airflow
             ? probe(async () => {
-                const status = await airflow.status();
-                return `Airflow ${status.version} (API /api/${status.api}), DAG ${airflow.dagId}`;
+                const status = await airflow.dagStatus();
+                const where = `Airflow ${status.version} (API /api/${status.api}), DAG ${airflow.dagId}`;
+                if (status.paused) throw new Error(`${where} is paused: drift runs would stop at trigger_retraining`);
+                return `${where} is active`;
               })
             : notConfigured("AIRFLOW_IP"),
           ids

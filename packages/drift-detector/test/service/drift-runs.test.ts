@@ -227,7 +227,10 @@ describe("health", () => {
     const healthy = await service.call("GET", "/api/health");
     expect(healthy.status).toBe(200);
     expect(healthy.body.status).toBe("ok");
-    expect(healthy.body.checks.airflow).toEqual({ status: "ok", reason: "Airflow 3.1.0 (API /api/v2), DAG retrain_model" });
+    expect(healthy.body.checks.airflow).toEqual({
+      status: "ok",
+      reason: "Airflow 3.1.0 (API /api/v2), DAG retrain_model is active",
+    });
     expect(healthy.body.checks.storage.status).toBe("ok");
 
     service.ids?.faults.fail("ping", { kind: "status", status: 500 });
@@ -236,5 +239,12 @@ describe("health", () => {
     expect(degraded.body.checks.ids).toMatchObject({ status: "failed" });
     expect(degraded.body.checks.ids.reason).toMatch(/HTTP 500/);
     expect((await service.call("GET", "/api/ping")).body).toBe("OK");
+
+    if (service.airflow) service.airflow.paused = true;
+    const paused = await service.call("GET", "/api/health");
+    expect(paused.body.checks.airflow).toEqual({
+      status: "failed",
+      reason: "Airflow 3.1.0 (API /api/v2), DAG retrain_model is paused: drift runs would stop at trigger_retraining",
+    });
   });
 });

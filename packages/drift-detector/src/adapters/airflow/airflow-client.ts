@@ -28,11 +28,18 @@ export interface AirflowStatus {
   api: AirflowApi;
 }
 
+export interface AirflowDagStatus extends AirflowStatus {
+  paused: boolean;
+}
+
 /** Triggering retraining runs in Airflow; the pipeline sees only this. */
 export interface Airflow {
   readonly dagId: string;
   trigger(request: DagRunRequest): Promise<DagRunOutcome>;
+  /** Version (no credentials needed). */
   status(): Promise<AirflowStatus>;
+  /** Version, and the DAG as the configured user sees it: proves address, credentials and DAG id together. */
+  dagStatus(): Promise<AirflowDagStatus>;
 }
 
 /** The DAG is paused: a run triggered now would sit `queued` forever (CONTRACT-NOTES.md §4.1), so we refuse to trigger it. */
@@ -89,13 +96,16 @@ export class HttpAirflowClient implements Airflow {
     );
   }
 
+  async dagStatus(): Promise<AirflowDagStatus> {
+    const status = await this.status();
+    return { ...status, paused: await this.isPaused(status.api) };
+  }
+
   async trigger(request: DagRunRequest): Promise<DagRunOutcome> {
     const { api } = this.detected ?? (await this.status());
-    const dagUrl = `${this.config.baseUrl}/api/${api}/dags/${encodeURIComponent(this.dagId)}`;
-
-    const dag = this.expect(await this.authorized(api, "read the DAG", { method: "GET", url: dagUrl }), [200], "read the DAG");
+    const dagUrl = this.dagUrl(api);
     let unpaused = false;
-    if ((dag.body as { is_paused?: unknown }).is_paused === true) {
+    if (await this.isPaused(api)) {
       if (!this.config.unpausePausedDag) throw new DagPausedError(this.dagId);
       const patch = { method: "PATCH", url: `${dagUrl}?update_mask=is_paused`, json: { is_paused: false } } as const;
       this.expect(await this.authorized(api, "unpause the DAG", patch), [200], "unpause the DAG");
@@ -118,6 +128,19 @@ export class HttpAirflowClient implements Airflow {
     }
     this.expect(created, [200], "trigger the DAG run");
     return { dagRunId: request.dagRunId, state: stateOf(created), alreadyTriggered: false, api, unpaused };
+  }
+
+  private dagUrl(api: AirflowApi): string {
+    return `${this.config.baseUrl}/api/${api}/dags/${encodeURIComponent(this.dagId)}`;
+  }
+
+  private async isPaused(api: AirflowApi): Promise<boolean> {
+    const dag = this.expect(
+      await this.authorized(api, "read the DAG", { method: "GET", url: this.dagUrl(api) }),
+      [200],
+      "read the DAG",
+    );
+    return (dag.body as { is_paused?: unknown }).is_paused === true;
   }
 
   /** Sends a request with the version's credentials; on v2 a rejected token (expired, rotated secret) is renewed once. */
