@@ -1,0 +1,131 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const packageDir = resolve(import.meta.dirname, "..");
+const cli = join(packageDir, "dist", "cli.js");
+const wine = join(packageDir, "test", "fixtures", "winequality-red.csv");
+const work = mkdtempSync(join(tmpdir(), "clarus-drift-cli-"));
+
+/** The wine data with alcohol, pH and sulphates shifted: 3 of 12 columns drift, below the default share. */
+function shiftedWine(columns: Record<string, number>): string {
+  const [header = "", ...lines] = readFileSync(wine, "utf8").trimEnd().split("\n");
+  const names = header.split(",");
+  const shifted = lines.map((line) =>
+    line
+      .split(",")
+      .map((cell, k) => String(Number(cell) + (columns[names[k] as string] ?? 0)))
+      .join(","),
+  );
+  return `${header}\n${shifted.join("\n")}\n`;
+}
+
+function write(name: string, content: string): string {
+  const path = join(work, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: work });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// The CLI is spawned as users run it: from the build, brought up to date first (a no-op when it is).
+beforeAll(() => {
+  const tsc = resolve(packageDir, "../../node_modules/typescript/bin/tsc");
+  const build = spawnSync(process.execPath, [tsc, "-b", packageDir], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+}, 120_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("clarus-drift", () => {
+  it("exits 0 and prints only the result JSON when nothing drifted", () => {
+    const { code, stdout, stderr } = run(wine, wine, "--json");
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ drift_detected: false, number_of_columns: 12, rows_reference: 1599, rows_current: 1599 });
+  });
+
+  it("exits 1 when the dataset drifted", () => {
+    const current = write(
+      "drifted.csv",
+      shiftedWine({ alcohol: 1, pH: 0.3, sulphates: 0.2, density: 0.002, "fixed acidity": 1.5, chlorides: 0.05 }),
+    );
+    const { code, stdout } = run(wine, current, "--json");
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout);
+    expect(result.drift_detected).toBe(true);
+    expect(result.number_of_drifted_columns).toBeGreaterThanOrEqual(6);
+  });
+
+  it("prints a readable table without --json", () => {
+    const current = write("some-drift.csv", shiftedWine({ alcohol: 1 }));
+    const { code, stdout } = run(wine, current);
+    expect(code).toBe(0);
+    const lines = stdout.split("\n");
+    expect(lines[0]).toBe("No dataset drift: 1 of 12 columns (8.3% of tested columns drifted, threshold 50%)");
+    expect(stdout).toMatch(/^column\s+type\s+test\s+statistic\s+p-value\s+threshold\s+drifted\s+effect\s+missing ref\/cur$/m);
+    expect(stdout).toMatch(/^alcohol\s+numerical\s+wasserstein\s+\S+\s+-\s+0\.1\s+DRIFT\s/m);
+    expect(stdout).toMatch(/^quality\s+categorical\s+jensenshannon\s+0\s+-\s+0\.1\s+no\s/m);
+  });
+
+  it("takes drift options from --config", () => {
+    const config = write("options.json", JSON.stringify({ drift_share: 0.05, num_stattest: "ks" }));
+    const current = write("alcohol.csv", shiftedWine({ alcohol: 1 }));
+    const { code, stdout } = run(wine, current, "--json", "--config", config);
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout);
+    expect(result.drift_share_threshold).toBe(0.05);
+    expect(result.columns.find((column: { column: string }) => column.column === "alcohol").test).toBe("ks");
+  });
+
+  it("writes the HTML report with --report", () => {
+    const out = join(work, "report.html");
+    const { code } = run(wine, wine, "--report", out);
+    expect(code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html.toLowerCase().startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain("winequality-red.csv");
+  });
+
+  it.each([
+    [["only-one.csv"], /^clarus-drift: expected 2 files \(reference and current\), got 1\nusage: clarus-drift/],
+    [["--frobnicate", "a.csv", "b.csv"], /^clarus-drift: Unknown option '--frobnicate'/],
+    [["missing.csv", "other.csv"], /^clarus-drift: missing\.csv: no such file\n$/],
+  ])("exits 2 with a clear message for bad arguments %j", (args, message) => {
+    const { code, stdout, stderr } = run(...args);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toMatch(message);
+  });
+
+  it("exits 2 naming the file, row and column of a malformed CSV", () => {
+    const bad = write("ragged.csv", "fixed acidity,quality\n7.4,5\n7.8\n");
+    const { code, stderr } = run(wine, bad);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `clarus-drift: ${bad} (row 3, column "quality"): ragged row: 1 cells where the header has 2 (this column and those after it are missing)\n`,
+    );
+  });
+
+  it("exits 2 listing every problem of a bad config file", () => {
+    const config = write("bad-options.json", JSON.stringify({ drift_share: 2, stattest: "t-test" }));
+    const { code, stderr } = run(wine, wine, "--config", config);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      new RegExp(`^clarus-drift: ${config}: invalid drift options:\\n  drift_share: .+\\n  stattest: .+\\n$`),
+    );
+    const notJson = write("not-json.json", "{ drift_share: 0.3 }");
+    expect(run(wine, wine, "--config", notJson).stderr).toMatch(/^clarus-drift: .*not-json\.json: not valid JSON: /);
+  });
+
+  it("exits 2 when the options do not fit the data", () => {
+    const config = write("typo.json", JSON.stringify({ per_column_stattest: { alcool: "ks" } }));
+    const { code, stderr } = run(wine, wine, "--config", config);
+    expect(code).toBe(2);
+    expect(stderr).toBe('clarus-drift: drift options: per_column_stattest names column "alcool", which is not in both files\n');
+  });
+});

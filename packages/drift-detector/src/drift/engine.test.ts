@@ -1,0 +1,253 @@
+import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { CsvFormatError } from "../csv/errors.js";
+import { detectDrift } from "./engine.js";
+import { DriftOptionsError, type DriftOptionsInput, driftOptionsSchema } from "./options.js";
+import type { DriftResult } from "./result.js";
+
+const fixtures = new URL("../../test/fixtures/", import.meta.url);
+const WINE_TEXT = readFileSync(new URL("winequality-red.csv", fixtures), "utf8");
+const [WINE_HEADER = "", ...WINE_LINES] = WINE_TEXT.trimEnd().split("\n");
+const WINE_COLUMNS = WINE_HEADER.split(",");
+const WINE_ROWS = WINE_LINES.map((line) => line.split(",").map(Number));
+
+/** The golden cases of scripts/golden/make_golden.py: splits and shifted copies of the wine data, scipy's results. */
+interface WineView {
+  rows: [number, number] | "even" | "odd";
+  shift?: Record<string, number>;
+  scale?: Record<string, number>;
+}
+interface GoldenOutcome {
+  /** Null with `statistic_infinite` where scipy's statistic is infinite (the stats report Number.MAX_VALUE). */
+  statistic: number | null;
+  statistic_infinite?: boolean;
+  p_value: number | null;
+  drifted: boolean;
+}
+interface GoldenCase {
+  name: string;
+  reference: WineView;
+  current: WineView;
+  columns: Array<{ column: string; type: string; default_test: string; results: Record<string, GoldenOutcome> }>;
+}
+const GOLDEN = JSON.parse(readFileSync(new URL("golden/wine.json", fixtures), "utf8")) as { cases: GoldenCase[] };
+
+/** The rows a view selects as CSV text; shifts and scales in float64 as pandas does, written back exactly. */
+function wineCsv(view: WineView): string {
+  const rows =
+    view.rows === "even"
+      ? WINE_ROWS.filter((_, i) => i % 2 === 0)
+      : view.rows === "odd"
+        ? WINE_ROWS.filter((_, i) => i % 2 === 1)
+        : WINE_ROWS.slice(view.rows[0], view.rows[1]);
+  const lines = rows.map((row) =>
+    row
+      .map((value, k) => {
+        const column = WINE_COLUMNS[k] as string;
+        return String((value + (view.shift?.[column] ?? 0)) * (view.scale?.[column] ?? 1));
+      })
+      .join(","),
+  );
+  return `${WINE_HEADER}\n${lines.join("\n")}\n`;
+}
+
+function source(name: string, text: string) {
+  return { name, stream: Readable.from([Buffer.from(text)]) };
+}
+
+async function drift(reference: string, current: string, options: DriftOptionsInput = {}): Promise<DriftResult> {
+  return detectDrift(source("ref.csv", reference), source("cur.csv", current), driftOptionsSchema.parse(options));
+}
+
+function expectClose(actual: number | null, expected: number | null): void {
+  if (expected === null) {
+    expect(actual).toBeNull();
+    return;
+  }
+  // The issue's tolerance: within 1e-9 absolute or 1e-6 relative.
+  expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(Math.max(1e-9, 1e-6 * Math.abs(expected)));
+}
+
+describe("detectDrift on the real wine data agrees with scipy (golden cases)", () => {
+  it.each(GOLDEN.cases.map((golden) => [golden.name, golden] as const))("%s", async (_, golden) => {
+    const result = await drift(wineCsv(golden.reference), wineCsv(golden.current));
+    expect(result.columns.map((column) => column.column)).toEqual(golden.columns.map((column) => column.column));
+    for (const expected of golden.columns) {
+      const actual = result.columns.find((column) => column.column === expected.column);
+      const outcome = expected.results[expected.default_test] as GoldenOutcome;
+      expect({ column: actual?.column, type: actual?.type, test: actual?.test, drifted: actual?.drifted }).toEqual({
+        column: expected.column,
+        type: expected.type,
+        test: expected.default_test,
+        drifted: outcome.drifted,
+      });
+      expectClose(actual?.statistic ?? Number.NaN, outcome.statistic_infinite ? Number.MAX_VALUE : outcome.statistic);
+      expectClose(actual?.p_value ?? null, outcome.p_value);
+    }
+    const drifted = golden.columns.filter((column) => column.results[column.default_test]?.drifted).length;
+    expect(result.number_of_drifted_columns).toBe(drifted);
+    expect(result.drift_share).toBe(drifted / golden.columns.length);
+    expect(result.drift_detected).toBe(drifted / golden.columns.length >= 0.5);
+  });
+
+  it("types the wine quality grade as categorical and every measurement as numerical", async () => {
+    const result = await drift(WINE_TEXT, WINE_TEXT);
+    const types = Object.fromEntries(result.columns.map((column) => [column.column, column.type]));
+    expect(types.quality).toBe("categorical");
+    expect(Object.entries(types).filter(([, type]) => type === "numerical")).toHaveLength(11);
+  });
+
+  it("gives what a report needs: shared bins, summaries, effect sizes, counts", async () => {
+    const result = await drift(WINE_TEXT, wineCsv({ rows: [0, 1599], shift: { alcohol: 0.5 } }));
+    const alcohol = result.columns.find((column) => column.column === "alcohol");
+    expect(alcohol?.distribution.kind).toBe("histogram");
+    if (alcohol?.distribution.kind !== "histogram") return;
+    const { edges, reference, current } = alcohol.distribution;
+    expect(edges).toHaveLength(reference.length + 1);
+    expect(reference.reduce((a, b) => a + b)).toBe(1599);
+    expect(current.reduce((a, b) => a + b)).toBe(1599);
+    expect(alcohol.summary?.reference.min).toBe(8.4);
+    expect(alcohol.summary?.current.min).toBeCloseTo(8.9, 12);
+    expect(alcohol.effect_size).toBeGreaterThan(0.1);
+    const quality = result.columns.find((column) => column.column === "quality");
+    expect(quality?.distribution).toEqual({
+      kind: "categories",
+      categories: ["3", "4", "5", "6", "7", "8"],
+      reference: [10, 53, 681, 638, 199, 18],
+      current: [10, 53, 681, 638, 199, 18],
+    });
+    expect(quality?.summary).toBeUndefined();
+    expect(quality?.effect_size).toBe(0);
+    expect(result).toMatchObject({ rows_reference: 1599, rows_current: 1599 });
+  });
+});
+
+describe("detectDrift: columns, missing values, verdicts", () => {
+  const reference = "a,b,only_ref,c\n1.5,x,1,\n2.5,y,2,\n3.5,x,3,\n4.5,y,4,\n5.5,x,5,\n6.5,y,6,\n";
+
+  it("lists columns found in one file only, and untestable columns with the reason", async () => {
+    const current = "b,a,c,only_cur\nx,1.5,,9\ny,2.5,,9\nx,3.5,,9\ny,4.5,,9\nx,,,9\ny,6.5,,9\n";
+    const result = await drift(reference, current);
+    expect(result.columns.map((column) => column.column)).toEqual(["a", "b"]);
+    expect(result.columns_only_in_reference).toEqual(["only_ref"]);
+    expect(result.columns_only_in_current).toEqual(["only_cur"]);
+    expect(result.untested_columns).toEqual([{ column: "c", reason: "no values in ref.csv: every cell is missing" }]);
+    const a = result.columns[0];
+    expect(a).toMatchObject({ rows_reference: 6, rows_current: 6, missing_reference: 0, missing_current: 1 });
+  });
+
+  it("does not test free text as a category, unless told to", async () => {
+    const text = (prefix: string) => `id,v\n${[1, 2, 3, 4].map((i) => `${prefix}${i},${i}.5`).join("\n")}\n`;
+    const result = await drift(text("a"), text("b"));
+    expect(result.untested_columns).toEqual([
+      {
+        column: "id",
+        reason:
+          "free text: 8 distinct values among 8 (more than 50%), so not tested as a category (list it in categorical_columns to test it anyway)",
+      },
+    ]);
+    const forced = await drift(text("a"), text("b"), { categorical_columns: ["id"] });
+    expect(forced.columns.find((column) => column.column === "id")).toMatchObject({ type: "categorical", test: "chisquare" });
+  });
+
+  it("tests small integer columns as categories and larger ones as numbers; declared types win", async () => {
+    const csv = (values: number[]) => `grade,count\n${values.map((v, i) => `${v},${i}`).join("\n")}\n`;
+    const values = Array.from({ length: 40 }, (_, i) => i % 4);
+    const result = await drift(csv(values), csv(values));
+    expect(result.columns.map((column) => [column.column, column.type, column.test])).toEqual([
+      ["grade", "categorical", "chisquare"],
+      ["count", "numerical", "ks"],
+    ]);
+    const declared = await drift(csv(values), csv(values), { numerical_columns: ["grade"], categorical_columns: ["count"] });
+    expect(declared.columns.map((column) => column.type)).toEqual(["numerical", "categorical"]);
+    const withMissing = await drift(csv(values), `grade,count\n${values.map((v, i) => `${i === 0 ? "" : v},${i}`).join("\n")}\n`);
+    // pandas reads an integer column with a gap as float64, so Evidently (and we) test it as numerical.
+    expect(withMissing.columns[0]).toMatchObject({ column: "grade", type: "numerical", missing_current: 1 });
+  });
+
+  it("marks a column declared numerical that holds text as untested", async () => {
+    const result = await drift("v\n1\n2\nthree\n", "v\n1\n2\n3\n", { numerical_columns: ["v"] });
+    expect(result.untested_columns).toEqual([
+      { column: "v", reason: 'declared numerical, but ref.csv holds values that are not numbers, e.g. "1"' },
+    ]);
+  });
+
+  it("reaches the dataset verdict when the drifted share equals drift_share", async () => {
+    const ref = `a,b\n${Array.from({ length: 50 }, (_, i) => `${i},${i}`).join("\n")}\n`;
+    const cur = `a,b\n${Array.from({ length: 50 }, (_, i) => `${i + 100},${i}`).join("\n")}\n`;
+    const half = await drift(ref, cur);
+    expect(half).toMatchObject({ drift_share: 0.5, number_of_drifted_columns: 1, drift_detected: true });
+    expect((await drift(ref, cur, { drift_share: 0.51 })).drift_detected).toBe(false);
+  });
+
+  it("does not depend on row order", async () => {
+    const lines = WINE_LINES.slice(0, 900);
+    const shuffled = lines.map((line, i) => [(i * 7919) % lines.length, line] as const).sort((x, y) => x[0] - y[0]);
+    const inOrder = await drift(WINE_TEXT, `${WINE_HEADER}\n${lines.join("\n")}\n`);
+    const reordered = await drift(WINE_TEXT, `${WINE_HEADER}\n${shuffled.map(([, line]) => line).join("\n")}\n`);
+    expect(reordered).toEqual(inOrder);
+  });
+
+  it("applies overrides with Evidently's precedence: per column, per type, global, automatic", async () => {
+    const options: DriftOptionsInput = {
+      stattest: "psi",
+      num_stattest: "ks",
+      per_column_stattest: { alcohol: "wasserstein" },
+      stattest_threshold: 0.2,
+      num_stattest_threshold: 0.01,
+      per_column_stattest_threshold: { pH: 0.5 },
+    };
+    const result = await drift(WINE_TEXT, WINE_TEXT, options);
+    const chosen = Object.fromEntries(result.columns.map((column) => [column.column, [column.test, column.threshold]]));
+    expect(chosen.alcohol).toEqual(["wasserstein", 0.01]);
+    expect(chosen.pH).toEqual(["ks", 0.5]);
+    expect(chosen.density).toEqual(["ks", 0.01]);
+    expect(chosen.quality).toEqual(["psi", 0.2]);
+    const automatic = await drift(WINE_TEXT, WINE_TEXT, { cat_stattest_threshold: 0.3 });
+    expect(automatic.columns.find((column) => column.column === "quality")).toMatchObject({
+      test: "jensenshannon",
+      threshold: 0.3,
+    });
+  });
+
+  it("tests only the columns asked for", async () => {
+    const result = await drift(WINE_TEXT, WINE_TEXT, { columns: ["pH", "quality"] });
+    expect(result.columns.map((column) => column.column)).toEqual(["pH", "quality"]);
+    expect(result.number_of_columns).toBe(2);
+  });
+});
+
+describe("detectDrift: errors", () => {
+  it("refuses two files without a column in common, naming them", async () => {
+    const error = await drift("a\n1\n", "b\n1\n").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CsvFormatError);
+    expect((error as Error).message).toBe("cur.csv (row 1): no column in common with ref.csv");
+  });
+
+  it("refuses options naming a column not in both files, or a test the column's type cannot take", async () => {
+    await expect(drift(WINE_TEXT, WINE_TEXT, { per_column_stattest: { alcool: "ks" } })).rejects.toThrow(
+      new DriftOptionsError('per_column_stattest names column "alcool", which is not in both files'),
+    );
+    await expect(drift(WINE_TEXT, WINE_TEXT, { per_column_stattest: { quality: "ks" } })).rejects.toThrow(
+      new DriftOptionsError('test "ks" cannot compare column "quality", which is categorical (it takes numerical columns)'),
+    );
+  });
+
+  it("rejects malformed options at parse time", () => {
+    const parsed = driftOptionsSchema.safeParse({
+      drift_share: 0,
+      stattest: "t-test",
+      extra: 1,
+      numerical_columns: ["a"],
+      categorical_columns: ["a"],
+    });
+    expect(parsed.success).toBe(false);
+    const paths = parsed.error?.issues.map((issue) => issue.path.join(".") || issue.code);
+    expect(paths).toEqual(expect.arrayContaining(["drift_share", "stattest", "unrecognized_keys"]));
+  });
+
+  it("names the file of a malformed CSV", async () => {
+    await expect(drift(WINE_TEXT, "a,b\n1,2,3\n")).rejects.toThrow(/^cur\.csv \(row 2, column "b"\): ragged row/);
+  });
+});
