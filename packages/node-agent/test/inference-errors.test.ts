@@ -277,6 +277,27 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       }
     });
 
+    test("a container whose port does not open in time is removed: 504 with its logs", async () => {
+      const impatient = await startAgent({
+        INFERENCE_NETWORK: network,
+        DOCKER_CONFIG: dockerConfig.dir,
+        READINESS_TIMEOUT_SECONDS: "1",
+      });
+      try {
+        const before = await engineSnapshot(scope.prefix);
+        // The test image honours START_DELAY at run time: it listens only after 30 s.
+        const res = await impatient.call("POST", "/api/inference/deploy", deployBody({ env: { START_DELAY: "30" } }));
+        expect(res.status).toBe(504);
+        expect(res.body.type).toBe("urn:clarus:problem:inference-not-ready");
+        expect(res.body.detail).toMatch(/did not accept connections on port 8080 within 1 s \(READINESS_TIMEOUT_SECONDS\)/);
+        expect(res.body.readiness).toMatchObject({ outcome: "timeout" });
+        expect(res.body.logs.join("\n")).toContain("waiting 30s before listening");
+        expect(await engineSnapshot(scope.prefix)).toEqual(before);
+      } finally {
+        await impatient.close();
+      }
+    });
+
     test("an unreachable engine gives 503 everywhere but ping", async () => {
       const blind = await startAgent({ DOCKER_HOST: "unix:///nonexistent/docker.sock" });
       try {

@@ -199,6 +199,41 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect(stable(after)).toEqual(stable(before));
   });
 
+  test("a replacement interrupted by an agent stop is finished at the next start", async () => {
+    const primary = await testDocker.getContainer(inferenceId).inspect();
+    const candidate = (suffix: string, withPort: boolean) =>
+      testDocker.createContainer({
+        name: `${inferenceId}.next-${suffix}`,
+        Image: primary.Config.Image,
+        Labels: primary.Config.Labels,
+        HostConfig: {
+          NetworkMode: network,
+          ...(withPort ? { PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] } } : {}),
+        },
+      });
+    const restart = async () => {
+      await agent.close();
+      agent = await startAgent(env);
+    };
+
+    // Stopped before the candidate proved ready: the candidate goes, the previous version runs again.
+    await (await candidate("unproven", false)).start();
+    await testDocker.getContainer(primary.Id).stop({ t: 1 });
+    await restart();
+    expect(await engineSnapshot(scope.prefix)).toEqual([`/${inferenceId} ${primary.Config.Image} running ${primary.Id}`]);
+    expect(await fetchInference(hostPort)).toBe("model-v2 second\n");
+
+    // Stopped after the previous version was removed: the proven candidate takes the name.
+    await testDocker.getContainer(primary.Id).stop({ t: 1 });
+    const proven = await candidate("proven", true);
+    await testDocker.getContainer(primary.Id).remove({ force: true });
+    await restart();
+    expect(await engineSnapshot(scope.prefix)).toEqual([`/${inferenceId} ${primary.Config.Image} running ${proven.id}`]);
+    const listed = await listMine();
+    expect(listed.map((i) => [i.inference_id, i.container_id])).toEqual([[inferenceId, proven.id]]);
+    expect((await proven.inspect()).HostConfig.RestartPolicy?.Name).toBe("unless-stopped");
+  });
+
   test("two concurrent deploys for one id run one after the other", async () => {
     const id = scope.name("concurrent");
     const port = await freePort();
@@ -220,6 +255,24 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect(mine).toHaveLength(1);
     expect(mine[0].container_id).toBe(winner.container_id);
     expect((await agent.call("DELETE", `/api/inference/deploy?inference_id=${id}`)).status).toBe(200);
+  });
+
+  test("a moved tag is pulled again and replaces the running image", async () => {
+    const moved = await buildTestImage(refs.v2, "http", { marker: "model-v2-moved" });
+    await pushImage(refs.v2);
+    const before = (await listMine())[0]!;
+    const res = await agent.call("POST", "/api/inference/deploy", {
+      inference_id: inferenceId,
+      docker_img_uri: refs.v2,
+      inference_rest_api_port: 8080,
+      inference_rest_api_forward_port: hostPort,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.image_id).toBe(moved.id);
+    expect(res.body.replaced).toEqual({ docker_img_uri: refs.v2, image_id: before.image_id });
+    // KEEP_IMAGES=1: the image the tag pointed to before is now untagged and unused, so it goes.
+    expect(res.body.pruned_images).toEqual([before.image_id]);
+    expect(await fetchInference(hostPort)).toBe("model-v2-moved \n");
   });
 
   test("removes it (as the original Postman request does, with ?exp_id=), then 404 on a second removal", async () => {

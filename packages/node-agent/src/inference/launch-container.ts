@@ -41,7 +41,8 @@ export async function ensureNetwork(ctx: InferenceContext): Promise<void> {
  * process) surface only at start: then the container just created is removed again, so nothing is left behind.
  */
 async function createAndStart(ctx: InferenceContext, spec: ContainerSpec): Promise<string> {
-  const id = await ctx.runtime.createContainer(spec);
+  // Until it proved ready the container is not restarted: Docker restarting it would hide its exit (and exit code).
+  const id = await ctx.runtime.createContainer({ ...spec, restartPolicy: "no" });
   try {
     await ctx.runtime.startContainer(id);
     return id;
@@ -66,13 +67,18 @@ async function createAndStart(ctx: InferenceContext, spec: ContainerSpec): Promi
 }
 
 /** Why a new container did not come up, with its last log lines. */
-function notReadyProblem(spec: ContainerSpec, readiness: Exclude<Readiness, { outcome: "ready" }>, logs: string[], note: string) {
+function notReadyProblem(
+  spec: ContainerSpec,
+  readiness: Exclude<Readiness, { outcome: "ready" }>,
+  timeoutMs: number,
+  logs: string[],
+  note: string,
+) {
   const who = `The inference "${spec.labels[LABEL.inferenceId]}" (image ${spec.image})`;
-  const seconds = (readiness.waitedMs / 1000).toFixed(1);
   const detail =
     readiness.outcome === "exited"
       ? `${who} exited with code ${readiness.exitCode} before port ${spec.port.containerPort} accepted connections.`
-      : `${who} did not accept connections on port ${spec.port.containerPort} within ${seconds} s (READINESS_TIMEOUT_SECONDS).`;
+      : `${who} did not accept connections on port ${spec.port.containerPort} within ${timeoutMs / 1000} s (READINESS_TIMEOUT_SECONDS).`;
   return new HttpProblem(readiness.outcome === "exited" ? 502 : 504, note ? `${detail} ${note}` : detail, {
     type: readiness.outcome === "exited" ? "inference-exited" : "inference-not-ready",
     extensions: { readiness, logs },
@@ -112,6 +118,7 @@ export async function launchUntilReady(
       },
       ctx.readiness,
     );
+    if (readiness.outcome === "ready") await ctx.runtime.setRestartPolicy(containerId, spec.restartPolicy);
   } catch (err) {
     await discard();
     throw withNote(err, await onFailure());
@@ -119,7 +126,7 @@ export async function launchUntilReady(
   if (readiness.outcome === "ready") return { containerId, readiness };
   const logs = await ctx.runtime.containerLogs(containerId, LOG_LINES_IN_ERRORS).catch(() => []);
   await discard();
-  throw notReadyProblem(spec, readiness, logs, await onFailure());
+  throw notReadyProblem(spec, readiness, ctx.readiness.timeoutMs, logs, await onFailure());
 }
 
 function withNote(err: unknown, note: string): unknown {

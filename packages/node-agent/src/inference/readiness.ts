@@ -43,8 +43,8 @@ export function acceptsConnections(host: string, port: number, timeoutMs: number
 }
 
 /**
- * Waits until the inference's port accepts TCP connections, or its process exits (an exit shows as
- * stopped, restarting or a restart count above zero under the unless-stopped policy), or time runs out.
+ * Waits until the inference's port accepts TCP connections, or its process exits (the container is
+ * not running, or was restarted), or time runs out.
  */
 export async function waitUntilReady(
   runtime: ContainerRuntime,
@@ -73,7 +73,8 @@ export async function waitUntilReady(
     if (host && (await acceptsConnections(host, port, Math.max(50, Math.min(1000, remaining))))) {
       return { outcome: "ready", waitedMs: Date.now() - started, address: `${host}:${port}` };
     }
-    if (Date.now() + interval > deadline) return { outcome: "timeout", waitedMs: Date.now() - started, address };
-    await sleep(interval);
+    const left = deadline - Date.now();
+    if (left <= 0) return { outcome: "timeout", waitedMs: Date.now() - started, address };
+    await sleep(Math.min(interval, left));
   }
 }

@@ -3,9 +3,10 @@ import { LABEL, MANAGED_FILTER } from "./labels.js";
 import { isPrimary } from "./managed-containers.js";
 
 /**
- * Finishes replacements an agent stop interrupted (run once at start-up). A candidate beside its
+ * Finishes deployments an agent stop interrupted (run once at start-up). A candidate beside its
  * primary never proved ready: it is removed and the stopped primary started again. A candidate
- * without a primary had proved ready (the primary is removed only then): it takes the name.
+ * without a primary had proved ready (the primary is removed only then): it takes the name. Every
+ * inference ends with the unless-stopped policy (it has "no" only while proving ready).
  */
 export async function recoverInterruptedReplacements(ctx: InferenceContext): Promise<string[]> {
   const containers = await ctx.runtime.listContainers({ all: true, labels: [MANAGED_FILTER] });
@@ -22,6 +23,10 @@ export async function recoverInterruptedReplacements(ctx: InferenceContext): Pro
     }
     ctx.logger.warn({ inference: inferenceId, kept: primary ? "previous" : "new" }, "finished an interrupted replacement");
     recovered.push(inferenceId);
+  }
+  for (const container of await ctx.runtime.listContainers({ all: true, labels: [MANAGED_FILTER] })) {
+    const details = await ctx.runtime.inspectContainer(container.id);
+    if (details && details.restartPolicy !== "unless-stopped") await ctx.runtime.setRestartPolicy(container.id, "unless-stopped");
   }
   return recovered;
 }

@@ -11,6 +11,9 @@ export interface PortBinding {
   containerPort: number;
 }
 
+/** "no" while a new container proves it is ready (an exit must stay visible), "unless-stopped" once it serves. */
+export type RestartPolicy = "no" | "unless-stopped";
+
 /**
  * Everything a container is created from. By construction there is no field for mounts, devices,
  * capabilities, privileged mode or host networking: no request can ask for them.
@@ -22,7 +25,7 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   network: string;
   port: PortBinding;
-  restartPolicy: "unless-stopped";
+  restartPolicy: RestartPolicy;
   init: boolean;
   noNewPrivileges: boolean;
   pidsLimit: number;
@@ -53,6 +56,7 @@ export interface ContainerDetails extends ContainerSummary {
   restarting: boolean;
   exitCode: number;
   restartCount: number;
+  restartPolicy: string;
   /** Health-check status when the image defines one. */
   health?: string | undefined;
   startedAt?: Date | undefined;
@@ -106,6 +110,7 @@ export interface ContainerRuntime {
   /** Force-removes; removing a missing container is not an error. */
   removeContainer(id: string): Promise<void>;
   renameContainer(id: string, name: string): Promise<void>;
+  setRestartPolicy(id: string, policy: RestartPolicy): Promise<void>;
   /** undefined when no such container. */
   inspectContainer(idOrName: string): Promise<ContainerDetails | undefined>;
   listContainers(filter: ContainerFilter): Promise<ContainerSummary[]>;

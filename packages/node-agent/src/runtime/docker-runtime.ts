@@ -11,6 +11,7 @@ import type {
   EngineInfo,
   ImageToPull,
   PortBinding,
+  RestartPolicy,
 } from "./container-runtime.js";
 import { engineFailureKind, engineMessage, isNotFound, pullFailureKind, toRuntimeError } from "./docker-errors.js";
 import { logLines } from "./log-frames.js";
@@ -222,6 +223,14 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async setRestartPolicy(id: string, policy: RestartPolicy): Promise<void> {
+    try {
+      await this.#docker.getContainer(id).update({ RestartPolicy: { Name: policy } });
+    } catch (err) {
+      throw toRuntimeError(err, `set the restart policy to ${policy}`);
+    }
+  }
+
   async inspectContainer(idOrName: string): Promise<ContainerDetails | undefined> {
     let info: Docker.ContainerInspectInfo;
     try {
@@ -248,6 +257,7 @@ export class DockerRuntime implements ContainerRuntime {
       restarting: info.State.Restarting,
       exitCode: info.State.ExitCode,
       restartCount: info.RestartCount,
+      restartPolicy: info.HostConfig.RestartPolicy?.Name ?? "",
       health: info.State.Health?.Status,
       startedAt: parseDate(info.State.StartedAt),
       finishedAt: parseDate(info.State.FinishedAt),
