@@ -11,7 +11,7 @@ export interface RetryPolicy {
 }
 
 /** Exponential backoff with "equal jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter", 2015). */
-export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+function backoffDelay(policy: RetryPolicy, attempt: number): number {
   const ceiling = policy.retryDelayMs * 2 ** attempt;
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }

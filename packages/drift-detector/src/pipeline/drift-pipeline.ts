@@ -46,7 +46,7 @@ export interface PipelineDependencies {
   clock?: () => Date;
 }
 
-export const MESSAGES = {
+const MESSAGES = {
   noDrift: "Drift NOT detected",
   retrainingTriggered: "Drift detected and retraining triggered",
   retrainingNotConfigured: "Drift detected; retraining not triggered (Airflow not configured)",

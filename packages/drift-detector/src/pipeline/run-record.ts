@@ -12,7 +12,7 @@ export const STEP_NAMES = [
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
-export const stepOutcomeSchema = z.object({
+const stepOutcomeSchema = z.object({
   name: z.enum(STEP_NAMES),
   status: z
     .enum(["succeeded", "reused", "skipped", "failed", "not_run"])
@@ -34,7 +34,7 @@ const datasetSchema = z.object({
   sha256: z.string().optional(),
 });
 
-export const driftSummarySchema = z.object({
+const driftSummarySchema = z.object({
   drift_detected: z.boolean(),
   drift_share: z.number(),
   drift_share_threshold: z.number(),

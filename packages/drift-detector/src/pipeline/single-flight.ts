@@ -9,8 +9,4 @@ export class SingleFlight<T> {
     this.inFlight.set(key, promise);
     return { promise, joined: false };
   }
-
-  isRunning(key: string): boolean {
-    return this.inFlight.has(key);
-  }
 }
