@@ -96,6 +96,15 @@ describe.each([2, 3] as const)("Airflow %i client", (major) => {
     expect(err).toMatchObject({ service: "airflow", kind: "rejected", status, body: { detail: "no" } });
   });
 
+  it("does not take a 409 for success when the run it names cannot be read back", async () => {
+    airflow.faults.fail("trigger", { kind: "status", status: 409, json: { detail: "conflict" } });
+    const err = await client()
+      .trigger(REQUEST)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ service: "airflow", kind: "rejected", status: 404 });
+    expect((err as Error).message).toMatch(/read the existing DAG run answered HTTP 404/);
+  });
+
   it("refuses to queue a run on a paused DAG", async () => {
     airflow.paused = true;
     const err = await client()

@@ -55,7 +55,7 @@ const FAULTS: Fault[] = [
     name: "Airflow answers 401",
     step: "trigger_retraining",
     status: 502,
-    inject: (s) => s.airflow?.faults.fail("token", { kind: "status", status: 401, json: { detail: "Invalid credentials" } }),
+    inject: (s) => s.airflow?.faults.fail("dag", { kind: "status", status: 401, json: { detail: "Invalid credentials" } }),
     quotes: { detail: "Invalid credentials" },
   },
   {
@@ -106,47 +106,56 @@ afterEach(async () => {
 });
 
 describe("fault matrix: each step failing in turn, then a clean retry", () => {
-  it.each(FAULTS)("$name → $status at $step; reference untouched; retry ends with one DAG run and the swap", async (fault) => {
-    service = await startDriftService();
-    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
-    fault.inject(service);
+  /** Every fault against Airflow 3; the Airflow faults against Airflow 2 as well. */
+  const MATRIX = [
+    ...FAULTS.map((fault) => ({ ...fault, airflow: 3 as const })),
+    ...FAULTS.filter((fault) => fault.step === "trigger_retraining").map((fault) => ({ ...fault, airflow: 2 as const })),
+  ];
 
-    const failed = await service.call("POST", "/api/drift/runs");
+  it.each(MATRIX)(
+    "$name (Airflow $airflow) → $status at $step; reference untouched; retry ends with one DAG run and the swap",
+    async (fault) => {
+      service = await startDriftService({ airflow: fault.airflow });
+      await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+      fault.inject(service);
 
-    expect(failed.status).toBe(fault.status);
-    expect(failed.headers.get("content-type")).toMatch(/application\/problem\+json/);
-    expect(failed.body.step).toBe(fault.step);
-    expect(failed.body.detail).toMatch(new RegExp(`^Step ${fault.step} failed: `));
-    if (fault.quotes) expect(failed.body.upstream.body).toMatchObject(fault.quotes);
-    expect(failed.body.run).toMatchObject({ status: "failed", error: { step: fault.step, status: fault.status } });
-    expect(await service.read(PATHS.reference)).toBe(REFERENCE_CSV);
-    const recorded = await service.call("GET", `/api/drift/runs/${failed.body.run_id}`);
-    expect(recorded.body.status).toBe("failed");
-    expect(recorded.body.steps.find((s: { name: string }) => s.name === fault.step).status).toBe("failed");
+      const failed = await service.call("POST", "/api/drift/runs");
 
-    service.store.heal();
-    service.airflow?.faults.clear();
-    service.ids?.faults.clear();
-    if (service.airflow) service.airflow.paused = false;
-    const retried = await service.call("POST", "/api/drift/runs");
+      expect(failed.status).toBe(fault.status);
+      expect(failed.headers.get("content-type")).toMatch(/application\/problem\+json/);
+      expect(failed.body.step).toBe(fault.step);
+      expect(failed.body.detail).toMatch(new RegExp(`^Step ${fault.step} failed: `));
+      if (fault.quotes) expect(failed.body.upstream.body).toMatchObject(fault.quotes);
+      expect(failed.body.run).toMatchObject({ status: "failed", error: { step: fault.step, status: fault.status } });
+      expect(await service.read(PATHS.reference)).toBe(REFERENCE_CSV);
+      const recorded = await service.call("GET", `/api/drift/runs/${failed.body.run_id}`);
+      expect(recorded.body.status).toBe("failed");
+      expect(recorded.body.steps.find((s: { name: string }) => s.name === fault.step).status).toBe("failed");
 
-    expect(retried.status).toBe(201);
-    expect(retried.body.message).toBe("Drift detected and retraining triggered");
-    expect(retried.body.run.resumed_from).toBe(failed.body.run_id);
-    expect(service.airflow?.runs.size).toBe(1);
-    expect(service.airflow?.violations).toEqual([]);
-    expect(service.ids?.violations).toEqual([]);
-    expect(service.ids?.assets).toHaveLength(1);
-    expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
-    const history = await service.keys(`${PATHS.history}/`);
-    expect(history).toHaveLength(1);
-    expect(await service.read(history[0] ?? "")).toBe(REFERENCE_CSV);
-    // Reports are written once per dataset, not again by the retry (a report write that failed half way leaves its
-    // first half behind: never overwritten, never served).
-    const reports = await service.keys(`${PATHS.reports}/drift-report-`);
-    expect(reports).toEqual(expect.arrayContaining([retried.body.run.reports.html, retried.body.run.reports.json]));
-    if (fault.step !== "write_reports") expect(reports).toHaveLength(2);
-  });
+      service.store.heal();
+      service.airflow?.faults.clear();
+      service.ids?.faults.clear();
+      if (service.airflow) service.airflow.paused = false;
+      const retried = await service.call("POST", "/api/drift/runs");
+
+      expect(retried.status).toBe(201);
+      expect(retried.body.message).toBe("Drift detected and retraining triggered");
+      expect(retried.body.run.resumed_from).toBe(failed.body.run_id);
+      expect(service.airflow?.runs.size).toBe(1);
+      expect(service.airflow?.violations).toEqual([]);
+      expect(service.ids?.violations).toEqual([]);
+      expect(service.ids?.assets).toHaveLength(1);
+      expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
+      const history = await service.keys(`${PATHS.history}/`);
+      expect(history).toHaveLength(1);
+      expect(await service.read(history[0] ?? "")).toBe(REFERENCE_CSV);
+      // Reports are written once per dataset, not again by the retry (a report write that failed half way leaves its
+      // first half behind: never overwritten, never served).
+      const reports = await service.keys(`${PATHS.reports}/drift-report-`);
+      expect(reports).toEqual(expect.arrayContaining([retried.body.run.reports.html, retried.body.run.reports.json]));
+      if (fault.step !== "write_reports") expect(reports).toHaveLength(2);
+    },
+  );
 
   it("reuses what the failed run finished, naming it", async () => {
     service = await startDriftService();
