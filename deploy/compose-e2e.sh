@@ -5,8 +5,9 @@
 #   - the node agent pulls an image from a local registry, serves it, lists/inspects it, replaces it through
 #     the v3 (IDS) route and removes it;
 #   - the drift detector reads from s3rver, detects drift, publishes to the IDS stand-in, swaps the reference.
-# Ends with "N passed, N failed" (newman's assertions; request and script errors count as failed) and exits
-# non-zero on any failure. Needs root and a Docker engine (started when missing); installs docker-compose,
+# Ends with "N passed, N failed": newman's assertions (request and script errors count as failed) plus the
+# deployment checks newman cannot see (log rotation, restart policy, hardening, health-check commands, the
+# detector's user, what reached the IDS stand-in and s3rver, a clean `down`); exits non-zero on any failure. Needs root and a Docker engine (started when missing); installs docker-compose,
 # debootstrap, docker-registry and busybox-static with apt-get when they are missing.
 # Everything it starts listens on 127.0.0.1 or on the Docker network it uses; everything is removed at the end
 # except the built images (kept as build cache).
@@ -79,6 +80,22 @@ wait_for() { # description seconds command...
     sleep 1
   done
 }
+
+# Deployment facts newman cannot see, counted with its assertions.
+checks_passed=0
+checks_failed=0
+check() { # description command...
+  local what=$1
+  shift
+  if "$@" >/dev/null 2>&1; then
+    checks_passed=$((checks_passed + 1))
+    log "ok: $what"
+  else
+    checks_failed=$((checks_failed + 1))
+    log "FAILED: $what"
+  fi
+}
+inspect_is() { [ "$(docker inspect --format "$2" "$1")" = "$3" ]; }
 
 # Refuse to touch a real installation on this machine.
 for name in clarus_node_agent data_drift_detector clarus_ids_agent; do
@@ -177,6 +194,21 @@ healthy() { [ "$(docker inspect --format '{{.State.Health.Status}}' "$1")" = hea
 wait_for "clarus_node_agent healthy" 120 healthy clarus_node_agent
 wait_for "data_drift_detector healthy" 120 healthy data_drift_detector
 log "both services healthy"
+for name in clarus_node_agent data_drift_detector; do
+  check "$name: json-file logs rotated at 10m x 5" inspect_is "$name" \
+    '{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}} {{index .HostConfig.LogConfig.Config "max-file"}}' "json-file 10m 5"
+  check "$name: restart unless-stopped" inspect_is "$name" '{{.HostConfig.RestartPolicy.Name}}' unless-stopped
+  check "$name: read-only root filesystem, no-new-privileges" inspect_is "$name" \
+    '{{.HostConfig.ReadonlyRootfs}} {{join .HostConfig.SecurityOpt ","}}' "true no-new-privileges:true"
+  check "$name: on network $network" inspect_is "$name" "{{if index .NetworkSettings.Networks \"$network\"}}yes{{end}}" yes
+done
+check "clarus_node_agent: health check is the image's GET /api/health" \
+  sh -c "docker inspect --format '{{json .Config.Healthcheck.Test}}' clarus_node_agent | grep -q /api/health"
+check "data_drift_detector: health check is the image's GET /api/ping" \
+  sh -c "docker inspect --format '{{json .Config.Healthcheck.Test}}' data_drift_detector | grep -q /api/ping"
+check "clarus_node_agent: Docker socket and registry config mounted" \
+  docker exec clarus_node_agent sh -c 'test -S /var/run/docker.sock && test -f /etc/clarus/docker/config.json'
+check "data_drift_detector: runs as the non-root user node" sh -c '[ "$(docker exec data_drift_detector id -un)" = node ]'
 
 log "newman"
 inference_port=$(free_port)
@@ -205,8 +237,17 @@ counts=$(node -e '
 read -r passed failed <<<"$counts"
 [ "$newman_status" = 0 ] || [ "$failed" -gt 0 ] || failed=1
 
+check "the IDS stand-in accepted the detector's dataset (POST /api/provider/asset 201)" \
+  sh -c "docker logs clarus_ids_agent | grep -q '\"method\":\"POST\",\"url\":\"/api/provider/asset\",\"status\":201'"
+objects=$work/s3/$bucket/uc_wine
+check "s3rver: the reference now holds the new data" cmp "$objects/reference.csv._S3rver_object" "$objects/new.csv._S3rver_object"
+check "s3rver: the old reference is archived under uc_wine/history" sh -c "ls '$objects'/history/*._S3rver_object"
+check "s3rver: HTML and JSON reports written under uc_wine/reports" \
+  sh -c "ls '$objects'/reports/*.html._S3rver_object && ls '$objects'/reports/*.json._S3rver_object"
+
 log "docker-compose down"
-(cd "$work/project" && docker-compose -p "$project" down -v) >/dev/null 2>&1 || { log "docker-compose down failed"; failed=$((failed + 1)); }
+check "docker-compose down" sh -c "cd '$work/project' && docker-compose -p '$project' down -v"
+check "nothing of the project is left" sh -c "[ -z \"\$(docker ps -aq --filter label=com.docker.compose.project=$project)\" ]"
 log "done in $(($(date +%s) - started_at)) s"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+echo "$((passed + checks_passed)) passed, $((failed + checks_failed)) failed"
+[ "$((failed + checks_failed))" = 0 ]
