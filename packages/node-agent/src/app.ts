@@ -18,7 +18,11 @@ export interface NodeAgent extends HttpApp {
  * adapters), the inference use cases over them, and the HTTP routes over those.
  */
 export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAgent {
-  const runtime = new DockerRuntime({ dockerHost: config.DOCKER_HOST, dockerConfigFile: config.dockerConfigFile });
+  const runtime = new DockerRuntime({
+    dockerHost: config.DOCKER_HOST,
+    dockerConfigFile: config.dockerConfigFile,
+    pullTimeoutMs: config.PULL_TIMEOUT_SECONDS * 1000,
+  });
   const service = createInferenceService({
     runtime,
     policy: {

@@ -38,6 +38,7 @@ export const nodeAgentConfigSchema = z.object({
   CREATE_NETWORK: envVar.boolean(false),
   ALLOWED_REGISTRIES: envVar.list(),
 
+  PULL_TIMEOUT_SECONDS: envVar.number({ min: 1, max: 86_400, fallback: 900 }),
   READINESS_TIMEOUT_SECONDS: envVar.number({ min: 0.1, max: 3600, fallback: 60 }),
   READINESS_PROBE: z.enum(["container", "host"]).default("container"),
   STOP_TIMEOUT_SECONDS: envVar.integer({ min: 0, max: 600, fallback: 10 }),

@@ -1,6 +1,6 @@
 // Bad input and faults: each answer has its status and a message naming what is wrong, and the engine
 // is left exactly as it was (no container created, changed or lost).
-import { createServer, type Server } from "node:net";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type AgentUnderTest, engineSnapshot, startAgent } from "./helpers/agent-under-test.js";
 import {
@@ -295,6 +295,31 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
         expect(await engineSnapshot(scope.prefix)).toEqual(before);
       } finally {
         await impatient.close();
+      }
+    });
+
+    test("a registry that stops answering: 504 after PULL_TIMEOUT_SECONDS, nothing created", async () => {
+      const silent = createServer(() => {
+        // Accepts connections and never answers.
+      });
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      const { port } = silent.address() as AddressInfo;
+      const hasty = await startAgent({ INFERENCE_NETWORK: network, PULL_TIMEOUT_SECONDS: "1" });
+      try {
+        const before = await engineSnapshot(scope.prefix);
+        const started = Date.now();
+        const res = await hasty.call(
+          "POST",
+          "/api/inference/deploy",
+          deployBody({ docker_img_uri: `127.0.0.1:${port}/model:1` }),
+        );
+        expect(res.status).toBe(504);
+        expect(res.body.detail).toBe(`Pulling 127.0.0.1:${port}/model:1 did not finish within 1 s (PULL_TIMEOUT_SECONDS).`);
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect(await engineSnapshot(scope.prefix)).toEqual(before);
+      } finally {
+        await hasty.close();
+        silent.close();
       }
     });
 

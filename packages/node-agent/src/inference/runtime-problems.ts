@@ -10,6 +10,7 @@ const STATUS: Record<RuntimeErrorKind, { status: number; type: string; source: "
   "image-not-found": { status: 422, type: "image-not-found", source: "registry" },
   "registry-auth": { status: 502, type: "registry-auth-refused", source: "registry" },
   registry: { status: 502, type: "registry-error", source: "registry" },
+  "registry-timeout": { status: 504, type: "registry-timeout", source: "registry" },
   configuration: { status: 503, type: "agent-misconfigured", source: "agent" },
   engine: { status: 502, type: "engine-error", source: "engine" },
 };

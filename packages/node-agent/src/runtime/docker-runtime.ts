@@ -26,6 +26,8 @@ export interface DockerRuntimeOptions {
   dockerHost: string;
   /** The Docker config file holding registry credentials. */
   dockerConfigFile: string;
+  /** Bound on one pull, request to last progress line: a registry that stops answering must not hold a deployment forever. */
+  pullTimeoutMs: number;
 }
 
 /** dockerode connection options for a DOCKER_HOST value. */
@@ -64,10 +66,12 @@ function portBindings(bindings: Record<string, Array<{ HostIp?: string; HostPort
 export class DockerRuntime implements ContainerRuntime {
   readonly #docker: Docker;
   readonly #configFile: string;
+  readonly #pullTimeoutMs: number;
 
   constructor(options: DockerRuntimeOptions) {
     this.#docker = new Docker(dockerConnection(options.dockerHost));
     this.#configFile = options.dockerConfigFile;
+    this.#pullTimeoutMs = options.pullTimeoutMs;
   }
 
   async info(): Promise<EngineInfo> {
@@ -88,16 +92,27 @@ export class DockerRuntime implements ContainerRuntime {
       throw err;
     }
     const action = `pull ${image.reference}`;
+    const signal = AbortSignal.timeout(this.#pullTimeoutMs);
+    const timedOut = (err: unknown) => {
+      const message = `Pulling ${image.reference} did not finish within ${this.#pullTimeoutMs / 1000} s (PULL_TIMEOUT_SECONDS).`;
+      return new RuntimeError("registry-timeout", message, "no answer in time", { cause: err });
+    };
     let stream: Readable;
     try {
-      stream = (await this.#docker.createImage({ ...splitReference(image.reference), authconfig })) as Readable;
+      stream = (await this.#docker.createImage({
+        ...splitReference(image.reference),
+        authconfig,
+        abortSignal: signal,
+      })) as Readable;
     } catch (err) {
+      if (signal.aborted) throw timedOut(err);
       const kind = engineFailureKind(err);
       throw toRuntimeError(err, action, kind === "unavailable" ? kind : pullFailureKind(engineMessage(err)));
     }
     try {
       await consumePullStream(stream);
     } catch (err) {
+      if (signal.aborted) throw timedOut(err);
       const message = (err as Error).message;
       const kind = err instanceof PullStreamError ? pullFailureKind(message) : "registry";
       throw new RuntimeError(kind, `Docker could not ${action}: ${message}`, message, { cause: err });

@@ -8,6 +8,7 @@ export type RuntimeErrorKind =
   | "image-not-found"
   | "registry-auth"
   | "registry"
+  | "registry-timeout"
   | "configuration"
   | "engine";
 
