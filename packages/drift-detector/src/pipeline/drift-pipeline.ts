@@ -96,43 +96,25 @@ export class DriftPipeline {
   }
 
   private async runAs(id: string, startedAt: Date): Promise<RunRecord> {
-    const { store, analysis } = this.deps;
+    const { store } = this.deps;
     const { referencePath, newDataPath } = this.settings;
     const log = this.deps.logger.child({ run: id });
 
-    let reference: ObjectInfo;
-    let current: ObjectInfo;
-    let streams: [FingerprintedStream, FingerprintedStream];
+    let read: Awaited<ReturnType<DriftPipeline["readData"]>>;
     try {
-      [reference, current] = await Promise.all([store.stat(referencePath), store.stat(newDataPath)]);
-      const opened = await Promise.allSettled([store.get(referencePath), store.get(newDataPath)]);
-      const failed = opened.find((outcome) => outcome.status === "rejected");
-      if (failed) {
-        for (const outcome of opened) if (outcome.status === "fulfilled") outcome.value.destroy();
-        throw failed.reason;
-      }
-      const [referenceStream, currentStream] = opened.map((outcome) => (outcome as PromiseFulfilledResult<Readable>).value);
-      streams = [fingerprint(referenceStream as Readable), fingerprint(currentStream as Readable)];
+      read = await this.readData();
     } catch (err) {
       throw new RunFailure("read_data", err);
     }
-
-    let result: DriftResult;
-    let hashes: [string, string];
+    const { reference, current, streams } = read;
+    let detected: Awaited<ReturnType<DriftPipeline["detect"]>>;
     try {
-      result = await analysis.detect(
-        { name: this.describe(referencePath), stream: streams[0].stream },
-        { name: this.describe(newDataPath), stream: streams[1].stream },
-      );
-      hashes = await Promise.all([streams[0].sha256(), streams[1].sha256()]);
+      detected = await this.detect(streams);
     } catch (err) {
       for (const stream of streams) stream.dispose();
-      // A connection dropped while the core was streaming an object is the storage's failure, not the data's.
-      const cause = isConnectionError(err)
-        ? new UpstreamError("storage", "unreachable", `reading the datasets: ${messageOf(err)}`, { cause: err })
-        : err;
-      throw new RunFailure("detect_drift", cause);
+      throw new RunFailure("detect_drift", err);
     }
+    const { result, hashes } = detected;
 
     const now = this.clock().toISOString();
     const record: RunRecord = {
@@ -171,6 +153,42 @@ export class DriftPipeline {
     log.info({ dag_run_id: record.dag_run_id, resumed_from: previous?.id }, "drift detected");
     await this.save(record, log);
     return this.afterDrift({ record, reference, current, result, previous }, log);
+  }
+
+  /** Step read_data: size and ETag of both objects, and their content as fingerprinted streams. */
+  private async readData(): Promise<{
+    reference: ObjectInfo;
+    current: ObjectInfo;
+    streams: [FingerprintedStream, FingerprintedStream];
+  }> {
+    const { store } = this.deps;
+    const { referencePath, newDataPath } = this.settings;
+    const [reference, current] = await Promise.all([store.stat(referencePath), store.stat(newDataPath)]);
+    const opened = await Promise.allSettled([store.get(referencePath), store.get(newDataPath)]);
+    const streams = opened.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
+    const failed = opened.find((outcome) => outcome.status === "rejected");
+    if (failed || streams.length !== 2) {
+      for (const stream of streams) stream.destroy();
+      throw failed?.reason;
+    }
+    return { reference, current, streams: [fingerprint(streams[0] as Readable), fingerprint(streams[1] as Readable)] };
+  }
+
+  /** Step detect_drift: the core reads both streams; their SHA-256 comes out of the same pass. */
+  private async detect(
+    streams: [FingerprintedStream, FingerprintedStream],
+  ): Promise<{ result: DriftResult; hashes: [string, string] }> {
+    try {
+      const result = await this.deps.analysis.detect(
+        { name: this.describe(this.settings.referencePath), stream: streams[0].stream },
+        { name: this.describe(this.settings.newDataPath), stream: streams[1].stream },
+      );
+      return { result, hashes: await Promise.all([streams[0].sha256(), streams[1].sha256()]) };
+    } catch (err) {
+      // A connection dropped while the core was streaming an object is the storage's failure, not the data's.
+      if (!isConnectionError(err)) throw err;
+      throw new UpstreamError("storage", "unreachable", `reading the datasets: ${messageOf(err)}`, { cause: err });
+    }
   }
 
   private async afterDrift(context: DriftContext, log: Logger): Promise<RunRecord> {
