@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
@@ -119,6 +121,31 @@ describe("store-specific failures", () => {
     const err = await store.stat("x.csv").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ service: "storage", kind: "unreachable" });
+  });
+
+  it("S3: a body that stops flowing fails the read with a timeout instead of hanging", async () => {
+    // A stand-in S3 endpoint that answers the object's headers and first bytes, then goes silent.
+    const stalling = createServer((req, res) => {
+      res.writeHead(200, {
+        "Content-Type": "text/csv",
+        "Content-Length": "1000",
+        ETag: '"abc"',
+        "Last-Modified": new Date().toUTCString(),
+      });
+      if (req.method === "GET") res.write("a,b\n1,2\n");
+      else res.end();
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, "127.0.0.1", resolve));
+    try {
+      const store = s3Store(BUCKET, () => (stalling.address() as AddressInfo).port);
+      const stream = await store.get("stalled.csv");
+      const err = await text(stream).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect(err).toMatchObject({ service: "storage", kind: "timeout" });
+    } finally {
+      stalling.closeAllConnections();
+      stalling.close();
+    }
   });
 
   it("local folder: a file-system failure is a storage failure naming the operation", async () => {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { Client, CopyDestinationOptions, CopySourceOptions } from "minio";
 import type { RetryPolicy } from "../retry.js";
@@ -43,8 +44,16 @@ export class S3Store implements ObjectStore {
     });
   }
 
-  get(key: string): Promise<Readable> {
-    return this.call(`read ${key}`, key, () => this.client.getObject(this.bucket, key));
+  async get(key: string): Promise<Readable> {
+    const stream = await this.call(`read ${key}`, key, () => this.client.getObject(this.bucket, key));
+    // The per-call deadline ends with the answer's headers; a body that stops flowing would otherwise hold the run forever.
+    const response = stream as IncomingMessage;
+    response.setTimeout?.(this.policy.timeoutMs, () => {
+      stream.destroy(new UpstreamError("storage", "timeout", `MinIO read ${key}: no data for ${this.policy.timeoutMs} ms`));
+    });
+    // The socket goes back to the keep-alive pool: the idle limit belongs to this body only.
+    stream.once("end", () => response.socket?.setTimeout(0));
+    return stream;
   }
 
   async put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
