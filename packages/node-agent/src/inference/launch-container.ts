@@ -51,9 +51,11 @@ async function createAndStart(ctx: InferenceContext, spec: ContainerSpec): Promi
       ctx.logger.error({ err: cleanupErr, container: id }, "could not remove a container that failed to start");
     });
     if (err instanceof RuntimeError && err.kind === "port-taken") {
+      // A container that took the port since the check is named; otherwise it is some other process.
+      await assertHostPortFree(ctx, spec.port.hostPort);
       throw new HttpProblem(
         409,
-        `Host port ${spec.port.hostPort} is held by another process on the host (not by a container this agent sees): ${err.engineMessage}`,
+        `Host port ${spec.port.hostPort} is held by another process on the host (not by a container): ${err.engineMessage}`,
         {
           type: "port-taken",
           errors: [{ location: "body", field: "inference_rest_api_forward_port", message: "in use by another process" }],
