@@ -9,43 +9,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { detectDrift } from "../dist/drift/engine.js";
 import { renderHtmlReport } from "../dist/report/index.js";
 import { chromiumAvailable, launchChromium } from "./headless-chromium.mjs";
+import { shiftedWineCopy } from "./shifted-wine.mjs";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = join(packageDir, "..", "..");
 const referenceFile = join(packageDir, "test", "fixtures", "winequality-red.csv");
 const htmlFile = join(repoRoot, ".tmp", "drift-report.html");
 const imageFile = join(repoRoot, "images", "drift-report.png");
-
-/**
- * The "new batch": the wine data after changes a plant could see with a new grape harvest: more alcohol,
- * volatile acidity and sulphates, more residual sugar and free SO2, less citric acid, and every third
- * grade-5 wine graded 6. Deterministic, so the picture only changes when the report does.
- */
-function shiftedCopy(csv) {
-  const [header, ...lines] = csv.trimEnd().split("\n");
-  const names = header.split(",");
-  const at = (name) => names.indexOf(name);
-  const shifts = new Map([
-    [at("alcohol"), (value) => value + 0.6],
-    [at("volatile acidity"), (value) => value * 1.3],
-    [at("sulphates"), (value) => value + 0.08],
-    [at("residual sugar"), (value) => value + 0.6],
-    [at("free sulfur dioxide"), (value) => value + 4],
-    [at("citric acid"), (value) => value * 0.8],
-  ]);
-  let gradeFive = 0;
-  const shifted = lines.map((line) =>
-    line
-      .split(",")
-      .map((cell, column) => {
-        if (shifts.has(column)) return String(Number(shifts.get(column)(Number(cell)).toPrecision(6)));
-        if (column === at("quality") && cell === "5" && ++gradeFive % 3 === 0) return "6";
-        return cell;
-      })
-      .join(","),
-  );
-  return `${[header, ...shifted].join("\n")}\n`;
-}
 
 if (!chromiumAvailable()) {
   console.error("report-screenshot: Chromium not found (install Debian's chromium or set CHROMIUM_PATH)");
@@ -55,7 +25,7 @@ const referenceCsv = readFileSync(referenceFile, "utf8");
 const currentName = "winequality-red-shifted.csv";
 const result = await detectDrift(
   { name: "winequality-red.csv", stream: Readable.from([referenceCsv]) },
-  { name: currentName, stream: Readable.from([shiftedCopy(referenceCsv)]) },
+  { name: currentName, stream: Readable.from([shiftedWineCopy(referenceCsv)]) },
 );
 const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
 const html = renderHtmlReport(result, {

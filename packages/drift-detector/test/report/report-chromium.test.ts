@@ -1,11 +1,14 @@
 // The report as a browser shows it: opened from a file URL in headless Chromium, it must load nothing,
 // log no error, chart every column, and state the verdict of the result it was made from.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumAvailable, launchChromium } from "../../scripts/headless-chromium.mjs";
+import { shiftedWineCopy } from "../../scripts/shifted-wine.mjs";
+import { detectDrift } from "../../src/drift/engine.js";
 import type { ColumnDrift } from "../../src/drift/result.js";
 import { renderHtmlReport, verdictOf } from "../../src/report/index.js";
 import { categoricalColumn, ROWS, resultOf, SAMPLE_META, wideResult, wineLikeResult } from "./sample-results.js";
@@ -88,6 +91,30 @@ describe.skipIf(!available)("drift report in headless Chromium", () => {
     expect(seen.rows).toContain(HOSTILE);
     expect(seen.images).toBe(0);
     expect(seen.filterShown).toBe(true);
+  });
+
+  it("shows the engine's verdict on the wine data against a shifted copy, with a chart per column", async () => {
+    const wine = readFileSync(new URL("../fixtures/winequality-red.csv", import.meta.url), "utf8");
+    const result = await detectDrift(
+      { name: "winequality-red.csv", stream: Readable.from([wine]) },
+      { name: "winequality-red-shifted.csv", stream: Readable.from([shiftedWineCopy(wine)]) },
+    );
+    expect(result.drift_detected).toBe(true);
+    const url = write("wine.html", renderHtmlReport(result, SAMPLE_META));
+    const page = await browser.openPage(url);
+    expect(page.requests).toEqual([url]);
+    expect(page.errors).toEqual([]);
+    const seen = (await page.evaluate(`({
+      headline: document.getElementById("verdict-headline").textContent,
+      explanation: document.getElementById("verdict-explanation").textContent,
+      charted: Array.from(document.querySelectorAll("article.card"))
+        .filter((card) => card.querySelectorAll("svg.chart").length === 1)
+        .map((card) => card.dataset.name),
+    })`)) as { headline: string; explanation: string; charted: string[] };
+    expect(seen.headline).toBe("Drift detected");
+    expect(seen.explanation).toBe(verdictOf(result).explanation);
+    expect(seen.charted.sort()).toEqual(result.columns.map((column) => column.column.toLowerCase()).sort());
+    expect(seen.charted).toHaveLength(12);
   });
 
   it("is complete with scripts disabled: every row and chart, no filter box", async () => {
