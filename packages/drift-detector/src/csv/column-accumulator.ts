@@ -1,27 +1,19 @@
 import { isMissingToken } from "./missing.js";
-import { NumberChunks } from "./number-chunks.js";
+import { NumberColumn } from "./number-column.js";
 import { isIntegerText, parseNumberText } from "./number-text.js";
 
 /** What one column of one file holds once read: its non-missing values, compactly, and how many were missing. */
 export type ColumnValues =
-  | { kind: "numbers"; values: Float64Array; integerOnly: boolean; missing: number }
+  | { kind: "numbers"; numbers: NumberColumn; integerOnly: boolean; missing: number }
   | { kind: "labels"; counts: Map<string, number>; missing: number };
 
-/** Non-missing values of a column. */
-export function countValues(values: ColumnValues): number {
-  if (values.kind === "numbers") return values.values.length;
-  let total = 0;
-  for (const count of values.counts.values()) total += count;
-  return total;
-}
-
 /**
- * Collects one column while the file streams by. Numbers go into Float64Array chunks; the first cell that is
+ * Collects one column while the file streams by. Numbers go into a compact NumberColumn; the first cell that is
  * neither missing nor a number turns the column into labels with counts (the numbers seen so far become labels
  * in JavaScript's shortest spelling, e.g. "1.50" → "1.5"). Missing cells are counted, never stored.
  */
 export class ColumnAccumulator {
-  private numbers: NumberChunks | undefined = new NumberChunks();
+  private numbers: NumberColumn | undefined = new NumberColumn();
   private labels: Map<string, number> | undefined;
   private integerOnly = true;
   private missing = 0;
@@ -48,7 +40,7 @@ export class ColumnAccumulator {
 
   finish(): ColumnValues {
     if (this.numbers) {
-      return { kind: "numbers", values: this.numbers.drain(), integerOnly: this.integerOnly, missing: this.missing };
+      return { kind: "numbers", numbers: this.numbers, integerOnly: this.integerOnly, missing: this.missing };
     }
     return { kind: "labels", counts: this.labels ?? new Map(), missing: this.missing };
   }
@@ -58,15 +50,20 @@ export class ColumnAccumulator {
     return this.numbers !== undefined;
   }
 
-  /** A number already parsed from a cell; `integer` when the cell had no decimal point or exponent. */
-  addNumber(value: number, integer: boolean): void {
+  /** ±mantissa / 10^fractionDigits, read by the fast path from a plain decimal cell; `integer` without a point. */
+  addDecimal(mantissa: number, fractionDigits: number, negative: boolean, integer: boolean): void {
+    if (!integer) this.integerOnly = false;
+    this.numbers?.addDecimal(mantissa, fractionDigits, negative);
+  }
+
+  private addNumber(value: number, integer: boolean): void {
     // An overflowing literal ("1e999") reads as infinity, which no test can use: missing, like "inf".
     if (!Number.isFinite(value)) {
       this.missing++;
       return;
     }
     if (!integer) this.integerOnly = false;
-    this.numbers?.push(value);
+    this.numbers?.addDouble(value);
   }
 
   private switchToLabels(): void {

@@ -23,7 +23,7 @@ async function read(content: string | Buffer, chunkSize?: number): Promise<CsvTa
 function numbers(table: CsvTable, column: string): number[] {
   const values = table.columns.get(column) as ColumnValues;
   if (values.kind !== "numbers") throw new Error(`${column} is not numeric`);
-  return [...values.values];
+  return [...values.numbers.values()];
 }
 
 function labels(table: CsvTable, column: string): Record<string, number> {

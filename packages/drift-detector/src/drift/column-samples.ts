@@ -1,11 +1,11 @@
-import type { ColumnValues } from "../csv/column-accumulator.js";
 import type { ColumnSamples, ColumnType } from "../stats/index.js";
+import type { SortedColumn } from "./sorted-column.js";
 
 /** The two sides of a column in the shape the tests take, or why they cannot be (numbers asked of text). */
 export function toColumnSamples(
   type: ColumnType,
-  reference: { file: string; values: ColumnValues },
-  current: { file: string; values: ColumnValues },
+  reference: { file: string; values: SortedColumn },
+  current: { file: string; values: SortedColumn },
 ): ColumnSamples | { untestable: string } {
   if (type === "categorical") {
     return { type, reference: toLabelCounts(reference.values), current: toLabelCounts(current.values) };
@@ -24,7 +24,7 @@ export function toColumnSamples(
 }
 
 /** Counts per label; numbers (sorted ascending) become labels in JavaScript's shortest spelling, "5" for 5. */
-function toLabelCounts(values: ColumnValues): ReadonlyMap<string, number> {
+function toLabelCounts(values: SortedColumn): ReadonlyMap<string, number> {
   if (values.kind === "labels") return values.counts;
   const counts = new Map<string, number>();
   const sorted = values.values;

@@ -1,6 +1,6 @@
-import { type ColumnValues, countValues } from "../csv/column-accumulator.js";
 import type { ColumnType } from "../stats/index.js";
 import { countDistinctMerged } from "../stats/index.js";
+import { countValues, type SortedColumn } from "./sorted-column.js";
 
 /** Evidently `core/datasets.py`: an integer column with at most this many distinct values is categorical. */
 export const INTEGER_CARDINALITY_LIMIT = 10;
@@ -20,7 +20,7 @@ export type InferredType = { type: ColumnType } | { untestable: string };
  *   Evidently does not test as a category, so neither do we (the column is listed as untested).
  * Numerical arrays must be sorted ascending.
  */
-export function inferColumnType(reference: ColumnValues, current: ColumnValues): InferredType {
+export function inferColumnType(reference: SortedColumn, current: SortedColumn): InferredType {
   if (reference.kind === "numbers" && current.kind === "numbers") {
     const pandasInt64 = reference.integerOnly && current.integerOnly && reference.missing === 0 && current.missing === 0;
     if (!pandasInt64) return { type: "numerical" };
@@ -39,7 +39,7 @@ export function inferColumnType(reference: ColumnValues, current: ColumnValues):
   return { type: "categorical" };
 }
 
-function distinctLabels(reference: ColumnValues, current: ColumnValues): number {
+function distinctLabels(reference: SortedColumn, current: SortedColumn): number {
   const labels = new Set<string>();
   for (const side of [reference, current]) {
     if (side.kind === "labels") for (const label of side.counts.keys()) labels.add(label);

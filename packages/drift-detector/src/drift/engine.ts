@@ -1,4 +1,4 @@
-import { type ColumnValues, countValues } from "../csv/column-accumulator.js";
+import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { type CsvTable, readCsvTable } from "../csv/read-csv.js";
 import {
@@ -6,7 +6,6 @@ import {
   type ColumnType,
   countDistinctMerged,
   StatTestInputError,
-  sortInPlace,
   type TestOutcome,
 } from "../stats/index.js";
 import { columnDistribution } from "./column-distribution.js";
@@ -15,6 +14,7 @@ import { inferColumnType } from "./column-type.js";
 import { numericSummary } from "./numeric-summary.js";
 import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./options.js";
 import type { ColumnDrift, DriftResult, UntestedColumn } from "./result.js";
+import { countValues, sortColumn } from "./sorted-column.js";
 import { chooseTest } from "./test-choice.js";
 
 /** A named CSV byte stream: a file, an S3 object. The name is what errors and results call it. */
@@ -77,8 +77,8 @@ function compareColumn(
   current: CsvTable,
   options: DriftOptions,
 ): ColumnDrift | UntestedColumn {
-  const referenceValues = sorted(reference.columns.get(column) as ColumnValues);
-  const currentValues = sorted(current.columns.get(column) as ColumnValues);
+  const referenceValues = sortColumn(reference.columns.get(column) as ColumnValues);
+  const currentValues = sortColumn(current.columns.get(column) as ColumnValues);
   for (const [table, values] of [
     [reference, referenceValues],
     [current, currentValues],
@@ -125,12 +125,6 @@ function compareColumn(
     }),
     ...(outcome.note !== undefined && { note: outcome.note }),
   };
-}
-
-/** Numbers sorted in place: the typing and every numerical test work on ascending arrays, and order is not data. */
-function sorted(values: ColumnValues): ColumnValues {
-  if (values.kind === "numbers") sortInPlace(values.values);
-  return values;
 }
 
 function declaredType(column: string, options: DriftOptions): ColumnType | undefined {

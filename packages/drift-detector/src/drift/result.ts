@@ -1,4 +1,4 @@
-import type { ColumnType, StatTestName } from "../stats/types.js";
+import type { ColumnType, StatTestName } from "../stats/index.js";
 
 /** Counts on shared bins (numerical) or per category, enough to draw both distributions. */
 export type Distribution =

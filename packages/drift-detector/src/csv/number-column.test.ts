@@ -1,0 +1,65 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { NumberColumn } from "./number-column.js";
+
+/** Feeds decimal texts the way the fast path does: mantissa, decimals, sign. */
+function columnOf(texts: readonly string[]): NumberColumn {
+  const column = new NumberColumn();
+  for (const text of texts) {
+    const negative = text.startsWith("-");
+    const digits = text.replace(/^[+-]/, "");
+    const point = digits.indexOf(".");
+    const fractionDigits = point === -1 ? 0 : digits.length - point - 1;
+    column.addDecimal(Number(digits.replace(".", "")), fractionDigits, negative);
+  }
+  return column;
+}
+
+const decimalText = fc
+  .tuple(fc.boolean(), fc.stringMatching(/^\d{1,9}$/), fc.stringMatching(/^\d{0,6}$/))
+  .map(([negative, whole, fraction]) => `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`);
+
+describe("NumberColumn", () => {
+  it("gives back exactly the doubles Number() reads, in order and sorted, whatever the mix of scales", () => {
+    fc.assert(
+      fc.property(fc.array(decimalText, { maxLength: 200 }), (texts) => {
+        const column = columnOf(texts);
+        // −0 and 0 are the same to every test; + 0 makes them compare equal here too.
+        const expected = texts.map((text) => Number(text) + 0);
+        expect(column.count).toBe(texts.length);
+        expect([...column.values()].map((v) => v + 0)).toEqual(expected);
+        expect(Array.from(column.sorted(), (v) => v + 0)).toEqual([...expected].sort((a, b) => a - b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps plain decimals as scaled int32, 4 bytes a value", () => {
+    const column = columnOf(["7.4", "0.7", "3", "-0.9978", "11", "2147.483647"]);
+    expect(column.storage).toBe("int32");
+    expect([...column.values()]).toEqual([7.4, 0.7, 3, -0.9978, 11, 2147.483647]);
+  });
+
+  it("moves to doubles when a value does not fit the scaled integers, keeping every value", () => {
+    const texts = ["1.5", "2", "0.0000000001", "3000000000", "-2.25"];
+    const column = columnOf(texts);
+    expect(column.storage).toBe("float64");
+    column.addDouble(1e-7);
+    expect([...column.values()]).toEqual([1.5, 2, 1e-10, 3e9, -2.25, 1e-7]);
+    expect(Array.from(column.sorted())).toEqual([-2.25, 1e-10, 1e-7, 1.5, 2, 3e9]);
+  });
+
+  it("sorts wide ranges (radix) and narrow ones (counting) alike", () => {
+    const wide = columnOf(["2000000000", "-2000000000", "0", "1"]);
+    expect(Array.from(wide.sorted())).toEqual([-2e9, 0, 1, 2e9]);
+    const narrow = columnOf(Array.from({ length: 1000 }, (_, i) => `${(i * 37) % 100}.5`));
+    const sorted = Array.from(narrow.sorted());
+    expect(sorted).toEqual([...sorted].sort((a, b) => a - b));
+    expect(sorted.filter((v) => v === 0.5)).toHaveLength(10);
+  });
+
+  it("is empty when nothing was added", () => {
+    expect(new NumberColumn().count).toBe(0);
+    expect(new NumberColumn().sorted()).toEqual(new Float64Array(0));
+  });
+});

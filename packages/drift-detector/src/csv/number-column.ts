@@ -1,0 +1,125 @@
+import { sortInPlace } from "../stats/index.js";
+import { ChunkList } from "./chunk-list.js";
+
+const INT32_MAX = 2 ** 31 - 1;
+/** Scales up to 10^9 keep the divisor exact and leave room for values in int32. */
+const MAX_SCALE = 9;
+const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * The numbers of one column, stored compactly while the file streams by and turned into a sorted Float64Array
+ * only when a test needs it (`sorted()`), so a table of millions of rows stays small.
+ *
+ * Plain decimals ("3.2071") are kept as int32 at a common decimal scale: 4 bytes instead of 8. `m / 10^scale` gives
+ * back exactly the double `Number()` reads from the text: both are the correctly rounded value of the same rational,
+ * as m < 2^31 and 10^scale ≤ 10^22 are exact doubles (Clinger 1990, "How to read floating point numbers
+ * accurately"). The first value that does not fit (more than 9 decimals, |m| ≥ 2^31, an exponent) turns the
+ * column into plain doubles. The one loss: "-0" reads as 0, which no test can tell apart.
+ */
+export class NumberColumn {
+  private scaled: ChunkList<Int32Array> | undefined = new ChunkList((length) => new Int32Array(length));
+  private scale = 0;
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+  private doubles: ChunkList<Float64Array> | undefined;
+
+  /** How the values are held: scaled int32 (4 bytes each) or doubles (8 bytes each). */
+  get storage(): "int32" | "float64" {
+    return this.scaled ? "int32" : "float64";
+  }
+
+  get count(): number {
+    return (this.scaled ?? (this.doubles as ChunkList<Float64Array>)).length;
+  }
+
+  /** ±mantissa / 10^fractionDigits, from a cell that is a plain decimal of at most 15 digits. */
+  addDecimal(mantissa: number, fractionDigits: number, negative: boolean): void {
+    if (this.scaled && fractionDigits > this.scale) this.rescale(fractionDigits);
+    const scaled = this.scaled;
+    if (scaled) {
+      const magnitude = mantissa * (POWERS_OF_TEN[this.scale - fractionDigits] as number);
+      if (magnitude <= INT32_MAX) {
+        const value = negative ? -magnitude : magnitude;
+        scaled.push(value);
+        if (value < this.min) this.min = value;
+        if (value > this.max) this.max = value;
+        return;
+      }
+      this.toDoubles();
+    }
+    const value = mantissa / (POWERS_OF_TEN[fractionDigits] as number);
+    this.doubles?.push(negative ? -value : value);
+  }
+
+  /** Any other finite number. */
+  addDouble(value: number): void {
+    if (this.scaled) this.toDoubles();
+    this.doubles?.push(value);
+  }
+
+  *values(): Generator<number> {
+    if (this.scaled) {
+      const divisor = POWERS_OF_TEN[this.scale] as number;
+      for (const value of this.scaled.values()) yield value / divisor;
+    } else {
+      yield* (this.doubles as ChunkList<Float64Array>).values();
+    }
+  }
+
+  /**
+   * The values ascending, in a new array (8 bytes a value: take it for a test, then let it go). Scaled integers
+   * spanning a range no wider than a few times their count are counting-sorted straight into doubles, one division
+   * per distinct value; anything else is copied and radix-sorted.
+   */
+  sorted(): Float64Array {
+    const scaled = this.scaled;
+    const count = this.count;
+    const span = this.max - this.min + 1;
+    if (scaled && count > 0 && span <= Math.max(4 * count, 1 << 16)) return this.countingSorted(scaled, count, span);
+    const all = new Float64Array(count);
+    let offset = 0;
+    for (const value of this.values()) all[offset++] = value;
+    return sortInPlace(all);
+  }
+
+  private countingSorted(scaled: ChunkList<Int32Array>, count: number, span: number): Float64Array {
+    const counts = new Uint32Array(span);
+    const min = this.min;
+    for (const chunk of scaled.chunks()) for (let i = 0; i < chunk.length; i++) counts[(chunk[i] as number) - min]!++;
+    const sorted = new Float64Array(count);
+    const divisor = POWERS_OF_TEN[this.scale] as number;
+    let offset = 0;
+    for (let k = 0; k < span; k++) {
+      const times = counts[k] as number;
+      if (times > 0) {
+        sorted.fill((min + k) / divisor, offset, offset + times);
+        offset += times;
+      }
+    }
+    return sorted;
+  }
+
+  /** Moves the stored integers to a finer scale, or to doubles when they would no longer fit. */
+  private rescale(scale: number): void {
+    const factor = POWERS_OF_TEN[scale - this.scale] as number;
+    const largest = this.count === 0 ? 0 : Math.max(Math.abs(this.min), Math.abs(this.max));
+    if (scale > MAX_SCALE || largest * factor > INT32_MAX) {
+      this.toDoubles();
+      return;
+    }
+    for (const chunk of (this.scaled as ChunkList<Int32Array>).chunks())
+      for (let i = 0; i < chunk.length; i++) chunk[i]! *= factor;
+    this.scale = scale;
+    if (this.min !== Number.POSITIVE_INFINITY) {
+      this.min *= factor;
+      this.max *= factor;
+    }
+  }
+
+  private toDoubles(): void {
+    const doubles = new ChunkList((length) => new Float64Array(length));
+    for (const value of this.values()) doubles.push(value);
+    this.doubles = doubles;
+    this.scaled = undefined;
+  }
+}
