@@ -202,9 +202,9 @@ for name in clarus_node_agent data_drift_detector; do
     '{{.HostConfig.ReadonlyRootfs}} {{join .HostConfig.SecurityOpt ","}}' "true no-new-privileges:true"
   check "$name: on network $network" inspect_is "$name" "{{if index .NetworkSettings.Networks \"$network\"}}yes{{end}}" yes
 done
-check "clarus_node_agent: health check is the image's GET /api/health" \
+check "clarus_node_agent: health check is GET /api/health" \
   sh -c "docker inspect --format '{{json .Config.Healthcheck.Test}}' clarus_node_agent | grep -q /api/health"
-check "data_drift_detector: health check is the image's GET /api/ping" \
+check "data_drift_detector: health check is GET /api/ping" \
   sh -c "docker inspect --format '{{json .Config.Healthcheck.Test}}' data_drift_detector | grep -q /api/ping"
 check "clarus_node_agent: Docker socket and registry config mounted" \
   docker exec clarus_node_agent sh -c 'test -S /var/run/docker.sock && test -f /etc/clarus/docker/config.json'
