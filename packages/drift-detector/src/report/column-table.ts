@@ -44,7 +44,7 @@ export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult
 }
 
 /** A rise of missing values by this share of rows is flagged: it is itself a change worth seeing (NannyML, whylogs). */
-const MISSING_RISE_FLAG = 0.05;
+export const MISSING_RISE_FLAG = 0.05;
 
 function missingCell(reference: number, current: number): string {
   const text = `${formatPercent(reference)} → ${formatPercent(current)}`;

@@ -53,6 +53,7 @@ describe("renderHtmlReport", () => {
     });
     expect(html).toContain('<p class="verdict-headline" id="verdict-headline">Drift detected</p>');
     expect(html).toContain(verdictOf(drifted).explanation);
+    expect(html).toContain("The dataset counts as drifted when at least 50% of the tested columns drifted.");
 
     const calm = resultOf(wineLikeResult().columns.filter((column) => !column.drifted || column.column === "alcohol"));
     expect(verdictOf(calm).headline).toBe("No drift detected");

@@ -7,6 +7,7 @@ import { columnTable, notTestedList } from "./column-table.js";
 import { CONTENT_SECURITY_POLICY } from "./content-security-policy.js";
 import { escapeHtml } from "./escape.js";
 import { formatTimestamp } from "./format-number.js";
+import { readingGuide } from "./reading-guide.js";
 import { reportHeader } from "./report-header.js";
 import { checkReportMeta, type ReportMeta, reportTitle } from "./report-meta.js";
 import { REPORT_STYLES } from "./report-styles.js";
@@ -48,6 +49,7 @@ ${chartDefinitions()}
 ${reportHeader(title, verdict, result, meta)}
 <main>
 <section id="columns"><h2>Columns</h2>
+${readingGuide(result)}
 <div class="filter" id="filter" hidden role="search"><label>Filter columns <input type="search" id="filter-text" placeholder="column name" autocomplete="off"></label><label><input type="checkbox" id="filter-drifted"> drifted only</label><span id="filter-count" class="muted" aria-live="polite"></span></div>
 ${ordered.length > 0 ? columnTable(ordered, result) : "<p>No column could be tested.</p>"}
 </section>

@@ -51,6 +51,9 @@ table.columns tr.is-drifted th { border-left: 4px solid var(--drift); }
 .badge-drift { color: #fff; background: var(--drift); border-color: var(--drift); }
 .badge-ok { color: #006b4f; background: #fff; border-color: var(--ok); }
 .not-tested { columns: 2 320px; }
+details.guide { margin: 0 0 10px; font-size: 13px; }
+details.guide > summary { cursor: pointer; color: #0b5394; }
+details.guide ul { margin: 6px 0; padding-left: 20px; max-width: 980px; }
 details.group > summary { cursor: pointer; font-size: 18px; font-weight: 700; margin: 24px 0 10px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; min-width: 0; }
@@ -83,7 +86,10 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .filter { display: none !important; }
   details::details-content { content-visibility: visible; display: contents; }
-  details.group > summary { list-style: none; }
+  details.guide { margin: 0 0 10px; font-size: 13px; }
+details.guide > summary { cursor: pointer; color: #0b5394; }
+details.guide ul { margin: 6px 0; padding-left: 20px; max-width: 980px; }
+details.group > summary { list-style: none; }
   .cards { display: block; }
   .card { break-inside: avoid; margin-bottom: 10px; }
   .table-scroll { overflow: visible; }
