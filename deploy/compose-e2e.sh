@@ -171,8 +171,13 @@ cp docker-compose.yml "$work/project/"
 printf '{"auths":{}}\n' >"$work/project/config.json"
 agent_port=$(free_port)
 detector_port=$(free_port)
+# Both services behind bearer tokens, as a careful plant runs them: the collection sends them from its environment.
+agent_token=$(node -e 'console.log(require("crypto").randomBytes(18).toString("hex"))')
+detector_token=$(node -e 'console.log(require("crypto").randomBytes(18).toString("hex"))')
 cat >"$work/project/.env" <<EOF
 LOG_LEVEL=info
+AGENT_API_TOKEN=$agent_token
+DRIFT_API_TOKEN=$detector_token
 CLARUS_IMAGE_TAG=$tag
 NODE_AGENT_HOST_PORT=$agent_port
 DRIFT_DETECTOR_HOST_PORT=$detector_port
@@ -208,6 +213,9 @@ check "data_drift_detector: health check is GET /api/ping" \
   sh -c "docker inspect --format '{{json .Config.Healthcheck.Test}}' data_drift_detector | grep -q /api/ping"
 check "clarus_node_agent: Docker socket and registry config mounted" \
   docker exec clarus_node_agent sh -c 'test -S /var/run/docker.sock && test -f /etc/clarus/docker/config.json'
+check "data_drift_detector: does not get the agent's API token" sh -c '[ -z "$(docker exec data_drift_detector printenv AGENT_API_TOKEN)" ]'
+check "clarus_node_agent: refuses /api/inference/all without its token (401)" sh -c \
+  "[ \"\$(node -e \"fetch('http://127.0.0.1:$agent_port/api/inference/all').then(r=>console.log(r.status))\")\" = 401 ]"
 check "data_drift_detector: runs as the non-root user node" sh -c '[ "$(docker exec data_drift_detector id -un)" = node ]'
 
 log "newman"
@@ -223,6 +231,8 @@ node_modules/.bin/newman run postman/ClarusInference.postman_collection.json \
   --env-var inference_forward_port="$inference_port" \
   --env-var inference_v3_forward_port="$inference_v3_port" \
   --env-var exp_id="$exp_id" \
+  --env-var node_agent_api_token="$agent_token" \
+  --env-var drift_detector_api_token="$detector_token" \
   --timeout-request 120000 \
   --reporters cli,json --reporter-json-export "$work/newman.json" --color off >&2
 newman_status=$?
