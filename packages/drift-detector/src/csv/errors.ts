@@ -3,6 +3,8 @@ export class CsvFormatError extends Error {
   readonly file: string;
   readonly row: number | undefined;
   readonly column: string | undefined;
+  /** The message without the file and place, e.g. "ragged row: …". */
+  readonly detail: string;
 
   constructor(file: string, message: string, where: { row?: number; column?: string } = {}) {
     const place = [
@@ -16,5 +18,6 @@ export class CsvFormatError extends Error {
     this.file = file;
     this.row = where.row;
     this.column = where.column;
+    this.detail = message;
   }
 }

@@ -5,6 +5,12 @@ const INT32_MAX = 2 ** 31 - 1;
 /** Scales up to 10^9 keep the divisor exact and leave room for values in int32. */
 const MAX_SCALE = 9;
 const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
+const newInt32Array = (length: number) => new Int32Array(length);
+const newFloat64Array = (length: number) => new Float64Array(length);
+
+export type NumberColumnState =
+  | { storage: "int32"; chunks: Int32Array[]; scale: number; min: number; max: number }
+  | { storage: "float64"; chunks: Float64Array[] };
 
 /**
  * The numbers of one column, stored compactly while the file streams by and turned into a sorted Float64Array
@@ -17,11 +23,34 @@ const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
  * column into plain doubles. The one loss: "-0" reads as 0, which no test can tell apart.
  */
 export class NumberColumn {
-  private scaled: ChunkList<Int32Array> | undefined = new ChunkList((length) => new Int32Array(length));
+  private scaled: ChunkList<Int32Array> | undefined = new ChunkList(newInt32Array);
   private scale = 0;
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
   private doubles: ChunkList<Float64Array> | undefined;
+
+  /** A column from the state another thread read (see `state()`). */
+  static fromState(state: NumberColumnState): NumberColumn {
+    const column = new NumberColumn();
+    if (state.storage === "int32") {
+      column.scaled = new ChunkList(newInt32Array, state.chunks);
+      column.scale = state.scale;
+      column.min = state.min;
+      column.max = state.max;
+    } else {
+      column.scaled = undefined;
+      column.doubles = new ChunkList(newFloat64Array, state.chunks);
+    }
+    return column;
+  }
+
+  /** Everything the column holds, as structured-cloneable data whose chunks can be transferred to another thread. */
+  state(): NumberColumnState {
+    if (this.scaled) {
+      return { storage: "int32", chunks: [...this.scaled.chunks()], scale: this.scale, min: this.min, max: this.max };
+    }
+    return { storage: "float64", chunks: [...(this.doubles as ChunkList<Float64Array>).chunks()] };
+  }
 
   /** How the values are held: scaled int32 (4 bytes each) or doubles (8 bytes each). */
   get storage(): "int32" | "float64" {
@@ -117,7 +146,7 @@ export class NumberColumn {
   }
 
   private toDoubles(): void {
-    const doubles = new ChunkList((length) => new Float64Array(length));
+    const doubles = new ChunkList(newFloat64Array);
     for (const value of this.values()) doubles.push(value);
     this.doubles = doubles;
     this.scaled = undefined;

@@ -1,6 +1,7 @@
 import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
-import { type CsvTable, readCsvTable } from "../csv/read-csv.js";
+import type { CsvTable } from "../csv/read-csv.js";
+import { readCsvTableOffThread } from "../csv/read-csv-off-thread.js";
 import {
   type ColumnSamples,
   type ColumnType,
@@ -33,8 +34,8 @@ export async function detectDrift(
   options: DriftOptions = driftOptionsSchema.parse({}),
 ): Promise<DriftResult> {
   const [referenceTable, currentTable] = await Promise.all([
-    readCsvTable(reference.stream, reference.name),
-    readCsvTable(current.stream, current.name),
+    readCsvTableOffThread(reference.stream, reference.name),
+    readCsvTableOffThread(current.stream, current.name),
   ]);
   return compareTables(referenceTable, currentTable, options);
 }

@@ -1,0 +1,43 @@
+// Worker thread of readCsvTableOffThread: reads one CSV from the byte chunks the main thread posts, acknowledging
+// each so the sender never runs far ahead, and posts back the table (number chunks transferred, not copied).
+import { parentPort, workerData } from "node:worker_threads";
+import { readCsvTable } from "./read-csv.js";
+import { errorToOutcome, type ReadOutcome, tableToMessage } from "./table-transfer.js";
+
+export type ToReader = { type: "chunk"; bytes: Uint8Array | string } | { type: "end" };
+export type FromReader = { type: "ack" } | ReadOutcome;
+
+const port = parentPort as NonNullable<typeof parentPort>;
+const { file } = workerData as { file: string };
+
+async function* postedChunks(): AsyncGenerator<Uint8Array | string> {
+  const queue: Array<Uint8Array | string> = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  port.on("message", (message: ToReader) => {
+    if (message.type === "chunk") queue.push(message.bytes);
+    else ended = true;
+    wake?.();
+  });
+  for (;;) {
+    const next = queue.shift();
+    if (next !== undefined) {
+      yield next;
+      port.postMessage({ type: "ack" } satisfies FromReader);
+    } else if (ended) {
+      return;
+    } else {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  }
+}
+
+readCsvTable(postedChunks(), file).then(
+  (table) => {
+    const { message, transfer } = tableToMessage(table);
+    port.postMessage({ type: "table", table: message } satisfies FromReader, transfer);
+  },
+  (error: unknown) => port.postMessage(errorToOutcome(error) satisfies FromReader),
+);

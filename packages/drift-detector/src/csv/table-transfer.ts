@@ -1,0 +1,71 @@
+import type { ColumnValues } from "./column-accumulator.js";
+import { CsvFormatError } from "./errors.js";
+import { NumberColumn, type NumberColumnState } from "./number-column.js";
+import type { CsvTable } from "./table-builder.js";
+
+/** A CsvTable as a worker thread posts it: plain data, the number chunks transferred rather than copied. */
+export interface TableMessage {
+  file: string;
+  delimiter: string;
+  rows: number;
+  columns: Array<
+    | { name: string; kind: "numbers"; numbers: NumberColumnState; integerOnly: boolean; missing: number }
+    | { name: string; kind: "labels"; counts: Map<string, number>; missing: number }
+  >;
+}
+
+/** What a reading thread answers: the table, or why the file is not one. */
+export type ReadOutcome =
+  | { type: "table"; table: TableMessage }
+  | { type: "csv-error"; file: string; detail: string; row?: number; column?: string }
+  | { type: "error"; message: string };
+
+export function tableToMessage(table: CsvTable): { message: TableMessage; transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = [];
+  const columns = [...table.columns].map(([name, values]) => {
+    if (values.kind === "labels") return { name, ...values };
+    const numbers = values.numbers.state();
+    for (const chunk of numbers.chunks) transfer.push(chunk.buffer as ArrayBuffer);
+    return { name, kind: "numbers" as const, numbers, integerOnly: values.integerOnly, missing: values.missing };
+  });
+  return { message: { file: table.file, delimiter: table.delimiter, rows: table.rows, columns }, transfer };
+}
+
+export function tableFromMessage(message: TableMessage): CsvTable {
+  const columns = new Map<string, ColumnValues>();
+  for (const column of message.columns) {
+    if (column.kind === "labels") columns.set(column.name, { kind: "labels", counts: column.counts, missing: column.missing });
+    else {
+      columns.set(column.name, {
+        kind: "numbers",
+        numbers: NumberColumn.fromState(column.numbers),
+        integerOnly: column.integerOnly,
+        missing: column.missing,
+      });
+    }
+  }
+  return { file: message.file, delimiter: message.delimiter, rows: message.rows, columns };
+}
+
+export function errorToOutcome(error: unknown): ReadOutcome {
+  if (error instanceof CsvFormatError) {
+    return {
+      type: "csv-error",
+      file: error.file,
+      detail: error.detail,
+      ...(error.row !== undefined && { row: error.row }),
+      ...(error.column !== undefined && { column: error.column }),
+    };
+  }
+  return { type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+}
+
+export function errorFromOutcome(outcome: Exclude<ReadOutcome, { type: "table" }>): Error {
+  if (outcome.type === "csv-error") {
+    return new CsvFormatError(outcome.file, outcome.detail, {
+      ...(outcome.row !== undefined && { row: outcome.row }),
+      ...(outcome.column !== undefined && { column: outcome.column }),
+    });
+  }
+  return new Error(`reading thread failed: ${outcome.message}`);
+}
