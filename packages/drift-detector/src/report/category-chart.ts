@@ -70,6 +70,8 @@ export function categoryChart(options: {
         `<rect class="hit" x="${px(centre - band / 2)}" y="${area.top}" width="${px(band)}" height="${area.height}"/>` +
         `<rect class="bar-ref" x="${px(centre - barWidth - 1)}" y="${px(referenceTop)}" width="${px(barWidth)}" height="${px(bottom - referenceTop)}"/>` +
         `<rect class="bar-cur outline-cur" x="${px(centre + 1)}" y="${px(currentTop)}" width="${px(barWidth)}" height="${px(bottom - currentTop)}"/>` +
+        (category.reference === 0 && shares.referenceTotal > 0 ? zeroMark(centre - barWidth / 2 - 1, bottom) : "") +
+        (category.current === 0 && shares.currentTotal > 0 ? zeroMark(centre + barWidth / 2 + 1, bottom) : "") +
         (rotated
           ? `<text class="${labelClass}" transform="translate(${labelX} ${labelY}) rotate(-40)" text-anchor="end">${label}</text>`
           : `<text class="${labelClass}" x="${labelX}" y="${labelY + 4}" text-anchor="middle">${label}</text>`) +
@@ -125,6 +127,11 @@ function drawnCategories(labels: readonly string[], shares: SeriesShares): Categ
     isEmptyLabel: false,
   };
   return [...all.filter((category) => kept.has(category)), other];
+}
+
+/** A bar of height zero is invisible; a "0" over the baseline says the category is absent there. */
+function zeroMark(x: number, bottom: number): string {
+  return `<text class="zero-mark" x="${px(x)}" y="${bottom - 3}" text-anchor="middle">0</text>`;
 }
 
 function displayLabel(category: CategoryBar): string {

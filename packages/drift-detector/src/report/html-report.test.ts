@@ -152,6 +152,7 @@ describe("renderHtmlReport", () => {
     const html = renderHtmlReport(resultOf([categoricalColumn("line", ["A", "B"], [10, 0], [5, 5], 0.4)]), SAMPLE_META);
     expect(html).toContain('class="tick new-category"');
     expect(html).toContain("B (not in the reference): reference 0%, current 50%");
+    expect(html.match(/<text class="zero-mark"[^>]*>0<\/text>/g)).toHaveLength(1);
   });
 
   it("draws a constant column, on one zero-width bin or one category", () => {

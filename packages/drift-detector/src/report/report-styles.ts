@@ -78,6 +78,7 @@ details.group > summary { cursor: pointer; font-size: 18px; font-weight: 700; ma
 .chart .plot-note { fill: var(--muted); font-size: 13px; font-style: italic; }
 .chart .new-category { fill: #a33f00; font-weight: 700; }
 .chart .empty-label { font-style: italic; }
+.chart .zero-mark { fill: var(--muted); font-size: 10px; }
 .svg-defs { position: absolute; width: 0; height: 0; overflow: hidden; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 @media print {
