@@ -161,6 +161,14 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       detail: /exists on this node/,
     },
     {
+      name: "remove an unknown id named in a JSON body",
+      method: "DELETE",
+      path: "/api/inference/deploy",
+      body: { exp_id: scope.name("nope-body") },
+      status: 404,
+      detail: new RegExp(`No inference "${scope.name("nope-body")}"`),
+    },
+    {
       name: "remove without an id",
       method: "DELETE",
       path: "/api/inference/deploy",

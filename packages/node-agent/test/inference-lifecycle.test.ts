@@ -1,7 +1,14 @@
 // The node agent against the real engine and a local registry: deploy → serve → list → inspect/logs →
 // replace → failed replace rolls back → restart keeps the list → remove; plus serialised concurrent deploys.
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type AgentUnderTest, engineSnapshot, fetchInference, type Json, startAgent } from "./helpers/agent-under-test.js";
+import {
+  type AgentUnderTest,
+  engineSnapshot,
+  eventually,
+  fetchInference,
+  type Json,
+  startAgent,
+} from "./helpers/agent-under-test.js";
 import {
   buildTestImage,
   createDockerConfig,
@@ -178,7 +185,7 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect(res.status).toBe(502);
     expect(res.body.type).toBe("urn:clarus:problem:inference-exited");
     expect(res.body.detail).toContain(`(image ${refs.crash}) exited with code 3`);
-    expect(res.body.detail).toContain(`The previous version (image ${refs.v2}) was restored and is running.`);
+    expect(res.body.detail).toContain(`The previous version (image ${refs.v2}) was restored and accepts connections again.`);
     expect(res.body.logs).toContain(`test image ${refs.crash}: crashing on purpose`);
     expect(await fetchInference(hostPort)).toBe("model-v2 second\n");
     const after = await listMine();
@@ -221,7 +228,8 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     await testDocker.getContainer(primary.Id).stop({ t: 1 });
     await restart();
     expect(await engineSnapshot(scope.prefix)).toEqual([`/${inferenceId} ${primary.Config.Image} running ${primary.Id}`]);
-    expect(await fetchInference(hostPort)).toBe("model-v2 second\n");
+    // Recovery starts containers without waiting for their ports.
+    expect(await eventually(() => fetchInference(hostPort))).toBe("model-v2 second\n");
 
     // Stopped after the previous version was removed: the proven candidate takes the name.
     await testDocker.getContainer(primary.Id).stop({ t: 1 });
@@ -273,6 +281,25 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     // KEEP_IMAGES=1: the image the tag pointed to before is now untagged and unused, so it goes.
     expect(res.body.pruned_images).toEqual([before.image_id]);
     expect(await fetchInference(hostPort)).toBe("model-v2-moved \n");
+  });
+
+  test("READINESS_PROBE=host probes the published port instead of the container's address", async () => {
+    const hostProbing = await startAgent({ ...env, READINESS_PROBE: "host" });
+    const id = scope.name("host-probe");
+    const port = await freePort();
+    try {
+      const res = await hostProbing.call("POST", "/api/inference/deploy", {
+        inference_id: id,
+        docker_img_uri: refs.v1,
+        inference_rest_api_port: 8080,
+        inference_rest_api_forward_port: port,
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.readiness).toMatchObject({ outcome: "ready", address: `127.0.0.1:${port}` });
+      expect((await hostProbing.call("DELETE", `/api/inference/deploy?inference_id=${id}`)).status).toBe(200);
+    } finally {
+      await hostProbing.close();
+    }
   });
 
   test("removes it (as the original Postman request does, with ?exp_id=), then 404 on a second removal", async () => {

@@ -180,6 +180,10 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
     expect(fieldless.status).toBe(502);
     expect(fieldless.body.detail).toContain('"description":"wine"');
     expect((await agent.call("POST", "/api/v3/inference/deploy", body("exp-unknown"))).status).toBe(404);
+    ids.answer("exp-upper", { asset: { docker_img_uri: "clarusproject/UC_Energy:0.0.1", inference_rest_api_port: 8080 } });
+    const upper = await agent.call("POST", "/api/v3/inference/deploy", body("exp-upper"));
+    expect(upper.status).toBe(502);
+    expect(upper.body.detail).toContain("docker_img_uri: repository names must be lower-case");
     const unconfigured = await agentWith({});
     const noProvider = await unconfigured.call("POST", "/api/v3/inference/deploy", body("exp-fieldless"));
     expect(noProvider.status).toBe(503);

@@ -55,10 +55,12 @@ export async function waitUntilReady(
   const deadline = started + options.timeoutMs;
   const interval = options.intervalMs ?? 150;
   let address: string | undefined;
+  let restartsBefore: number | undefined;
   for (;;) {
     const details = await runtime.inspectContainer(target.containerId);
     const waitedMs = Date.now() - started;
-    if (!details?.running || details.restarting || details.restartCount > 0) {
+    restartsBefore ??= details?.restartCount ?? 0;
+    if (!details?.running || details.restarting || details.restartCount > restartsBefore) {
       return { outcome: "exited", waitedMs, exitCode: details?.exitCode ?? -1, restarts: details?.restartCount ?? 0 };
     }
     const host =

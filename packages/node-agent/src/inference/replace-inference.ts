@@ -7,6 +7,7 @@ import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
 import { fromLabels } from "./labels.js";
 import { launchUntilReady } from "./launch-container.js";
 import { candidateName, containersOf, isPrimary } from "./managed-containers.js";
+import { waitUntilReady } from "./readiness.js";
 
 /**
  * Replaces a deployed inference whose new image is already local. The old container keeps its name
@@ -36,7 +37,21 @@ export async function replaceInference(
     if (!wasRunning) return `The previous version (image ${oldLabels.image}) was kept, stopped as it was.`;
     try {
       await runtime.startContainer(old.id);
-      return `The previous version (image ${oldLabels.image}) was restored and is running.`;
+      const back = await waitUntilReady(
+        runtime,
+        {
+          containerId: old.id,
+          network: ctx.policy.network,
+          internalPort: oldLabels.internalPort,
+          hostIp: old.ports[0]?.hostIp ?? ctx.policy.hostIp,
+          hostPort: oldLabels.hostPort,
+        },
+        ctx.readiness,
+      );
+      if (back.outcome === "ready")
+        return `The previous version (image ${oldLabels.image}) was restored and accepts connections again.`;
+      const why = back.outcome === "exited" ? `exited with code ${back.exitCode}` : "its port did not open in time";
+      return `The previous version (image ${oldLabels.image}) was started again, but ${why}.`;
     } catch (err) {
       ctx.logger.error({ err, inference: request.inferenceId }, "could not restart the previous version");
       return `Restarting the previous version (image ${oldLabels.image}) failed too: ${(err as Error).message}`;

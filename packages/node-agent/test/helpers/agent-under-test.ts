@@ -51,6 +51,19 @@ export async function fetchInference(hostPort: number, path = "/"): Promise<stri
   return response.text();
 }
 
+/** Retries `probe` until it resolves (for things that become true shortly after an answer), at most `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 /** What the engine holds for a test scope: every container whose name starts with the prefix, with its state. */
 export async function engineSnapshot(prefix: string): Promise<string[]> {
   const containers = await testDocker.listContainers({ all: true, filters: { name: [prefix] } });
