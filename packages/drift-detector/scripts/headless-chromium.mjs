@@ -101,7 +101,13 @@ export async function launchChromium() {
       });
       toBrowser.write(`${JSON.stringify({ id, method, params, sessionId })}\0`);
     });
-  await send("Browser.getVersion");
+  try {
+    await send("Browser.getVersion");
+  } catch (error) {
+    child.kill("SIGKILL");
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
 
   /**
    * @typedef {{ width?: number, height?: number, scriptsDisabled?: boolean }} PageOptions
