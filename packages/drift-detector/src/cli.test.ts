@@ -95,7 +95,7 @@ describe("clarus-drift", () => {
   it.each([
     [["only-one.csv"], /^clarus-drift: expected 2 files \(reference and current\), got 1\nusage: clarus-drift/],
     [["--frobnicate", "a.csv", "b.csv"], /^clarus-drift: Unknown option '--frobnicate'/],
-    [["missing.csv", "other.csv"], /^clarus-drift: missing\.csv: no such file\n$/],
+    [["missing.csv", wine], /^clarus-drift: missing\.csv: no such file\n$/],
   ])("exits 2 with a clear message for bad arguments %j", (args, message) => {
     const { code, stdout, stderr } = run(...args);
     expect({ code, stdout }).toEqual({ code: 2, stdout: "" });

@@ -33,10 +33,14 @@ export async function detectDrift(
   current: CsvSource,
   options: DriftOptions = driftOptionsSchema.parse({}),
 ): Promise<DriftResult> {
-  const [referenceTable, currentTable] = await Promise.all([
-    readCsvTableOffThread(reference.stream, reference.name),
-    readCsvTableOffThread(current.stream, current.name),
-  ]);
+  // The first file to fail stops the reading of the other.
+  const abort = new AbortController();
+  const read = (source: CsvSource) =>
+    readCsvTableOffThread(source.stream, source.name, abort.signal).catch((error: unknown) => {
+      abort.abort(error);
+      throw error;
+    });
+  const [referenceTable, currentTable] = await Promise.all([read(reference), read(current)]);
   return compareTables(referenceTable, currentTable, options);
 }
 
