@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { loadWine, viewColumn, type WineView } from "../../test/stats/golden/wine.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { detectDrift } from "./engine.js";
 import { DriftOptionsError, type DriftOptionsInput, driftOptionsSchema } from "./options.js";
@@ -9,15 +10,8 @@ import type { DriftResult } from "./result.js";
 const fixtures = new URL("../../test/fixtures/", import.meta.url);
 const WINE_TEXT = readFileSync(new URL("winequality-red.csv", fixtures), "utf8");
 const [WINE_HEADER = "", ...WINE_LINES] = WINE_TEXT.trimEnd().split("\n");
-const WINE_COLUMNS = WINE_HEADER.split(",");
-const WINE_ROWS = WINE_LINES.map((line) => line.split(",").map(Number));
 
 /** The golden cases of scripts/golden/make_golden.py: splits and shifted copies of the wine data, scipy's results. */
-interface WineView {
-  rows: [number, number] | "even" | "odd";
-  shift?: Record<string, number>;
-  scale?: Record<string, number>;
-}
 interface GoldenOutcome {
   /** Null with `statistic_infinite` where scipy's statistic is infinite (the stats report Number.MAX_VALUE). */
   statistic: number | null;
@@ -32,24 +26,13 @@ interface GoldenCase {
   columns: Array<{ column: string; type: string; default_test: string; results: Record<string, GoldenOutcome> }>;
 }
 const GOLDEN = JSON.parse(readFileSync(new URL("golden/wine.json", fixtures), "utf8")) as { cases: GoldenCase[] };
+const WINE = loadWine();
 
-/** The rows a view selects as CSV text; shifts and scales in float64 as pandas does, written back exactly. */
+/** A golden view of the wine data as CSV text; String() writes each double back exactly. */
 function wineCsv(view: WineView): string {
-  const rows =
-    view.rows === "even"
-      ? WINE_ROWS.filter((_, i) => i % 2 === 0)
-      : view.rows === "odd"
-        ? WINE_ROWS.filter((_, i) => i % 2 === 1)
-        : WINE_ROWS.slice(view.rows[0], view.rows[1]);
-  const lines = rows.map((row) =>
-    row
-      .map((value, k) => {
-        const column = WINE_COLUMNS[k] as string;
-        return String((value + (view.shift?.[column] ?? 0)) * (view.scale?.[column] ?? 1));
-      })
-      .join(","),
-  );
-  return `${WINE_HEADER}\n${lines.join("\n")}\n`;
+  const columns = WINE.columns.map((column) => viewColumn(WINE, view, column));
+  const lines = (columns[0] ?? []).map((_, row) => columns.map((values) => String(values[row])).join(","));
+  return `${WINE.columns.join(",")}\n${lines.join("\n")}\n`;
 }
 
 function source(name: string, text: string) {
