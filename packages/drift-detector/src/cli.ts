@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // clarus-drift: the drift engine on two local CSV files. Composition root of the CLI; exit 0 no drift, 1 drift, 2 error.
 import { createReadStream, readFileSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { z } from "zod";
 import { CsvFormatError } from "./csv/errors.js";
 import { detectDrift } from "./drift/engine.js";
 import { formatDriftText } from "./drift/format-text.js";
@@ -39,9 +38,12 @@ async function main(argv: string[]): Promise<number> {
     options,
   );
   if (args.report) {
+    const [referenceStat, currentStat] = await Promise.all([stat(referencePath), stat(currentPath)]);
     const html = renderHtmlReport(result, {
       referenceSource: referencePath,
       currentSource: currentPath,
+      referenceModifiedAt: referenceStat.mtime,
+      currentModifiedAt: currentStat.mtime,
       generatedAt: new Date(),
       detectorVersion: packageVersion(),
     });
@@ -140,7 +142,6 @@ function packageVersion(): string {
 function describeError(error: unknown): string {
   if (error instanceof UsageError || error instanceof CsvFormatError) return error.message;
   if (error instanceof DriftOptionsError) return `drift options: ${error.message}`;
-  if (error instanceof z.ZodError) return error.message;
   return `internal error: ${(error as Error).stack ?? String(error)}`;
 }
 

@@ -45,7 +45,7 @@ export async function detectDrift(
 }
 
 /** The drift verdict of two tables already read. */
-export function compareTables(reference: CsvTable, current: CsvTable, options: DriftOptions): DriftResult {
+function compareTables(reference: CsvTable, current: CsvTable, options: DriftOptions): DriftResult {
   const shared = [...reference.columns.keys()].filter((column) => current.columns.has(column));
   if (shared.length === 0) {
     throw new CsvFormatError(current.file, `no column in common with ${reference.file}`, { row: 1 });
