@@ -49,5 +49,8 @@ function percent(share: number): string {
 
 function formatNumber(value: number): string {
   if (value === 0 || !Number.isFinite(value)) return String(value);
-  return Math.abs(value) < 1e-4 ? value.toExponential(3) : String(Number(value.toPrecision(4)));
+  if (Math.abs(value) < 1e-4) return value.toExponential(3);
+  // Number() drops trailing zeros ("0.1000" → 0.1) but would round the largest doubles up to Infinity.
+  const rounded = value.toPrecision(4);
+  return Number.isFinite(Number(rounded)) ? String(Number(rounded)) : rounded;
 }
