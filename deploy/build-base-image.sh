@@ -101,6 +101,8 @@ fetch_npm_tarball() { # name version -> path of the cached tarball
     (cd "$work" && npm pack --silent "$1@$2" >/dev/null) || die "npm pack $1@$2 failed"
     mv "$work/$1-$2.tgz" "$file"
   fi
+  # Older versions are never used again (offline runs take the newest cached one).
+  find "$cache/npm" -name "$1-[0-9]*.tgz" ! -name "$1-$2.tgz" -delete
   printf '%s' "$file"
 }
 node_tgz=$(fetch_npm_tarball "$node_pkg" "$node_version")
