@@ -194,7 +194,8 @@ describe("readCsvTable: errors name the file, row and column", () => {
   it("refuses a file without rows", async () => {
     expect((await formatError("")).message).toBe("data.csv: empty file: no header row");
     expect((await formatError("\n\n")).message).toBe("data.csv: empty file: no header row");
-    expect((await formatError("a,b\n\n")).message).toBe("data.csv (row 2): no data rows after the header");
+    expect((await formatError("a,b\n\n")).message).toBe("data.csv (row 1): no data rows after the header");
+    expect((await formatError("\n\na,b\n")).message).toBe("data.csv (row 3): no data rows after the header");
   });
 
   it("stops reading the source at the first error", async () => {

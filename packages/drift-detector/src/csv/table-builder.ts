@@ -16,6 +16,7 @@ export interface CsvTable {
 export class TableBuilder {
   private accumulators: ColumnAccumulator[] = [];
   private names: string[] = [];
+  private headerRow = 0;
   private rows = 0;
 
   constructor(private readonly file: string) {}
@@ -33,6 +34,7 @@ export class TableBuilder {
       seen.add(name);
     });
     this.names = names;
+    this.headerRow = row;
     this.accumulators = names.map((name) => new ColumnAccumulator(name));
   }
 
@@ -92,7 +94,7 @@ export class TableBuilder {
 
   finish(delimiter: string): CsvTable {
     if (!this.hasHeader) throw new CsvFormatError(this.file, "empty file: no header row");
-    if (this.rows === 0) throw new CsvFormatError(this.file, "no data rows after the header", { row: 2 });
+    if (this.rows === 0) throw new CsvFormatError(this.file, "no data rows after the header", { row: this.headerRow });
     const columns = new Map<string, ColumnValues>();
     for (const accumulator of this.accumulators) columns.set(accumulator.name, accumulator.finish());
     return { file: this.file, delimiter, rows: this.rows, columns };
