@@ -111,6 +111,27 @@ describe("clarus-drift", () => {
     );
   });
 
+  it("reads the UCI layout (semicolons, quoted header) and refuses binary data, on its reading threads", () => {
+    const [header = "", ...lines] = readFileSync(wine, "utf8").trimEnd().split("\n");
+    const uci = [
+      header
+        .split(",")
+        .map((name) => `"${name}"`)
+        .join(";"),
+      ...lines.map((line) => line.replaceAll(",", ";")),
+    ];
+    const semicolons = write("winequality-red-uci.csv", `${uci.join("\r\n")}\r\n`);
+    const same = run(wine, semicolons, "--json");
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout)).toMatchObject({ number_of_columns: 12, rows_current: 1599, drift_share: 0 });
+    const binary = write("model.bin", "\u0000\u0001binary\u0000");
+    expect(run(wine, binary)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `clarus-drift: ${binary}: not a text file: it contains NUL bytes (binary data?)\n`,
+    });
+  });
+
   it("exits 2 listing every problem of a bad config file", () => {
     const config = write("bad-options.json", JSON.stringify({ drift_share: 2, stattest: "t-test" }));
     const { code, stderr } = run(wine, wine, "--config", config);
