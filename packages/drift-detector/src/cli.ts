@@ -145,6 +145,12 @@ function describeError(error: unknown): string {
   return `internal error: ${(error as Error).stack ?? String(error)}`;
 }
 
+// A reader that stops early (`| head`) closes the pipe: nothing left to say, so no stack trace either.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,6 +1,8 @@
-const CHUNK_LENGTH = 1 << 16;
+/** The first chunk is small, so that a file of many short columns stays small; chunks double up to the largest. */
+const FIRST_CHUNK_LENGTH = 1 << 10;
+const LARGEST_CHUNK_LENGTH = 1 << 16;
 
-/** An append-only list of numbers in fixed typed-array chunks: no copying while it grows. */
+/** An append-only list of numbers in typed-array chunks: no copying while it grows. */
 export class ChunkList<T extends Int32Array | Float64Array> {
   private readonly full: T[] = [];
   private fullLength = 0;
@@ -12,7 +14,7 @@ export class ChunkList<T extends Int32Array | Float64Array> {
     private readonly create: (length: number) => T,
     chunks: readonly T[] = [],
   ) {
-    this.current = create(CHUNK_LENGTH);
+    this.current = create(FIRST_CHUNK_LENGTH);
     for (const chunk of chunks) {
       this.full.push(chunk);
       this.fullLength += chunk.length;
@@ -24,10 +26,11 @@ export class ChunkList<T extends Int32Array | Float64Array> {
   }
 
   push(value: number): void {
-    if (this.used === CHUNK_LENGTH) {
-      this.full.push(this.current);
-      this.fullLength += CHUNK_LENGTH;
-      this.current = this.create(CHUNK_LENGTH);
+    const current = this.current;
+    if (this.used === current.length) {
+      this.full.push(current);
+      this.fullLength += current.length;
+      this.current = this.create(Math.min(current.length * 2, LARGEST_CHUNK_LENGTH));
       this.used = 0;
     }
     this.current[this.used++] = value;

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { ChunkList } from "./chunk-list.js";
+
+describe("ChunkList", () => {
+  it("keeps every value in order across growing chunks, small at first", () => {
+    const list = new ChunkList((length) => new Float64Array(length));
+    const count = 300_000;
+    for (let i = 0; i < count; i++) list.push(i * 0.5);
+    expect(list.length).toBe(count);
+    const lengths = [...list.chunks()].map((chunk) => chunk.length);
+    expect(lengths.slice(0, 3)).toEqual([1024, 2048, 4096]);
+    expect(Math.max(...lengths)).toBe(65_536);
+    let expected = 0;
+    for (const value of list.values()) {
+      expect(value).toBe(expected * 0.5);
+      expected++;
+    }
+    expect(expected).toBe(count);
+  });
+
+  it("continues after chunks handed over from another thread", () => {
+    const list = new ChunkList((length) => new Int32Array(length), [Int32Array.of(1, 2, 3), Int32Array.of(4)]);
+    list.push(5);
+    expect(list.length).toBe(5);
+    expect([...list.values()]).toEqual([1, 2, 3, 4, 5]);
+  });
+});
