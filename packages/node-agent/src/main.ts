@@ -24,4 +24,7 @@ try {
 
 const server = await listen(agent.app, { port: config.PORT });
 logger.info({ port: server.port, network: config.INFERENCE_NETWORK, dockerHost: config.DOCKER_HOST }, "node agent listening");
-exitOnSignal(logger, server.close);
+exitOnSignal(logger, async () => {
+  agent.service.stop();
+  await server.close();
+});

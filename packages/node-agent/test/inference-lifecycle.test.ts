@@ -154,6 +154,16 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect(logs.body.lines.length).toBeLessThanOrEqual(5);
   });
 
+  test("the list follows changes made outside the agent (engine events), not only its own", async () => {
+    const stateOf = async () => (await listMine()).find((i) => i.inference_id === inferenceId)?.state;
+    expect([await stateOf(), await stateOf()]).toEqual(["running", "running"]);
+    await testDocker.getContainer(inferenceId).stop({ t: 1 });
+    await eventually(async () => expect(await stateOf()).toBe("exited"), 3000);
+    await testDocker.getContainer(inferenceId).start();
+    await eventually(async () => expect(await stateOf()).toBe("running"), 3000);
+    expect(await eventually(() => fetchInference(hostPort))).toBe("model-v1 hello-from-env\n");
+  });
+
   test("replaces it with a second tag, keeping the port, and prunes the image it no longer keeps", async () => {
     const res = await agent.call("POST", "/api/inference/deploy", {
       inference_id: inferenceId,

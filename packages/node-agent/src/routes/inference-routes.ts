@@ -61,6 +61,7 @@ const removal = (service: InferenceService, path: string, deprecated: boolean) =
   });
 
 export function inferenceRoutes(service: InferenceService): Route[] {
+  const serialised = new WeakMap<object, string>();
   return [
     defineRoute({
       method: "post",
@@ -95,7 +96,17 @@ export function inferenceRoutes(service: InferenceService): Route[] {
       summary: "Every inference this agent manages (found by label, stopped ones included)",
       tags: TAGS,
       responses: { 200: { description: "The inferences, by inference_id", schema: z.array(inferenceSchema) } },
-      handler: async () => ({ status: 200, body: await service.list() }),
+      handler: async ({ res }) => {
+        // While the list is unchanged the same array comes back: serialise it once, not once per client.
+        const views = await service.list();
+        let json = serialised.get(views);
+        if (json === undefined) {
+          json = JSON.stringify(views);
+          serialised.set(views, json);
+        }
+        res.status(200).type("application/json").send(json);
+        return { status: 200 };
+      },
     }),
     defineRoute({
       method: "get",

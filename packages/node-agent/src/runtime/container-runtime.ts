@@ -88,6 +88,11 @@ export interface EngineInfo {
   apiVersion: string;
 }
 
+/** A running subscription to engine events. */
+export interface Watch {
+  stop(): void;
+}
+
 export interface ContainerRuntime {
   /** Answers the engine's version, or throws RuntimeError("unavailable"). */
   info(): Promise<EngineInfo>;
@@ -116,4 +121,9 @@ export interface ContainerRuntime {
   listContainers(filter: ContainerFilter): Promise<ContainerSummary[]>;
   /** The last `tail` lines of stdout and stderr, interleaved as written. */
   containerLogs(id: string, tail: number): Promise<string[]>;
+  /**
+   * Calls `onChange` whenever a container carrying all `labels` changes (created, started, died,
+   * renamed, removed, health…), and `onEnd` once if the subscription breaks (not after `stop`).
+   */
+  watchContainers(labels: string[], onChange: () => void, onEnd: (err?: unknown) => void): Promise<Watch>;
 }

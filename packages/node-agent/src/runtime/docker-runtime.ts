@@ -12,6 +12,7 @@ import type {
   ImageToPull,
   PortBinding,
   RestartPolicy,
+  Watch,
 } from "./container-runtime.js";
 import { engineFailureKind, engineMessage, isNotFound, pullFailureKind, toRuntimeError } from "./docker-errors.js";
 import { logLines } from "./log-frames.js";
@@ -306,6 +307,34 @@ export class DockerRuntime implements ContainerRuntime {
         containerPort: p.PrivatePort,
       })),
     }));
+  }
+
+  async watchContainers(labels: string[], onChange: () => void, onEnd: (err?: unknown) => void): Promise<Watch> {
+    const controller = new AbortController();
+    let stream: Readable;
+    try {
+      const filters = JSON.stringify({ type: ["container"], label: labels });
+      stream = (await this.#docker.getEvents({ filters, abortSignal: controller.signal })) as Readable;
+    } catch (err) {
+      throw toRuntimeError(err, "watch container events");
+    }
+    let over = false;
+    const end = (err?: unknown) => {
+      if (over) return;
+      over = true;
+      onEnd(err);
+    };
+    stream.on("data", onChange);
+    stream.once("error", end);
+    stream.once("end", () => end());
+    stream.once("close", () => end());
+    return {
+      stop: () => {
+        over = true;
+        controller.abort();
+        stream.destroy();
+      },
+    };
   }
 
   async containerLogs(id: string, tail: number): Promise<string[]> {

@@ -41,7 +41,10 @@ export async function startAgent(env: Record<string, string>): Promise<AgentUnde
       }
       return { status: response.status, body: parsed };
     },
-    close: () => server.close(),
+    close: async () => {
+      agent.service.stop();
+      await server.close();
+    },
   };
 }
 
