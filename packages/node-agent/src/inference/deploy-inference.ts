@@ -4,9 +4,9 @@ import { pruneImages } from "./image-pruning.js";
 import { parseImageReference } from "./image-reference.js";
 import type { InferenceContext } from "./inference-context.js";
 import { registryAllowed } from "./inference-rules.js";
-import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
+import type { DeploymentView } from "./inference-view.js";
 import { fromLabels } from "./labels.js";
-import { assertHostPortFree, ensureNetwork, launchUntilReady } from "./launch-container.js";
+import { assertHostPortFree, describeDeployment, ensureNetwork, launchUntilReady } from "./launch-container.js";
 import { isManaged } from "./managed-containers.js";
 import { replaceInference } from "./replace-inference.js";
 
@@ -66,13 +66,6 @@ export async function deployInference(ctx: InferenceContext, request: InferenceR
 async function deployNew(ctx: InferenceContext, request: InferenceRequest, imageId: string): Promise<DeploymentView> {
   const spec = buildContainerSpec(request, ctx.policy, { name: request.inferenceId, imageHistory: [imageId] });
   const { containerId, readiness } = await launchUntilReady(ctx, spec, async () => "");
-  const details = await ctx.runtime.inspectContainer(containerId);
-  if (!details) throw new HttpProblem(502, `The container of "${request.inferenceId}" vanished right after it started.`);
   ctx.logger.info({ inference: request.inferenceId, container: containerId, waitedMs: readiness.waitedMs }, "inference deployed");
-  return {
-    ...inferenceDetailsView(details, ctx.policy.network),
-    readiness: { outcome: "ready", waited_ms: readiness.waitedMs, address: readiness.address },
-    replaced: null,
-    pruned_images: [],
-  };
+  return describeDeployment(ctx, containerId, readiness, null, []);
 }

@@ -2,6 +2,7 @@ import { HttpProblem } from "@clarus/common";
 import type { ContainerSpec } from "../runtime/container-runtime.js";
 import { RuntimeError } from "../runtime/runtime-error.js";
 import type { InferenceContext } from "./inference-context.js";
+import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
 import { LABEL } from "./labels.js";
 import { isManaged } from "./managed-containers.js";
 import { type Readiness, waitUntilReady } from "./readiness.js";
@@ -129,6 +130,24 @@ export async function launchUntilReady(
   const logs = await ctx.runtime.containerLogs(containerId, LOG_LINES_IN_ERRORS).catch(() => []);
   await discard();
   throw notReadyProblem(spec, readiness, ctx.readiness.timeoutMs, logs, await onFailure());
+}
+
+/** The answer to a deployment that came up: the container as the engine now reports it. */
+export async function describeDeployment(
+  ctx: InferenceContext,
+  containerId: string,
+  readiness: Extract<Readiness, { outcome: "ready" }>,
+  replaced: DeploymentView["replaced"],
+  prunedImages: string[],
+): Promise<DeploymentView> {
+  const details = await ctx.runtime.inspectContainer(containerId);
+  if (!details) throw new HttpProblem(502, `The container ${containerId} vanished right after it became ready.`);
+  return {
+    ...inferenceDetailsView(details, ctx.policy.network),
+    readiness: { outcome: "ready", waited_ms: readiness.waitedMs, address: readiness.address },
+    replaced,
+    pruned_images: prunedImages,
+  };
 }
 
 function withNote(err: unknown, note: string): unknown {

@@ -1,11 +1,10 @@
-import { HttpProblem } from "@clarus/common";
 import type { ContainerDetails } from "../runtime/container-runtime.js";
 import { buildContainerSpec, type InferenceRequest } from "./container-spec.js";
 import { nextImageHistory, pruneImages } from "./image-pruning.js";
 import type { InferenceContext } from "./inference-context.js";
-import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
+import type { DeploymentView } from "./inference-view.js";
 import { fromLabels } from "./labels.js";
-import { launchUntilReady } from "./launch-container.js";
+import { describeDeployment, launchUntilReady } from "./launch-container.js";
 import { candidateName, containersOf, isPrimary } from "./managed-containers.js";
 import { waitUntilReady } from "./readiness.js";
 
@@ -64,18 +63,11 @@ export async function replaceInference(
   await runtime.removeContainer(old.id);
   await runtime.renameContainer(containerId, request.inferenceId);
   const pruned = await pruneImages(ctx, history.dropped);
-  const details = await runtime.inspectContainer(containerId);
-  if (!details) throw new HttpProblem(502, `The container of "${request.inferenceId}" vanished right after it started.`);
   ctx.logger.info(
     { inference: request.inferenceId, from: oldLabels.image, to: request.image, pruned, waitedMs: readiness.waitedMs },
     "inference replaced",
   );
-  return {
-    ...inferenceDetailsView(details, ctx.policy.network),
-    readiness: { outcome: "ready", waited_ms: readiness.waitedMs, address: readiness.address },
-    replaced: { docker_img_uri: oldLabels.image, image_id: old.imageId },
-    pruned_images: pruned,
-  };
+  return describeDeployment(ctx, containerId, readiness, { docker_img_uri: oldLabels.image, image_id: old.imageId }, pruned);
 }
 
 /** Candidates left by an interrupted replacement would hold the host port; they never served. */
