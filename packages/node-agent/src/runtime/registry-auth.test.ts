@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DockerConfigError, dockerConfigPath, readRegistryCredentials, registryHost } from "./registry-auth.js";
 
 let dir: string;
@@ -35,7 +35,6 @@ test("auth (base64, password may hold colons), username/password and identity to
         "sso.example.com": { identitytoken: "tok-123" },
         "store.example.com": {},
       },
-      credsStore: "desktop",
     }),
   );
   expect(await readRegistryCredentials("docker.io", file())).toEqual({
@@ -65,4 +64,64 @@ test("no file means anonymous; a broken file or entry is an error naming the fil
   await expect(readRegistryCredentials("reg:5000", file())).rejects.toThrow(
     'auths["reg:5000"].auth is not base64 of "username:password"',
   );
+});
+
+describe("credential helpers (credsStore, credHelpers)", () => {
+  let bin: string;
+  let savedPath: string | undefined;
+  beforeAll(async () => {
+    bin = await mkdtemp(join(tmpdir(), "clarus-helpers-"));
+    // A helper that knows one server (the protocol of github.com/docker/docker-credential-helpers).
+    const script = (known: string, answer: string) =>
+      `#!/bin/sh\nread server\nif [ "$1" = get ] && [ "$server" = "${known}" ]; then echo '${answer}'; exit 0; fi\necho "credentials not found in native keychain"; exit 1\n`;
+    await writeFile(
+      join(bin, "docker-credential-vault"),
+      script("127.0.0.1:5000", '{"ServerURL":"127.0.0.1:5000","Username":"robot","Secret":"from-helper"}'),
+      { mode: 0o755 },
+    );
+    await writeFile(
+      join(bin, "docker-credential-desk"),
+      script("https://index.docker.io/v1/", '{"Username":"<token>","Secret":"hub-token"}'),
+      { mode: 0o755 },
+    );
+    await writeFile(join(bin, "docker-credential-broken"), "#!/bin/sh\necho 'not json'\n", { mode: 0o755 });
+    savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath}`;
+  });
+  afterAll(async () => {
+    process.env.PATH = savedPath;
+    await rm(bin, { recursive: true, force: true });
+  });
+
+  test("credHelpers for one registry and credsStore for the rest are asked like the CLI asks them", async () => {
+    await writeFile(
+      file(),
+      JSON.stringify({ auths: { "127.0.0.1:5000": {} }, credHelpers: { "127.0.0.1:5000": "vault" }, credsStore: "desk" }),
+    );
+    expect(await readRegistryCredentials("127.0.0.1:5000", file())).toEqual({
+      username: "robot",
+      password: "from-helper",
+      serveraddress: "127.0.0.1:5000",
+    });
+    expect(await readRegistryCredentials("docker.io", file())).toEqual({
+      identitytoken: "hub-token",
+      serveraddress: "https://index.docker.io/v1/",
+    });
+    // The store knows nothing about this one: anonymous.
+    expect(await readRegistryCredentials("ghcr.io", file())).toBeUndefined();
+  });
+
+  test("a helper this machine lacks: the file's own credentials, anonymous for registries never logged into, else an error", async () => {
+    await writeFile(
+      file(),
+      JSON.stringify({ auths: { "a.example.com": { auth: b64("u:p") }, "b.example.com": {} }, credsStore: "not-installed" }),
+    );
+    expect(await readRegistryCredentials("a.example.com", file())).toMatchObject({ username: "u", password: "p" });
+    expect(await readRegistryCredentials("c.example.com", file())).toBeUndefined();
+    await expect(readRegistryCredentials("b.example.com", file())).rejects.toThrow(
+      "credential helper docker-credential-not-installed: is not installed (not on PATH); the credentials for b.example.com are kept there",
+    );
+    await writeFile(file(), JSON.stringify({ auths: { "b.example.com": {} }, credsStore: "broken" }));
+    await expect(readRegistryCredentials("b.example.com", file())).rejects.toThrow("answered something that is not JSON");
+  });
 });

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { canonicalRegistry } from "../inference/image-reference.js";
+import { askCredentialHelper, CredentialHelperError } from "./credential-helper.js";
 
 /** Credentials in the shape the Docker Engine API takes in `X-Registry-Auth`. */
 export type RegistryCredentials =
@@ -25,6 +26,9 @@ interface AuthEntry {
   password?: unknown;
   identitytoken?: unknown;
 }
+
+/** The server address the docker CLI uses for Docker Hub credentials. */
+const DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
 
 /** `DOCKER_CONFIG/config.json`, else `~/.docker/config.json`, as the docker CLI looks them up. */
 export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -53,7 +57,7 @@ export async function readRegistryCredentials(registry: string, file: string): P
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new DockerConfigError(file, `cannot be read (${(err as Error).message})`);
   }
-  let config: { auths?: Record<string, AuthEntry> };
+  let config: { auths?: Record<string, AuthEntry>; credsStore?: unknown; credHelpers?: Record<string, unknown> };
   try {
     config = JSON.parse(text);
   } catch (err) {
@@ -61,8 +65,21 @@ export async function readRegistryCredentials(registry: string, file: string): P
   }
   const wanted = registryHost(registry);
   const match = Object.entries(config.auths ?? {}).find(([key]) => registryHost(key) === wanted);
-  if (!match) return undefined;
-  return credentialsFromEntry(match[1] ?? {}, match[0], file);
+  const fromFile = match ? credentialsFromEntry(match[1] ?? {}, match[0], file) : undefined;
+  // As the CLI: a helper named for this registry, else the default store, else the file's own entry.
+  const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => registryHost(key) === wanted)?.[1] ?? config.credsStore;
+  if (typeof helper !== "string" || helper === "") return fromFile;
+  const serverUrl = wanted === "docker.io" ? DOCKER_HUB_SERVER : wanted;
+  try {
+    const found = await askCredentialHelper(helper, serverUrl);
+    return found ? { ...found, serveraddress: serverUrl } : fromFile;
+  } catch (err) {
+    if (!(err instanceof CredentialHelperError)) throw err;
+    // A file copied from a desktop may name a helper this machine lacks. Its own credentials still count;
+    // an empty entry means they sit in that helper, so pulling anonymously would hide the real cause.
+    if (fromFile || !match) return fromFile;
+    throw new DockerConfigError(file, `${err.message}; the credentials for ${wanted} are kept there`);
+  }
 }
 
 function credentialsFromEntry(entry: AuthEntry, key: string, file: string): RegistryCredentials | undefined {
