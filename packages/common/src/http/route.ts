@@ -51,22 +51,7 @@ export interface RouteDefinition<B extends z.ZodType, Q extends z.ZodType, P ext
 }
 
 /** A route as the app and the OpenAPI builder see it, with its types erased. */
-export interface Route {
-  method: HttpMethod;
-  path: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  tags?: string[];
-  body?: z.ZodType;
-  bodyRequired?: boolean;
-  query?: z.ZodType;
-  params?: z.ZodType;
-  public?: boolean;
-  deprecated?: boolean;
-  responses: Record<number, ResponseSpec>;
-  handler: (ctx: RouteContext<unknown, unknown, unknown>) => Promise<RouteReply> | RouteReply;
-}
+export type Route = RouteDefinition<z.ZodType, z.ZodType, z.ZodType>;
 
 export function defineRoute<
   B extends z.ZodType = z.ZodUnknown,
