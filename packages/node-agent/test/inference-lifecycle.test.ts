@@ -293,19 +293,25 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect(await fetchInference(hostPort)).toBe("model-v2-moved \n");
   });
 
-  test("READINESS_PROBE=host probes the published port instead of the container's address", async () => {
+  test("READINESS_PROBE=host probes the published port; an image's health check shows in the inspection", async () => {
+    const healthy = scope.imageRef(registry.host, "model", "healthy");
+    await buildTestImage(healthy, "http", { marker: "healthy", healthcheck: true });
+    await pushImage(healthy);
     const hostProbing = await startAgent({ ...env, READINESS_PROBE: "host" });
     const id = scope.name("host-probe");
     const port = await freePort();
     try {
       const res = await hostProbing.call("POST", "/api/inference/deploy", {
         inference_id: id,
-        docker_img_uri: refs.v1,
+        docker_img_uri: healthy,
         inference_rest_api_port: 8080,
         inference_rest_api_forward_port: port,
       });
       expect(res.status).toBe(201);
       expect(res.body.readiness).toMatchObject({ outcome: "ready", address: `127.0.0.1:${port}` });
+      const health = async () => (await hostProbing.call("GET", `/api/inference/${id}`)).body.health;
+      expect(["starting", "healthy"]).toContain(await health());
+      await eventually(async () => expect(await health()).toBe("healthy"), 8000);
       expect((await hostProbing.call("DELETE", `/api/inference/deploy?inference_id=${id}`)).status).toBe(200);
     } finally {
       await hostProbing.close();
