@@ -51,8 +51,9 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     ids.v1 = built[0].id;
     ids.v2 = built[1].id;
     await Promise.all(Object.values(refs).map((ref) => pushImage(ref)));
-    // The agent must pull: nothing may be served from what the build left locally.
-    await Promise.all(Object.values(refs).map((ref) => testDocker.getImage(ref).remove({ force: true })));
+    // The agent must pull: nothing may be served from what the build left locally. noprune keeps the build steps
+    // these images share with builds running in other test files.
+    await Promise.all(Object.values(refs).map((ref) => testDocker.getImage(ref).remove({ force: true, noprune: true })));
     env = {
       INFERENCE_NETWORK: network,
       DOCKER_CONFIG: dockerConfig.dir,

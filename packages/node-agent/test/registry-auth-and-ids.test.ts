@@ -67,7 +67,8 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
     await buildTestImage(privateImage, "http", { marker: "private" });
     await buildTestImage(redwine, "http", { marker: "redwine" });
     await Promise.all([pushImage(privateImage, credentials), pushImage(redwine, credentials)]);
-    await Promise.all([privateImage, redwine].map((ref) => testDocker.getImage(ref).remove({ force: true })));
+    // Pulled by the agent, not left from the build (noprune: shared build steps of other files' builds stay).
+    await Promise.all([privateImage, redwine].map((ref) => testDocker.getImage(ref).remove({ force: true, noprune: true })));
   });
 
   afterEach(() => {
