@@ -20,8 +20,11 @@ const run = spawnSync(
 let summary;
 try {
   const report = JSON.parse(readFileSync(reportFile, "utf8"));
-  // A test file that fails to load has no test results but must count as a failure.
-  const brokenFiles = report.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length;
+  // A file that failed outside its tests (import or setup error) may show no failed test, only skipped
+  // ones: it must still count as a failure.
+  const brokenFiles = report.testResults.filter(
+    (file) => file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed"),
+  ).length;
   summary = {
     passed: report.numPassedTests,
     failed: report.numFailedTests + brokenFiles,

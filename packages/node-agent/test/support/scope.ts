@@ -75,7 +75,8 @@ export async function removeTestResources(prefix: string): Promise<RemovedResour
     const builtFor = image.Labels?.[TEST_IMAGE_REF_LABEL];
     if (!tags.some(inScope) && !(builtFor && inScope(builtFor))) continue;
     // Forced: a tag still used by a stopped container must go too; ids in use by running ones stay.
-    await ignoreMissing(testDocker.getImage(image.Id).remove({ force: true }));
+    // noprune: parent layers may be the build cache of another test file's build running right now.
+    await ignoreMissing(testDocker.getImage(image.Id).remove({ force: true, noprune: true }));
     removed.images.push(tags.join(",") || image.Id);
   }
   return removed;

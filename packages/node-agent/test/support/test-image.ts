@@ -154,10 +154,10 @@ export async function pullImage(ref: string, auth?: RegistryCredentials): Promis
   await drainProgress(stream, `pulling ${ref}`);
 }
 
-/** Removes a local image tag (forced); an absent image is fine. */
+/** Removes a local image tag (forced, parents kept: other builds may use them); an absent image is fine. */
 export async function removeImage(ref: string): Promise<void> {
   try {
-    await testDocker.getImage(ref).remove({ force: true });
+    await testDocker.getImage(ref).remove({ force: true, noprune: true });
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   }
