@@ -300,6 +300,13 @@ const NODE_AGENT_REQUESTS = [
     query: { inference_id: "{{inference_id}}" },
     tests: problemTests(404),
   },
+  {
+    name: "NodeAgentDeleteInferenceById",
+    description: "The removal route with the id in the path; the inference is already gone, so 404.",
+    method: "DELETE",
+    url: agent("/api/inference/{{inference_id}}"),
+    tests: problemTests(404),
+  },
   { name: "NodeAgentGetUnknownInference", method: "GET", url: agent("/api/inference/{{inference_id}}"), tests: problemTests(404) },
   {
     name: "NodeAgentDeployRejectsBadPort",

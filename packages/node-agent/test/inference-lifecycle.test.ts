@@ -315,7 +315,7 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
       const health = async () => (await hostProbing.call("GET", `/api/inference/${id}`)).body.health;
       expect(["starting", "healthy"]).toContain(await health());
       await eventually(async () => expect(await health()).toBe("healthy"), 8000);
-      expect((await hostProbing.call("DELETE", `/api/inference/deploy?inference_id=${id}`)).status).toBe(200);
+      expect((await hostProbing.call("DELETE", `/api/inference/${id}`)).status).toBe(200);
     } finally {
       await hostProbing.close();
     }

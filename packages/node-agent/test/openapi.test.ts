@@ -22,6 +22,7 @@ test("every route is documented, the original ones included", () => {
       "DELETE /api/v3/inference/deploy",
       "GET /api/inference/all",
       "GET /api/inference/{id}",
+      "DELETE /api/inference/{id}",
       "GET /api/inference/{id}/logs",
       "POST /api/v3/inference/deploy",
     ].sort(),

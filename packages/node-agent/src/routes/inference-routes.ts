@@ -22,6 +22,13 @@ const DEPLOY_ERRORS = {
   504: { description: "The container's port did not accept connections within READINESS_TIMEOUT_SECONDS" },
 };
 
+const removedSchema = z.object({
+  inference_id: z.string(),
+  removed: z.literal(true),
+  container_id: z.string(),
+  docker_img_uri: z.string(),
+});
+
 const removal = (service: InferenceService, path: string, deprecated: boolean) =>
   defineRoute({
     method: "delete",
@@ -37,15 +44,7 @@ const removal = (service: InferenceService, path: string, deprecated: boolean) =
     body: removalSelector,
     bodyRequired: false,
     responses: {
-      200: {
-        description: "Stopped and removed",
-        schema: z.object({
-          inference_id: z.string(),
-          removed: z.literal(true),
-          container_id: z.string(),
-          docker_img_uri: z.string(),
-        }),
-      },
+      200: { description: "Stopped and removed", schema: removedSchema },
       404: { description: "No such inference on this node" },
     },
     handler: async ({ query, body }) => {
@@ -120,6 +119,19 @@ export function inferenceRoutes(service: InferenceService): Route[] {
         404: { description: "No such inference" },
       },
       handler: async ({ params }) => ({ status: 200, body: await service.inspect(params.id) }),
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/api/inference/{id}",
+      operationId: "removeInferenceById",
+      summary: "Stop and remove an inference's container (the id in the path)",
+      tags: TAGS,
+      params: inferenceIdParams,
+      responses: {
+        200: { description: "Stopped and removed", schema: removedSchema },
+        404: { description: "No such inference on this node" },
+      },
+      handler: async ({ params }) => ({ status: 200, body: await service.remove(params.id) }),
     }),
     defineRoute({
       method: "get",
