@@ -24,14 +24,23 @@ export interface TestOutcome {
   note?: string;
 }
 
+/** A test's verdict rule: whether its value (p-value or distance) at this threshold means drift. */
+export type DriftDecision = (value: number, threshold: number) => boolean;
+
 /** One drift test, registered by name with its default threshold and the column types it accepts. */
 export interface DriftTest {
   name: StatTestName;
   /** Human label, e.g. "K-S p_value". */
   label: string;
-  /** p-value tests drift when p is below the threshold; distance tests when the distance reaches it. */
+  /** What `drifts` is applied to: the p-value, or the distance (the statistic). */
   kind: "p_value" | "distance";
   defaultThreshold: number;
   allowedTypes: readonly ColumnType[];
+  /**
+   * Evidently's rule for this test, the only place it is stated: KS drifts when p ≤ threshold, chi-square and Z when
+   * p < threshold, distances when the distance ≥ threshold. `run` applies it; so does a multiple-testing correction
+   * to the adjusted p-value.
+   */
+  drifts: DriftDecision;
   run(samples: ColumnSamples, threshold: number): TestOutcome;
 }

@@ -37,15 +37,34 @@ describe("registry", () => {
     expect(chooseDefaultTest({ type, referenceRows, distinctValues }).name).toBe(name);
   });
 
-  it("applies Evidently's comparison for each test at the threshold itself", () => {
+  it("states each test's verdict rule once, in drifts(): KS p ≤ threshold, other p-values p < threshold, distances ≥", () => {
+    const atThreshold = Object.fromEntries(listTests().map((t) => [t.name, t.drifts(0.05, 0.05)]));
+    expect(atThreshold).toEqual({
+      ks: true,
+      chisquare: false,
+      z: false,
+      wasserstein: true,
+      jensenshannon: true,
+      psi: true,
+      kl_div: true,
+      hellinger: true,
+    });
+    for (const test of listTests()) {
+      expect(test.drifts(0.049, 0.05), test.name).toBe(test.kind === "p_value");
+      expect(test.drifts(0.051, 0.05), test.name).toBe(test.kind === "distance");
+    }
+  });
+
+  it("applies that rule in run() at the threshold itself", () => {
     const identical = () => ({
       type: "numerical" as const,
       reference: Float64Array.of(1, 2, 3),
       current: Float64Array.of(1, 2, 3),
     });
-    // KS drifts when p ≤ threshold: p = 1 here, so a threshold of 1 flags it while other p-value tests (p < threshold) do not.
+    // p = 1 here: a threshold of 1 flags KS (p ≤ threshold) but not chi-square or Z (p < threshold).
     expect(getTest("ks").run(identical(), 1).drifted).toBe(true);
     expect(getTest("chisquare").run(identical(), 1).drifted).toBe(false);
+    expect(getTest("z").run(identical(), 1).drifted).toBe(false);
     // Distances drift when d ≥ threshold: a distance of 0 reaches a threshold of 0.
     expect(getTest("wasserstein").run(identical(), 0).drifted).toBe(true);
   });

@@ -2,21 +2,17 @@
 // expected = reference count × (current rows / reference rows), scipy `stats.chisquare`, df = k − 1; drift when p < threshold.
 import { pairedCounts } from "../counts.js";
 import { chiSquareSf } from "../distributions/gamma.js";
-import type { DriftTest, TestOutcome } from "../types.js";
-import { requireNonEmpty } from "./samples.js";
+import { definePValueTest } from "./define-test.js";
 
 /** Stands in for scipy's infinite statistic (a category absent from the reference) so results stay JSON numbers. */
 const INFINITE_STATISTIC = Number.MAX_VALUE;
 
-export const chiSquareTest: DriftTest = {
+export const chiSquareTest = definePValueTest({
   name: "chisquare",
   label: "chi-square p_value",
-  kind: "p_value",
-  defaultThreshold: 0.05,
   // Evidently registers it for categorical columns but its automatic choice also uses it on numerical ones with 3–5 values.
   allowedTypes: ["categorical", "numerical"],
-  run(samples, threshold): TestOutcome {
-    requireNonEmpty(samples, "chisquare");
+  measure(samples) {
     const counts = pairedCounts(samples);
     const scale = counts.currentRows / counts.referenceRows;
     const absent: string[] = [];
@@ -31,20 +27,17 @@ export const chiSquareTest: DriftTest = {
       const shown = absent.slice(0, 5).join(", ") + (absent.length > 5 ? `, … (${absent.length} in all)` : "");
       return {
         statistic: INFINITE_STATISTIC,
-        p_value: 0,
-        drifted: 0 < threshold,
+        pValue: 0,
         note: `categories absent from the reference: ${shown}; their expected count is 0, so the chi-square statistic is infinite (reported as the largest finite number) and p = 0`,
       };
     }
     if (counts.keys.length === 1) {
       return {
         statistic,
-        p_value: 1,
-        drifted: 1 < threshold,
+        pValue: 1,
         note: "a single value in both samples: nothing to compare (scipy's chi-square has 0 degrees of freedom and returns NaN)",
       };
     }
-    const pValue = chiSquareSf(statistic, counts.keys.length - 1);
-    return { statistic, p_value: pValue, drifted: pValue < threshold };
+    return { statistic, pValue: chiSquareSf(statistic, counts.keys.length - 1) };
   },
-};
+});

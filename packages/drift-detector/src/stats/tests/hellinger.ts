@@ -3,7 +3,7 @@
 import { histogramSorted, sturgesEdges } from "../binning.js";
 import { pairedCounts } from "../counts.js";
 import { countDistinctMerged, sortInPlace } from "../sorted.js";
-import { defineDistanceTest } from "./distance-test.js";
+import { defineDistanceTest } from "./define-test.js";
 
 const clip01 = (x: number) => Math.min(1, Math.max(0, x));
 

@@ -2,7 +2,7 @@
 // 0 … √ln 2) on the binned shares without zero filling; drift when the distance ≥ threshold.
 import { binSamples, binShares } from "../binning.js";
 import { normalize, relativeEntropySum } from "../divergence.js";
-import { defineDistanceTest } from "./distance-test.js";
+import { defineDistanceTest } from "./define-test.js";
 
 /** √(½·KL(p‖m) + ½·KL(q‖m)) with m = (p + q)/2, after normalising p and q. */
 export function jensenShannonDistance(pShares: Float64Array, qShares: Float64Array): number {

@@ -2,7 +2,7 @@
 // shares, natural log) on the binned shares with zeros filled; drift when the divergence ≥ threshold.
 import { binSamples, binShares } from "../binning.js";
 import { normalize, relativeEntropySum } from "../divergence.js";
-import { defineDistanceTest } from "./distance-test.js";
+import { defineDistanceTest } from "./define-test.js";
 
 export const klDivergenceTest = defineDistanceTest({
   name: "kl_div",

@@ -3,8 +3,8 @@
 import { kolmogorovSf } from "../distributions/kolmogorov.js";
 import { probOutsideBand, probOutsideSquare } from "../distributions/ks-two-sample-exact.js";
 import { sortInPlace } from "../sorted.js";
-import type { DriftTest, TestOutcome } from "../types.js";
-import { requireNonEmpty, requireNumerical } from "./samples.js";
+import { definePValueTest } from "./define-test.js";
+import { requireNumerical } from "./samples.js";
 
 /** scipy attempts the exact distribution when both samples have at most this many values. */
 export const KS_EXACT_MAX_N = 10_000;
@@ -76,20 +76,19 @@ export function ksTwoSampleSorted(a: Float64Array, b: Float64Array): KsResult {
   return { statistic: d, pValue, method: "asymptotic", exactFailed: tryExact };
 }
 
-export const ksTest: DriftTest = {
+export const ksTest = definePValueTest({
   name: "ks",
   label: "K-S p_value",
-  kind: "p_value",
-  defaultThreshold: 0.05,
   allowedTypes: ["numerical"],
-  run(samples, threshold): TestOutcome {
+  drifts: (pValue, threshold) => pValue <= threshold,
+  measure(samples) {
     const { reference, current } = requireNumerical(samples, "ks");
-    requireNonEmpty(samples, "ks");
     const result = ksTwoSampleSorted(sortInPlace(reference), sortInPlace(current));
-    const outcome: TestOutcome = { statistic: result.statistic, p_value: result.pValue, drifted: result.pValue <= threshold };
-    if (result.exactFailed) {
-      outcome.note = "the exact p-value computation left [0, 1] through rounding; the asymptotic p-value is used, as scipy does";
-    }
-    return outcome;
+    if (!result.exactFailed) return { statistic: result.statistic, pValue: result.pValue };
+    return {
+      statistic: result.statistic,
+      pValue: result.pValue,
+      note: "the exact p-value computation left [0, 1] through rounding; the asymptotic p-value is used, as scipy does",
+    };
   },
-};
+});

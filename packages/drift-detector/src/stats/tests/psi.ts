@@ -1,7 +1,7 @@
 // Population Stability Index as Evidently `psi.py`: Σ (r − c)·ln(r/c) over the binned shares with zeros filled;
 // drift when PSI ≥ threshold.
 import { binSamples, binShares } from "../binning.js";
-import { defineDistanceTest } from "./distance-test.js";
+import { defineDistanceTest } from "./define-test.js";
 
 export const psiTest = defineDistanceTest({
   name: "psi",

@@ -1,7 +1,7 @@
 // Normed first Wasserstein distance as Evidently `wasserstein_distance_norm.py`: scipy `stats.wasserstein_distance`
 // (area between the two ECDFs) divided by max(std(reference, ddof=0), 0.001); drift when the distance ≥ threshold.
 import { meanAndStd, sortInPlace } from "../sorted.js";
-import { defineDistanceTest } from "./distance-test.js";
+import { defineDistanceTest } from "./define-test.js";
 import { requireNumerical } from "./samples.js";
 
 /** Floor of the norm, so that a constant reference column does not divide by zero (Evidently's 0.001). */

@@ -3,21 +3,17 @@
 // 2·(1 − Φ(|z|)) without its cancellation to 0 beyond |z| ≈ 8.3.
 import { pairedCounts } from "../counts.js";
 import { normalTwoSidedP } from "../distributions/normal.js";
-import type { DriftTest, TestOutcome } from "../types.js";
-import { requireNonEmpty } from "./samples.js";
+import { definePValueTest } from "./define-test.js";
 
-export const zTest: DriftTest = {
+export const zTest = definePValueTest({
   name: "z",
   label: "Z-test p_value",
-  kind: "p_value",
-  defaultThreshold: 0.05,
   // Evidently registers it for categorical columns; its automatic choice also uses it on numerical ones with ≤ 2 values.
   allowedTypes: ["categorical", "numerical"],
-  run(samples, threshold): TestOutcome {
-    requireNonEmpty(samples, "z");
+  measure(samples) {
     const counts = pairedCounts(samples);
     if (counts.keys.length === 1) {
-      return { statistic: 0, p_value: 1, drifted: 1 < threshold, note: "both samples hold one and the same value" };
+      return { statistic: 0, pValue: 1, note: "both samples hold one and the same value" };
     }
     const n1 = counts.referenceRows;
     const n2 = counts.currentRows;
@@ -26,10 +22,11 @@ export const zTest: DriftTest = {
     const pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
     const z = (p1 - p2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
     const pValue = normalTwoSidedP(z);
-    const outcome: TestOutcome = { statistic: z, p_value: pValue, drifted: pValue < threshold };
-    if (counts.keys.length > 2) {
-      outcome.note = `${counts.keys.length} distinct values: "${counts.keys[0]}" is compared against all others together`;
-    }
-    return outcome;
+    if (counts.keys.length === 2) return { statistic: z, pValue };
+    return {
+      statistic: z,
+      pValue,
+      note: `${counts.keys.length} distinct values: "${counts.keys[0]}" is compared against all others together`,
+    };
   },
-};
+});
