@@ -11,7 +11,14 @@ import { type FingerprintedStream, fingerprint } from "./content-fingerprint.js"
 import { failureStatus } from "./failure-status.js";
 import { CopyVerificationError, RunFailure } from "./run-failure.js";
 import { dagRunIdFor, historyKey, newRunId, reportKeys } from "./run-names.js";
-import { type DriftSummary, type RunRecord, STEP_NAMES, type StepName, type StepOutcome } from "./run-record.js";
+import {
+  type DriftSummary,
+  ORIGINAL_MESSAGES,
+  type RunRecord,
+  STEP_NAMES,
+  type StepName,
+  type StepOutcome,
+} from "./run-record.js";
 import type { RunStore } from "./run-store.js";
 
 export interface NamedStream {
@@ -47,9 +54,8 @@ export interface PipelineDependencies {
 }
 
 const MESSAGES = {
-  noDrift: "Drift NOT detected",
-  retrainingTriggered: "Drift detected and retraining triggered",
-  retrainingNotConfigured: "Drift detected; retraining not triggered (Airflow not configured)",
+  ...ORIGINAL_MESSAGES,
+  inProgress: "Drift detected; the run is in progress",
 } as const;
 
 interface StepResult {
@@ -121,7 +127,7 @@ export class DriftPipeline {
       id,
       experiment_id: this.settings.experimentId,
       status: "running",
-      message: result.drift_detected ? MESSAGES.retrainingTriggered : MESSAGES.noDrift,
+      message: result.drift_detected ? MESSAGES.inProgress : MESSAGES.noDrift,
       started_at: startedAt.toISOString(),
       bucket: store.bucket,
       reference: { path: referencePath, size: reference.size, etag: reference.etag, sha256: hashes[0] },
@@ -231,8 +237,7 @@ export class DriftPipeline {
       }
       await this.save(record, log);
     }
-    const retraining = record.steps.find((step) => step.name === "trigger_retraining");
-    record.message = retraining?.status === "skipped" ? MESSAGES.retrainingNotConfigured : MESSAGES.retrainingTriggered;
+    record.message = MESSAGES.driftDetected;
     record.status = "completed";
     record.finished_at = this.clock().toISOString();
     await this.save(record, log);

@@ -69,3 +69,30 @@ export const runRecordSchema = z
   })
   .meta({ description: "One drift run: inputs, verdict, outputs and each step's outcome" });
 export type RunRecord = z.output<typeof runRecordSchema>;
+
+/**
+ * The original service's two answers, kept to the letter because pilot scripts compare them. A completed drift run
+ * answers the drift one even when Airflow is not configured (such a script must not read "no drift" into a new
+ * wording); whether retraining really started is `retraining` and the trigger_retraining step.
+ */
+export const ORIGINAL_MESSAGES = {
+  driftDetected: "Drift detected and retraining triggered",
+  noDrift: "Drift NOT detected",
+} as const;
+export const originalMessageSchema = z.enum([ORIGINAL_MESSAGES.driftDetected, ORIGINAL_MESSAGES.noDrift]).meta({
+  description: "The original service's wording, to the letter (pilot scripts compare it): the drift verdict",
+});
+
+export const retrainingSchema = z.enum(["triggered", "not_configured", "not_needed"]).meta({
+  description:
+    "`triggered`: the DAG run exists (started by this run or by the failed run it resumed); `not_configured`: drift, but " +
+    "AIRFLOW_IP is unset so no retraining started; `not_needed`: no drift",
+});
+export type Retraining = z.output<typeof retrainingSchema>;
+
+/** What became of retraining in a finished run; `message` cannot say it, as it keeps the original service's wording. */
+export function retrainingOf(record: RunRecord): Retraining {
+  if (!record.drift?.drift_detected) return "not_needed";
+  const trigger = record.steps.find((step) => step.name === "trigger_retraining");
+  return trigger?.status === "skipped" ? "not_configured" : "triggered";
+}

@@ -4,7 +4,13 @@ import { z } from "zod";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import type { ObjectStore } from "../adapters/storage/object-store.js";
 import { RunFailure } from "../pipeline/run-failure.js";
-import { type RunRecord, runRecordSchema } from "../pipeline/run-record.js";
+import {
+  originalMessageSchema,
+  type RunRecord,
+  retrainingOf,
+  retrainingSchema,
+  runRecordSchema,
+} from "../pipeline/run-record.js";
 import type { RunStore } from "../pipeline/run-store.js";
 import { runProblem } from "./run-problem.js";
 
@@ -16,7 +22,8 @@ export interface DriftRunsDependencies {
 }
 
 const runAnswer = z.object({
-  message: z.string().meta({ example: "Drift detected and retraining triggered" }),
+  message: originalMessageSchema,
+  retraining: retrainingSchema,
   run_id: z.string(),
   joined_run_in_flight: z.boolean().meta({ description: "True when this call joined a run another call had started" }),
   run: runRecordSchema,
@@ -35,7 +42,9 @@ const FAILURES = {
 async function runOnce(deps: DriftRunsDependencies): Promise<z.output<typeof runAnswer>> {
   try {
     const { record, joined } = await deps.runDrift();
-    return { message: record.message, run_id: record.id, joined_run_in_flight: joined, run: record };
+    // The pipeline answers only finished runs here (no_drift or completed), whose message is an original one.
+    const message = originalMessageSchema.parse(record.message);
+    return { message, retraining: retrainingOf(record), run_id: record.id, joined_run_in_flight: joined, run: record };
   } catch (err) {
     if (err instanceof RunFailure) throw runProblem(err);
     throw err;

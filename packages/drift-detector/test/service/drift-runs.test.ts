@@ -17,6 +17,7 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
 
     expect(answer.status).toBe(200);
     expect(answer.body.message).toBe("Drift detected and retraining triggered");
+    expect(answer.body.retraining).toBe("triggered");
     const run = answer.body.run;
     expect(run.status).toBe("completed");
     expect(run.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
@@ -90,6 +91,7 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
 
     expect(answer.status).toBe(200);
     expect(answer.body.message).toBe("Drift NOT detected");
+    expect(answer.body.retraining).toBe("not_needed");
     expect(answer.body.run.status).toBe("no_drift");
     expect(answer.body.run.steps.slice(2).every((s: { status: string }) => s.status === "skipped")).toBe(true);
     expect(await service.read(PATHS.reference)).toBe(REFERENCE_CSV);
@@ -158,7 +160,9 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
     const answer = await service.call("POST", "/api/drift/runs");
 
     expect(answer.status).toBe(201);
-    expect(answer.body.message).toBe("Drift detected; retraining not triggered (Airflow not configured)");
+    // The original wording, to the letter (pilot scripts compare it); `retraining` says none started.
+    expect(answer.body.message).toBe("Drift detected and retraining triggered");
+    expect(answer.body.retraining).toBe("not_configured");
     const steps = Object.fromEntries(answer.body.run.steps.map((s: { name: string }) => [s.name, s]));
     expect(steps.update_ids).toMatchObject({ status: "skipped", detail: "not configured (IDS_PROVIDER_IP unset)" });
     expect(steps.trigger_retraining).toMatchObject({ status: "skipped", detail: "not configured (AIRFLOW_IP unset)" });
