@@ -50,6 +50,8 @@ export function askCredentialHelper(helper: string, serverUrl: string): Promise<
           : { username: answer.Username ?? "", password: answer.Secret },
       );
     });
+    // A helper that exits without reading stdin (or is missing) breaks the pipe: its outcome is the callback's, not a crash.
+    child.stdin?.on("error", () => {});
     child.stdin?.end(serverUrl);
   });
 }

@@ -84,7 +84,8 @@ describe("credential helpers (credsStore, credHelpers)", () => {
       script("https://index.docker.io/v1/", '{"Username":"<token>","Secret":"hub-token"}'),
       { mode: 0o755 },
     );
-    await writeFile(join(bin, "docker-credential-broken"), "#!/bin/sh\necho 'not json'\n", { mode: 0o755 });
+    // Closes stdin unread: writing the server URL then breaks the pipe, which must not crash the agent.
+    await writeFile(join(bin, "docker-credential-broken"), "#!/bin/sh\nexec 0<&-\necho 'not json'\n", { mode: 0o755 });
     savedPath = process.env.PATH;
     process.env.PATH = `${bin}:${savedPath}`;
   });
