@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Draws images/architecture.svg from the description below: `node images/architecture.mjs`.
 // Boxes are placed by hand on a grid; arrows run between box centres, clipped at the box borders; a label sits
-// halfway along its arrow unless `at` says otherwise.
+// halfway along its arrow (or at `at`), on it, or beside it (`beside: "above" | "right"`) where the arrow is too
+// short for a label to cover without hiding the arrow head.
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -108,9 +109,9 @@ const boxes = {
 const edges = [
   { from: "callers", to: "agent", label: "HTTP /api/inference/…" },
   { from: "callers", to: "detector", label: "HTTP /api/detect_data_drift" },
-  { from: "agent", to: "engine", label: "Docker API" },
-  { from: "engine", to: "registry", label: "pull image" },
-  { from: "engine", to: "inference", label: "runs" },
+  { from: "agent", to: "engine", label: "Docker API", beside: "above" },
+  { from: "engine", to: "registry", label: "pull image", beside: "above" },
+  { from: "engine", to: "inference", label: "runs", beside: "right" },
   { from: "agent", to: "ids", label: "GET consumer asset (v3)", at: 0.3 },
   { from: "detector", to: "ids", label: "POST provider asset" },
   { from: "detector", to: "minio", label: "read, write, swap" },
@@ -150,13 +151,31 @@ function edgeSvg(edge) {
   const start = border(from, centre(to));
   const end = border(to, centre(from));
   const at = edge.at ?? 0.5;
-  const mid = { x: start.x + (end.x - start.x) * at, y: start.y + (end.y - start.y) * at };
+  const onLine = { x: start.x + (end.x - start.x) * at, y: start.y + (end.y - start.y) * at };
   const labelWidth = edge.label.length * 6.6 + 10;
+  const offset = { above: { x: 0, y: -14 }, right: { x: labelWidth / 2 + 4, y: 0 } }[edge.beside] ?? { x: 0, y: 0 };
+  const mid = { x: onLine.x + offset.x, y: onLine.y + offset.y };
   return [
     `<line x1="${start.x.toFixed(1)}" y1="${start.y.toFixed(1)}" x2="${end.x.toFixed(1)}" y2="${end.y.toFixed(1)}" class="edge" marker-end="url(#arrow)"/>`,
     `<rect x="${(mid.x - labelWidth / 2).toFixed(1)}" y="${(mid.y - 10).toFixed(1)}" width="${labelWidth.toFixed(1)}" height="18" rx="3" class="label-bg"/>`,
     `<text x="${mid.x.toFixed(1)}" y="${(mid.y + 4).toFixed(1)}" class="label">${xmlText(edge.label)}</text>`,
   ].join("\n");
+}
+
+/** What the three box colours mean, in the free corner left of the edge machine. */
+function legendSvg() {
+  const entries = [
+    ["service", "this repository's services"],
+    ["infra", "on the edge machine"],
+    ["outside", "outside the machine"],
+  ];
+  return entries
+    .map(([kind, text], i) => {
+      const y = 40 + i * 26;
+      const { fill, stroke } = STYLE[kind];
+      return `<rect x="20" y="${y}" width="18" height="14" rx="3" fill="${fill}" stroke="${stroke}" stroke-width="1.5"/><text x="46" y="${y + 12}" font-size="12">${xmlText(text)}</text>`;
+    })
+    .join("\n");
 }
 
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="DejaVu Sans, Arial, sans-serif" font-size="13">
@@ -174,6 +193,7 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${
 <text x="${group.x + 14}" y="${group.y + 22}" fill="#2f6db5" font-weight="bold">${xmlText(group.title)}</text>
 ${Object.values(boxes).map(boxSvg).join("\n")}
 ${edges.map(edgeSvg).join("\n")}
+${legendSvg()}
 <text x="${group.x + 14}" y="${group.y + group.h - 12}" fill="#555">Both services share packages/common: config, logs, HTTP app, OpenAPI, metrics.</text>
 </svg>
 `;
