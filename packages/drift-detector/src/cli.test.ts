@@ -74,13 +74,20 @@ describe("clarus-drift", () => {
   });
 
   it("takes drift options from --config", () => {
-    const config = write("options.json", JSON.stringify({ drift_share: 0.05, num_stattest: "ks" }));
+    const config = write(
+      "options.json",
+      JSON.stringify({ drift_share: 0.05, num_stattest: "ks", p_value_correction: "bonferroni" }),
+    );
     const current = write("alcohol.csv", shiftedWine({ alcohol: 1 }));
     const { code, stdout } = run(wine, current, "--json", "--config", config);
     expect(code).toBe(1);
     const result = JSON.parse(stdout);
-    expect(result.drift_share_threshold).toBe(0.05);
-    expect(result.columns.find((column: { column: string }) => column.column === "alcohol").test).toBe("ks");
+    expect(result).toMatchObject({ drift_share_threshold: 0.05, p_value_correction: "bonferroni" });
+    expect(result.columns.find((column: { column: string }) => column.column === "alcohol")).toMatchObject({
+      test: "ks",
+      adjusted_p_value: expect.any(Number),
+      drifted: true,
+    });
   });
 
   it("writes the HTML report with --report", () => {

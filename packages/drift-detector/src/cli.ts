@@ -15,7 +15,8 @@ Compares every column of CURRENT with REFERENCE and says whether the dataset dri
   --json            print the result as JSON only
   --report FILE     also write a self-contained HTML report
   --config FILE     drift options (JSON): drift_share, stattest, num_stattest, cat_stattest, per_column_stattest,
-                    *_threshold, numerical_columns, categorical_columns, columns (Evidently's names)
+                    *_threshold, numerical_columns, categorical_columns, columns (Evidently's names),
+                    p_value_correction (none, bonferroni, benjamini-hochberg; default none)
 Exit status: 0 no drift, 1 drift, 2 error.`;
 
 /** A problem the user can fix; printed without a stack trace. */

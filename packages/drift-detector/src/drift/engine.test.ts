@@ -201,6 +201,66 @@ describe("detectDrift: columns, missing values, verdicts", () => {
   });
 });
 
+describe("detectDrift: multiple-testing correction", () => {
+  // KS p-values on 60 rows: a shifted by 40 (tiny p), b by 17 (p ≈ 0.016), c not at all (p = 1); e is a chi-square
+  // column (p ≈ 0.47); d is shifted by 16 but judged by a distance, which no correction touches.
+  const rows = Array.from({ length: 60 }, (_, i) => i);
+  const grades = (x: number, y: number) => [...Array(x).fill("x"), ...Array(y).fill("y"), ...Array(60 - x - y).fill("z")];
+  const table = (shift: Record<string, number>, e: string[]) =>
+    `a,b,c,d,e\n${rows.map((i) => [i + (shift.a ?? 0), i + (shift.b ?? 0), i, i + (shift.d ?? 0), e[i]].join(",")).join("\n")}\n`;
+  const reference = table({}, grades(30, 20));
+  const current = table({ a: 40, b: 17, d: 16 }, grades(24, 24));
+  const options: DriftOptionsInput = { per_column_stattest: { d: "wasserstein" } };
+  const byName = (result: DriftResult) => Object.fromEntries(result.columns.map((column) => [column.column, column]));
+
+  it("is off by default, as in Evidently: verdicts judge the test's own p-value", async () => {
+    const result = await drift(reference, current, options);
+    expect(result.p_value_correction).toBe("none");
+    const { a, b, c, d, e } = byName(result);
+    expect([a, b, c, d, e].map((column) => column?.drifted)).toEqual([true, true, false, true, false]);
+    expect(b?.p_value).toBeCloseTo(0.015787628382725075, 12); // scipy ks_2samp(range(60), range(17, 77))
+    expect(result.columns.every((column) => !("adjusted_p_value" in column))).toBe(true);
+  });
+
+  it("Bonferroni multiplies by the number of p-value tests and judges the adjusted p-value", async () => {
+    const result = await drift(reference, current, { ...options, p_value_correction: "bonferroni" });
+    expect(result.p_value_correction).toBe("bonferroni");
+    const { a, b, c, d, e } = byName(result);
+    for (const column of [a, b, c, e]) expect(column?.adjusted_p_value).toBe(Math.min(1, 4 * (column?.p_value as number)));
+    expect(d).toMatchObject({ test: "wasserstein", p_value: null, adjusted_p_value: null, drifted: true });
+    expect([a, b, c, d, e].map((column) => column?.drifted)).toEqual([true, false, false, true, false]);
+    expect(result).toMatchObject({ number_of_drifted_columns: 2, drift_share: 0.4, drift_detected: false });
+  });
+
+  it("Benjamini–Hochberg gives step-up adjusted p-values, milder than Bonferroni", async () => {
+    const result = await drift(reference, current, { ...options, p_value_correction: "benjamini-hochberg" });
+    const { a, b, c, e } = byName(result);
+    // b has the 2nd smallest of 4 p-values: 4·p/2, below a and e's adjusted values.
+    expect(b?.adjusted_p_value).toBeCloseTo((4 * (b?.p_value as number)) / 2, 15);
+    expect(c?.adjusted_p_value).toBe(1);
+    expect([a, b, c, e].map((column) => column?.drifted)).toEqual([true, true, false, false]);
+  });
+
+  it("keeps each test's rule at its threshold: ks drifts at adjusted p ≤ threshold, chisquare only below", async () => {
+    const first = byName(await drift(reference, current, { ...options, p_value_correction: "bonferroni" }));
+    const atThreshold = { b: first.b?.adjusted_p_value as number, e: first.e?.adjusted_p_value as number };
+    const result = byName(
+      await drift(reference, current, {
+        ...options,
+        p_value_correction: "bonferroni",
+        per_column_stattest_threshold: atThreshold,
+      }),
+    );
+    expect(result.b).toMatchObject({ test: "ks", threshold: atThreshold.b, drifted: true });
+    expect(result.e).toMatchObject({ test: "chisquare", threshold: atThreshold.e, drifted: false });
+  });
+
+  it("refuses an unknown correction", () => {
+    const parsed = driftOptionsSchema.safeParse({ p_value_correction: "holm" });
+    expect(parsed.error?.issues.map((issue) => issue.path.join("."))).toEqual(["p_value_correction"]);
+  });
+});
+
 describe("detectDrift: errors", () => {
   it("refuses two files without a column in common, naming them", async () => {
     const error = await drift("a\n1\n", "b\n1\n").catch((caught: unknown) => caught);

@@ -14,6 +14,7 @@ import { toColumnSamples } from "./column-samples.js";
 import { inferColumnType } from "./column-type.js";
 import { numericSummary } from "./numeric-summary.js";
 import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./options.js";
+import { correctVerdicts } from "./p-value-correction.js";
 import type { ColumnDrift, DriftResult, UntestedColumn } from "./result.js";
 import { countValues, sortColumn } from "./sorted-column.js";
 import { chooseTest } from "./test-choice.js";
@@ -25,8 +26,8 @@ export interface CsvSource {
 }
 
 /**
- * Compares every column the two files share, each with its own test, and gives the dataset verdict: drift when
- * the share of drifted columns reaches `drift_share`. Both files are read at the same time.
+ * Compares every column the two files share, each with its own test (its verdict corrected for multiple testing
+ * when the options ask), and gives the dataset verdict: drift when the share of drifted columns reaches `drift_share`. Both files are read at the same time.
  */
 export async function detectDrift(
   reference: CsvSource,
@@ -52,19 +53,21 @@ function compareTables(reference: CsvTable, current: CsvTable, options: DriftOpt
   }
   checkNamedColumns(options, new Set(shared));
   const selected = options.columns ?? shared;
-  const columns: ColumnDrift[] = [];
+  const tested: ColumnDrift[] = [];
   const untested: UntestedColumn[] = [];
   for (const column of selected) {
     const outcome = compareColumn(column, reference, current, options);
     if ("reason" in outcome) untested.push(outcome);
-    else columns.push(outcome);
+    else tested.push(outcome);
   }
+  const columns = correctVerdicts(tested, options.p_value_correction);
   const drifted = columns.filter((column) => column.drifted).length;
   const driftShare = columns.length === 0 ? 0 : drifted / columns.length;
   return {
     drift_detected: columns.length > 0 && driftShare >= options.drift_share,
     drift_share: driftShare,
     drift_share_threshold: options.drift_share,
+    p_value_correction: options.p_value_correction,
     number_of_columns: columns.length,
     number_of_drifted_columns: drifted,
     rows_reference: reference.rows,

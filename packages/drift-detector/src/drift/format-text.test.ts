@@ -23,6 +23,7 @@ const result: DriftResult = {
   drift_detected: true,
   drift_share: 2 / 3,
   drift_share_threshold: 0.5,
+  p_value_correction: "none",
   number_of_columns: 3,
   number_of_drifted_columns: 2,
   rows_reference: 10,
@@ -68,5 +69,31 @@ describe("formatDriftText", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("shows the adjusted p-values beside the test's own when a correction applies", () => {
+    const corrected: DriftResult = {
+      ...result,
+      p_value_correction: "bonferroni",
+      columns: [
+        column({ column: "temperature", p_value: 0.01, adjusted_p_value: 0.02 }),
+        column({
+          column: "pressure",
+          test: "wasserstein",
+          statistic: 0.2,
+          p_value: null,
+          adjusted_p_value: null,
+          threshold: 0.1,
+        }),
+      ],
+    };
+    const lines = formatDriftText(corrected, { reference: "ref.csv", current: "cur.csv" }).split("\n");
+    expect(lines.slice(3, 8)).toEqual([
+      "p-values corrected for multiple testing (bonferroni); verdicts judge the adjusted p-value",
+      "",
+      "column       type       test         statistic  p-value  adjusted p  threshold  drifted  effect  missing ref/cur",
+      "temperature  numerical  ks           0.5        0.01     0.02        0.05       DRIFT    0.25    0/2",
+      "pressure     numerical  wasserstein  0.2        -        -           0.1        DRIFT    0.25    0/2",
+    ]);
   });
 });

@@ -8,14 +8,22 @@ export function formatDriftText(result: DriftResult, sources: { reference: strin
     `${result.drift_detected ? "DRIFT DETECTED" : "No dataset drift"}: ${result.number_of_drifted_columns} of ${result.number_of_columns} columns (${share})`,
   );
   lines.push(`reference: ${sources.reference} (${result.rows_reference} rows)`);
-  lines.push(`current:   ${sources.current} (${result.rows_current} rows)`, "");
-  const header = ["column", "type", "test", "statistic", "p-value", "threshold", "drifted", "effect", "missing ref/cur"];
+  lines.push(`current:   ${sources.current} (${result.rows_current} rows)`);
+  const corrected = result.p_value_correction !== "none";
+  if (corrected) {
+    lines.push(`p-values corrected for multiple testing (${result.p_value_correction}); verdicts judge the adjusted p-value`);
+  }
+  lines.push("");
+  const header = ["column", "type", "test", "statistic", "p-value", ...(corrected ? ["adjusted p"] : []), "threshold"];
+  header.push("drifted", "effect", "missing ref/cur");
+  const orDash = (value: number | null | undefined) => (value === null || value === undefined ? "-" : formatNumber(value));
   const rows = result.columns.map((column) => [
     column.column,
     column.type,
     column.test,
     formatNumber(column.statistic),
-    column.p_value === null ? "-" : formatNumber(column.p_value),
+    orDash(column.p_value),
+    ...(corrected ? [orDash(column.adjusted_p_value)] : []),
     formatNumber(column.threshold),
     column.drifted ? "DRIFT" : "no",
     formatNumber(column.effect_size),

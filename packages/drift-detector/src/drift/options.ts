@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { STAT_TEST_NAMES } from "../stats/index.js";
+import { P_VALUE_CORRECTIONS, STAT_TEST_NAMES } from "../stats/index.js";
 
 const testName = z.enum(STAT_TEST_NAMES).describe("A drift test, named as Evidently names it");
 const threshold = z.number().positive().finite();
@@ -8,7 +8,8 @@ const columnList = z.array(z.string().min(1));
 /**
  * How a drift run chooses its tests: the parameters of Evidently's `DataDriftPreset` under the same names, so a
  * data scientist's settings carry over, plus the column types of Evidently's `DataDefinition`. Precedence, as in
- * Evidently: per column, then per type (`num_`/`cat_`), then for every column, then the automatic choice. The
+ * Evidently: per column, then per type (`num_`/`cat_`), then for every column, then the automatic choice.
+ * `p_value_correction` is ours (research notes: false alarms with many columns). The
  * `--config` file of the CLI and the service's run options are this object.
  */
 export const driftOptionsSchema = z
@@ -30,6 +31,15 @@ export const driftOptionsSchema = z
     per_column_stattest_threshold: z.record(z.string(), threshold).optional().describe("Threshold per column name"),
     numerical_columns: columnList.optional().describe("Columns compared as numbers, whatever typing would infer"),
     categorical_columns: columnList.optional().describe("Columns compared as categories, whatever typing would infer"),
+    p_value_correction: z
+      .enum(P_VALUE_CORRECTIONS)
+      .default("none")
+      .describe(
+        "Multiple-testing correction of the p-values of the tested columns (not an Evidently option, so off by default): " +
+          "`bonferroni` multiplies each by the number of p-value tests, `benjamini-hochberg` gives step-up adjusted " +
+          "p-values (false discovery rate). Each adjusted p-value is judged by its own test's rule and threshold: `ks` " +
+          "drifts at p ≤ threshold, `chisquare` and `z` at p < threshold. Distance tests are neither adjusted nor counted.",
+      ),
   })
   .superRefine((options, context) => {
     const numerical = new Set(options.numerical_columns ?? []);

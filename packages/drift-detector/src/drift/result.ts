@@ -1,4 +1,4 @@
-import type { ColumnType, StatTestName } from "../stats/index.js";
+import type { ColumnType, PValueCorrection, StatTestName } from "../stats/index.js";
 
 /** Counts on shared bins (numerical) or per category, enough to draw both distributions. */
 export type Distribution =
@@ -17,8 +17,13 @@ export interface ColumnDrift {
   type: ColumnType;
   test: StatTestName;
   statistic: number;
-  /** Null for distance tests. */
+  /** The test's own p-value; null for distance tests. */
   p_value: number | null;
+  /**
+   * Only when `p_value_correction` is not "none": the corrected p-value, which `drifted` then judges (null for
+   * distance tests, which are not corrected).
+   */
+  adjusted_p_value?: number | null;
   threshold: number;
   drifted: boolean;
   /** Jensen–Shannon distance of the two distributions on `distribution`'s bins: comparable across columns, used to rank them. */
@@ -44,6 +49,8 @@ export interface DriftResult {
   /** Share of tested columns that drifted. */
   drift_share: number;
   drift_share_threshold: number;
+  /** The multiple-testing correction applied to the p-values of the tested columns ("none": Evidently's verdicts). */
+  p_value_correction: PValueCorrection;
   number_of_columns: number;
   number_of_drifted_columns: number;
   rows_reference: number;

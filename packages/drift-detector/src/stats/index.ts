@@ -14,7 +14,7 @@ export { kolmogorovSf } from "./distributions/kolmogorov.js";
 export { probOutsideBand, probOutsideSquare } from "./distributions/ks-two-sample-exact.js";
 export { normalCdf, normalSf, normalTwoSidedP } from "./distributions/normal.js";
 export { smirnovSf } from "./distributions/smirnov.js";
-export { adjustPValues, type PValueCorrection } from "./multiple-testing.js";
+export { adjustPValues, P_VALUE_CORRECTIONS, type PValueCorrection } from "./multiple-testing.js";
 export {
   chooseDefaultTest,
   type DefaultTestInput,

@@ -1,7 +1,8 @@
 // Multiple-testing corrections of per-column p-values (off by default, for Evidently parity): Bonferroni, and
 // Benjamini & Hochberg, J. R. Stat. Soc. B 57(1) (1995) step-up adjusted p-values (as statsmodels `multipletests`).
 
-export type PValueCorrection = "none" | "bonferroni" | "benjamini-hochberg";
+export const P_VALUE_CORRECTIONS = ["none", "bonferroni", "benjamini-hochberg"] as const;
+export type PValueCorrection = (typeof P_VALUE_CORRECTIONS)[number];
 
 /** Adjusted p-values in input order; null entries (distance tests) stay null and do not count as tests. */
 export function adjustPValues(pValues: ReadonlyArray<number | null>, method: PValueCorrection): Array<number | null> {
