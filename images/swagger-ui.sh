@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Screenshots the node agent's Swagger UI into images/swagger-ui.png with headless Chromium:
 #   bash images/swagger-ui.sh
-# Builds the packages, starts the agent on a free 127.0.0.1 port (no Docker engine needed: the page is the
-# API description), loads /swagger and waits for Swagger UI to render.
+# Builds the packages, starts the agent on a free 127.0.0.1 port, loads /swagger and waits for Swagger UI to render.
+# The page is the API description and needs no engine, so the agent gets an engine address that answers nothing:
+# at start it acts on every agent-managed container of its engine, which must not touch a real installation's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chromium=$(command -v chromium || command -v chromium-browser || true)
@@ -11,7 +12,7 @@ chromium=$(command -v chromium || command -v chromium-browser || true)
 npx -y pnpm@10 build >/dev/null
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 profile=$(mktemp -d)
-PORT=$port LOG_LEVEL=silent node packages/node-agent/dist/main.js &
+PORT=$port LOG_LEVEL=silent DOCKER_HOST="unix://$profile/no-engine.sock" node packages/node-agent/dist/main.js &
 agent=$!
 trap 'kill $agent 2>/dev/null; wait $agent 2>/dev/null; rm -rf "$profile"' EXIT
 
