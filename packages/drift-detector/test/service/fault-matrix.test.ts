@@ -14,9 +14,43 @@ interface Fault {
   inject: (service: ServiceUnderTest) => void;
   /** What the answer quotes from the upstream. */
   quotes?: unknown;
+  /** Archive copies the failed run left behind (a copy that failed its verification stays, named in the run). */
+  archivedBeforeRetry?: number;
+  /** Airflow created the DAG run although the call failed (the answer was lost). */
+  committed?: boolean;
 }
 
+/** The IDS provider or Airflow answering `status` to `operation`: the run quotes the answer and does not retry 4xx. */
+function answers(target: "ids" | "airflow", operation: string, status: number, detail: string): Fault {
+  return {
+    name: `${target === "ids" ? "IDS" : "Airflow"} answers ${status} to ${operation}`,
+    step: target === "ids" ? "update_ids" : "trigger_retraining",
+    status: 502,
+    inject: (s) => s[target]?.faults.fail(operation, { kind: "status", status, json: { detail } }),
+    quotes: { detail },
+  };
+}
+
+/** Every step of the run, one failure kind each at least; the Airflow ones run against both versions below. */
 const FAULTS: Fault[] = [
+  {
+    name: "dataset stat: storage unreachable",
+    step: "read_data",
+    status: 503,
+    inject: (s) => s.store.fail("stat", (k) => k === PATHS.reference, storageDown),
+  },
+  {
+    name: "dataset read: storage timeout",
+    step: "read_data",
+    status: 504,
+    inject: (s) => s.store.fail("get", (k) => k === PATHS.current, storageSlow),
+  },
+  {
+    name: "dataset connection dropped while the core streams it",
+    step: "detect_drift",
+    status: 503,
+    inject: (s) => s.store.dropWhileReading((k) => k === PATHS.current),
+  },
   {
     name: "report write: storage unreachable",
     step: "write_reports",
@@ -29,47 +63,18 @@ const FAULTS: Fault[] = [
     status: 504,
     inject: (s) => s.store.fail("put", (k) => k.endsWith(".json") && !k.includes("/runs/"), storageSlow),
   },
-  {
-    name: "IDS answers 500",
-    step: "update_ids",
-    status: 502,
-    inject: (s) => s.ids?.faults.fail("asset", { kind: "status", status: 500, json: { detail: "db down" } }),
-    quotes: { detail: "db down" },
-  },
-  {
-    name: "IDS answers 422",
-    step: "update_ids",
-    status: 502,
-    inject: (s) => s.ids?.faults.fail("asset", { kind: "status", status: 422, json: { detail: "bad" } }),
-    quotes: { detail: "bad" },
-  },
+  answers("ids", "asset", 500, "db down"),
+  answers("ids", "asset", 422, "bad"),
   { name: "IDS hangs", step: "update_ids", status: 504, inject: (s) => s.ids?.faults.fail("asset", { kind: "hang" }) },
-  {
-    name: "Airflow answers 500",
-    step: "trigger_retraining",
-    status: 502,
-    inject: (s) => s.airflow?.faults.fail("trigger", { kind: "status", status: 500, json: { detail: "scheduler" } }),
-    quotes: { detail: "scheduler" },
-  },
-  {
-    name: "Airflow answers 401",
-    step: "trigger_retraining",
-    status: 502,
-    inject: (s) => s.airflow?.faults.fail("dag", { kind: "status", status: 401, json: { detail: "Invalid credentials" } }),
-    quotes: { detail: "Invalid credentials" },
-  },
-  {
-    name: "Airflow answers 403",
-    step: "trigger_retraining",
-    status: 502,
-    inject: (s) => s.airflow?.faults.fail("trigger", { kind: "status", status: 403, json: { detail: "Forbidden" } }),
-    quotes: { detail: "Forbidden" },
-  },
+  answers("airflow", "trigger", 500, "scheduler"),
+  answers("airflow", "dag", 401, "Invalid credentials"),
+  answers("airflow", "trigger", 403, "Forbidden"),
   {
     name: "Airflow hangs after creating the run",
     step: "trigger_retraining",
     status: 504,
     inject: (s) => s.airflow?.faults.fail("trigger", { kind: "hang" }, { afterCommit: true }),
+    committed: true,
   },
   {
     name: "Airflow connection dropped",
@@ -93,12 +98,23 @@ const FAULTS: Fault[] = [
     inject: (s) => s.store.fail("copy", (k) => k.startsWith(PATHS.history), storageDown),
   },
   {
+    name: "archive copy differs from the reference (verification)",
+    step: "archive_reference",
+    status: 502,
+    inject: (s) => s.store.corruptCopiesTo((k) => k.startsWith(PATHS.history)),
+    archivedBeforeRetry: 1,
+  },
+  {
     name: "reference replace fails",
     step: "replace_reference",
     status: 503,
     inject: (s) => s.store.fail("copy", (k) => k === PATHS.reference, storageDown),
+    archivedBeforeRetry: 1,
   },
 ];
+
+/** Failures before the verdict write nothing at all: no report, no run record (step 1 of the issue). */
+const BEFORE_VERDICT = new Set(["read_data", "detect_drift"]);
 
 let service: ServiceUnderTest;
 afterEach(async () => {
@@ -117,6 +133,7 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
     async (fault) => {
       service = await startDriftService({ airflow: fault.airflow });
       await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+      const before = await service.keys();
       fault.inject(service);
 
       const failed = await service.call("POST", "/api/drift/runs");
@@ -126,11 +143,19 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
       expect(failed.body.step).toBe(fault.step);
       expect(failed.body.detail).toMatch(new RegExp(`^Step ${fault.step} failed: `));
       if (fault.quotes) expect(failed.body.upstream.body).toMatchObject(fault.quotes);
-      expect(failed.body.run).toMatchObject({ status: "failed", error: { step: fault.step, status: fault.status } });
       expect(await service.read(PATHS.reference)).toBe(REFERENCE_CSV);
-      const recorded = await service.call("GET", `/api/drift/runs/${failed.body.run_id}`);
-      expect(recorded.body.status).toBe("failed");
-      expect(recorded.body.steps.find((s: { name: string }) => s.name === fault.step).status).toBe("failed");
+      expect(await service.keys(`${PATHS.history}/`)).toHaveLength(fault.archivedBeforeRetry ?? 0);
+      const triggered = fault.committed || fault.step === "archive_reference" || fault.step === "replace_reference";
+      expect(service.airflow?.runs.size).toBe(triggered ? 1 : 0);
+      if (BEFORE_VERDICT.has(fault.step)) {
+        expect(failed.body.run).toBeUndefined();
+        expect(await service.keys()).toEqual(before);
+      } else {
+        expect(failed.body.run).toMatchObject({ status: "failed", error: { step: fault.step, status: fault.status } });
+        const recorded = await service.call("GET", `/api/drift/runs/${failed.body.run_id}`);
+        expect(recorded.body.status).toBe("failed");
+        expect(recorded.body.steps.find((s: { name: string }) => s.name === fault.step).status).toBe("failed");
+      }
 
       service.store.heal();
       service.airflow?.faults.clear();
@@ -140,15 +165,16 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
 
       expect(retried.status).toBe(201);
       expect(retried.body.message).toBe("Drift detected and retraining triggered");
-      expect(retried.body.run.resumed_from).toBe(failed.body.run_id);
+      expect(retried.body.run.resumed_from).toBe(BEFORE_VERDICT.has(fault.step) ? undefined : failed.body.run_id);
       expect(service.airflow?.runs.size).toBe(1);
       expect(service.airflow?.violations).toEqual([]);
       expect(service.ids?.violations).toEqual([]);
       expect(service.ids?.assets).toHaveLength(1);
       expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
-      const history = await service.keys(`${PATHS.history}/`);
-      expect(history).toHaveLength(1);
-      expect(await service.read(history[0] ?? "")).toBe(REFERENCE_CSV);
+      expect(await service.keys(`${PATHS.history}/`)).toHaveLength(
+        (fault.archivedBeforeRetry ?? 0) + (fault.step === "replace_reference" ? 0 : 1),
+      );
+      expect(await service.read(retried.body.run.archived_reference)).toBe(REFERENCE_CSV);
       // Reports are written once per dataset, not again by the retry (a report write that failed half way leaves its
       // first half behind: never overwritten, never served).
       const reports = await service.keys(`${PATHS.reports}/drift-report-`);

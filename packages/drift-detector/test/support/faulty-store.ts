@@ -1,4 +1,5 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
+import { text } from "node:stream/consumers";
 import type { ObjectInfo, ObjectStore } from "../../src/adapters/storage/object-store.js";
 
 type Operation = "get" | "put" | "copy" | "stat" | "list";
@@ -13,6 +14,10 @@ interface Rule {
 /** A real store that can be told to fail chosen operations on chosen keys, to break one pipeline step at a time. */
 export class FaultyStore implements ObjectStore {
   private rules: Rule[] = [];
+  /** Reads of these keys send the first line, then fail as a dropped connection. */
+  private droppedReads: Array<(key: string) => boolean> = [];
+  /** Copies to these keys answer success but store the first half of the source only. */
+  private corruptCopies: Array<(key: string) => boolean> = [];
 
   constructor(private readonly inner: ObjectStore) {}
 
@@ -28,8 +33,18 @@ export class FaultyStore implements ObjectStore {
     this.rules.push({ operation, key, error });
   }
 
+  dropWhileReading(key: (key: string) => boolean): void {
+    this.droppedReads.push(key);
+  }
+
+  corruptCopiesTo(key: (key: string) => boolean): void {
+    this.corruptCopies.push(key);
+  }
+
   heal(): void {
     this.rules = [];
+    this.droppedReads = [];
+    this.corruptCopies = [];
   }
 
   private maybeFail(operation: Operation, key: string): void {
@@ -39,7 +54,14 @@ export class FaultyStore implements ObjectStore {
 
   async get(key: string): Promise<Readable> {
     this.maybeFail("get", key);
-    return this.inner.get(key);
+    if (!this.droppedReads.some((matches) => matches(key))) return this.inner.get(key);
+    const firstLine = (await text(await this.inner.get(key))).split("\n")[0];
+    return Readable.from(
+      (async function* () {
+        yield `${firstLine}\n`;
+        throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+      })(),
+    );
   }
 
   async put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
@@ -49,7 +71,10 @@ export class FaultyStore implements ObjectStore {
 
   async copy(sourceKey: string, destinationKey: string, options?: { ifMatch?: string }): Promise<ObjectInfo> {
     this.maybeFail("copy", destinationKey);
-    return this.inner.copy(sourceKey, destinationKey, options);
+    const copy = await this.inner.copy(sourceKey, destinationKey, options);
+    if (!this.corruptCopies.some((matches) => matches(destinationKey))) return copy;
+    const content = await text(await this.inner.get(destinationKey));
+    return this.inner.put(destinationKey, content.slice(0, content.length / 2), "text/csv");
   }
 
   async stat(key: string): Promise<ObjectInfo> {
