@@ -164,9 +164,27 @@ describe("readCsvTable: errors name the file, row and column", () => {
     );
   });
 
-  it("refuses an unclosed quote, with csv-parse's explanation", async () => {
-    const error = await formatError('a,b\n1,2\n3,"open\n');
-    expect(error.message).toMatch(/^data\.csv \(row \d\): not valid CSV: Quote Not Closed/);
+  it("refuses an unclosed quote, naming the row its record starts on, with csv-parse's explanation", async () => {
+    expect((await formatError('a,b\n1,2\n3,"open\n')).message).toBe(
+      "data.csv (row 3): not valid CSV: Quote Not Closed: the parsing is finished with an opening quote",
+    );
+    const afterQuotedLines = 'a,b\r\n1,"x"\r\n2,"two\r\nlines"\r\n\r\n\r\n3,"open\r\n\r\nx\r\n';
+    expect((await formatError(afterQuotedLines)).row).toBe(7);
+  });
+
+  it("counts rows as lines after quoted cells holding CRLF, LF or a lone CR", async () => {
+    const ragged = "3,4,5";
+    // Lines: 1 header, 2, 3–4 (two-line cell), 5 the ragged row.
+    for (const newline of ["\r\n", "\n"]) {
+      const text = ["a,b", '1,"x"', `2,"two${newline}lines"`, ragged, ""].join(newline);
+      expect((await formatError(text)).row, JSON.stringify(newline)).toBe(5);
+    }
+    // A lone CR inside a cell does not end a line (as on the fast path).
+    expect((await formatError(`a,b\n1,"x"\n2,"two\rlines"\n${ragged}\n`)).row).toBe(4);
+    // Blank lines around and inside a quoted CRLF cell: 1 header, 2, 3 blank, 4–6 cell, 7 blank, 8 ragged.
+    expect((await formatError(`a,b\r\n1,"x"\r\n\r\n2,"two\r\n\r\nlines"\r\n\r\n${ragged}\r\n`)).row).toBe(8);
+    // A ragged record spanning lines is named by its first line.
+    expect((await formatError('a,b\r\n1,"x"\r\n2,"two\r\nlines",3\r\n')).row).toBe(3);
   });
 
   it("names the row and the first missing column of a short row", async () => {

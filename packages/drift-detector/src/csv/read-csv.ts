@@ -3,6 +3,7 @@ import { CsvError, parse } from "csv-parse";
 import { decodeText } from "./decode-text.js";
 import { CsvFormatError } from "./errors.js";
 import { PlainLineReader } from "./plain-lines.js";
+import { QuotedRowNumbers } from "./quoted-row-numbers.js";
 import { type Delimiter, sniffDelimiter } from "./sniff.js";
 import { type CsvTable, TableBuilder } from "./table-builder.js";
 
@@ -82,12 +83,13 @@ async function readQuoted(
   linesBefore: number,
   file: string,
 ): Promise<void> {
+  const rows = new QuotedRowNumbers(linesBefore);
   const parser = parse({
     delimiter,
-    info: true,
     skip_empty_lines: true,
     relax_column_count: true,
     record_delimiter: ["\r\n", "\n"],
+    on_record: (record, info) => Object.assign(record, { row: rows.recordRow(record, info) }),
   });
   const feeding = (async () => {
     for await (const text of texts) if (!parser.write(text)) await once(parser, "drain");
@@ -95,18 +97,22 @@ async function readQuoted(
   })();
   feeding.catch((error: unknown) => parser.destroy(error as Error));
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const row = linesBefore + info.lines;
+    for await (const record of parser as AsyncIterable<RowRecord>) {
       if (record.length === 1 && (record[0] as string).trim() === "") continue;
-      if (table.hasHeader) table.addRecord(record, row);
-      else table.setHeader(record, row);
+      if (table.hasHeader) table.addRecord(record, record.row);
+      else table.setHeader(record, record.row);
     }
   } catch (error) {
     if (error instanceof CsvError) {
-      throw new CsvFormatError(file, `not valid CSV: ${error.message}`, { row: linesBefore + (error.lines as number) });
+      // csv-parse's own "at line N" counts from where it took over: dropped, the file's row is named instead.
+      const detail = `not valid CSV: ${error.message.replace(/ (at|on) line \d+/g, "")}`;
+      throw new CsvFormatError(file, detail, { row: rows.errorRow(error) });
     }
     throw error;
   } finally {
     parser.destroy();
   }
 }
+
+/** A record's cells, and the row it starts on. */
+type RowRecord = string[] & { row: number };
