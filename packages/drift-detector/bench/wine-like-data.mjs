@@ -2,23 +2,7 @@
 // normal (or log-normal) distribution with that column's mean and spread, printed with a data logger's precision (~90 MB per million rows).
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-
-/** Mulberry32 (Tommy Ettinger's 32-bit PRNG): fast, seedable, plenty for synthetic data. */
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Box–Muller: two uniforms → one standard normal. */
-function normal(random) {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
+import { mulberry32, normal } from "../test/support/seeded-random.mjs";
 
 // name, draw(z, random, shifted), decimals. Means and spreads of winequality-red.csv; `shifted` moves a few columns.
 const COLUMNS = [

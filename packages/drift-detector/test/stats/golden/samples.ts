@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ColumnSamples } from "../../../src/stats/index.js";
+import { mulberry32 } from "../../support/seeded-random.mjs";
 
 export interface SampleSpec {
   seed: number;
@@ -13,21 +14,10 @@ export interface SampleSpec {
   shape: "bell" | "uniform";
 }
 
-function* mulberry32(seed: number): Generator<number, never> {
-  let a = seed >>> 0;
-  while (true) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1) >>> 0;
-    t = ((t + Math.imul(t ^ (t >>> 7), t | 61)) ^ t) >>> 0;
-    yield ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-}
-
 /** A sample from its spec, or from the plain list of values a few fixtures give instead. */
 export function makeSample(spec: SampleSpec | number[]): Float64Array {
   if (Array.isArray(spec)) return Float64Array.from(spec);
-  const random = mulberry32(spec.seed);
-  const next = () => random.next().value;
+  const next = mulberry32(spec.seed);
   const values = new Float64Array(spec.n);
   for (let i = 0; i < spec.n; i++) {
     const z = spec.shape === "bell" ? next() + next() + next() + next() - 2 : next();
