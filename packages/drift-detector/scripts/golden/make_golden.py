@@ -320,6 +320,10 @@ WINE_CASES = [
     ("first 800 vs last 799 with pH + 0.05", {"rows": [0, 800]}, {"rows": [800, 1599], "shift": {"pH": 0.05}}),
     ("rows 0–59 vs rows 1000–1039 (small samples)", {"rows": [0, 60]}, {"rows": [1000, 1040]}),
     ("rows 100–399 vs rows 400–1599", {"rows": [100, 400]}, {"rows": [400, 1599]}),
+    # Missing cells are dropped before testing, and the automatic choice counts the non-missing reference rows:
+    # alcohol and pH keep ≤ 1000 of 1040 reference values, so they get KS where the full columns get Wasserstein.
+    ("rows 0–1039 vs rows 1040–1598, cells missing in both", {"rows": [0, 1040], "missing": {"alcohol": 20, "pH": 3}},
+     {"rows": [1040, 1599], "missing": {"alcohol": 7, "sulphates": 4}}),
 ]
 
 
@@ -331,6 +335,8 @@ def select(frame, view):
         part[column] = part[column] + delta
     for column, factor in view.get("scale", {}).items():
         part[column] = part[column] * factor
+    for column, every in view.get("missing", {}).items():
+        part.loc[part.index % every == 0, column] = np.nan
     return part
 
 
@@ -342,10 +348,13 @@ def wine_cases():
         columns = []
         for column in frame.columns:
             ft = "cat" if column == "quality" else "num"
-            ref = ref_frame[column] if ft == "num" else ref_frame[column].astype(str)
-            cur = cur_frame[column] if ft == "num" else cur_frame[column].astype(str)
+            # Evidently drops missing values before every test (get_one_column_drift: replace ±inf, dropna).
+            ref = ref_frame[column].dropna() if ft == "num" else ref_frame[column].dropna().astype(str)
+            cur = cur_frame[column].dropna() if ft == "num" else cur_frame[column].dropna().astype(str)
             tests = [t for t in TESTS if ft == "num" or t not in NUMERICAL_ONLY]
             columns.append({"column": column, "type": "numerical" if ft == "num" else "categorical",
+                            "missing_reference": int(ref_frame[column].isna().sum()),
+                            "missing_current": int(cur_frame[column].isna().sum()),
                             "distinct_values": int(pd.concat([ref, cur]).nunique()),
                             "default_test": default_test(ref, cur, ft), "results": run_all(ref, cur, ft, tests)})
         out.append({"name": name, "reference": a, "current": b, "columns": columns})

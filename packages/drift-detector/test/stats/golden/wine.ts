@@ -7,6 +7,8 @@ export interface WineView {
   rows: [number, number] | "even" | "odd";
   shift?: Record<string, number>;
   scale?: Record<string, number>;
+  /** Column → k: every k-th row of the view (0, k, 2k, …) is missing. */
+  missing?: Record<string, number>;
 }
 
 export interface WineTable {
@@ -26,7 +28,7 @@ export function loadWine(): WineTable {
   return { columns, values };
 }
 
-/** One column of a view: its rows, then shifted (+) or scaled (×) when the view says so. */
+/** One column of a view: its rows, then shifted (+) or scaled (×) when the view says so; NaN where a cell is missing. */
 export function viewColumn(table: WineTable, view: WineView, column: string): number[] {
   const all = table.values.get(column)!;
   const rows =
@@ -37,7 +39,10 @@ export function viewColumn(table: WineTable, view: WineView, column: string): nu
         : all.slice(view.rows[0], view.rows[1]);
   const shift = view.shift?.[column];
   const scale = view.scale?.[column];
-  return rows.map((v) => (shift !== undefined ? v + shift : scale !== undefined ? v * scale : v));
+  const every = view.missing?.[column];
+  return rows.map((v, i) =>
+    every !== undefined && i % every === 0 ? Number.NaN : shift !== undefined ? v + shift : scale !== undefined ? v * scale : v,
+  );
 }
 
 /** Counts per label, the categorical sample shape (labels as pandas prints the integers). */
