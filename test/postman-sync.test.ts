@@ -1,16 +1,12 @@
-// The Postman collection stays in step with the services: both services start in this process (their real
-// main.ts, on free loopback ports, local-folder storage) and every operation of their /openapi.json must
-// have a request in the collection, and every collection request must name an operation that exists.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// The Postman collection stays in step with the services: every operation of their /openapi.json (both services
+// started in this process, see support/service-openapi.ts) must have a request in the collection, and every
+// collection request must name an operation that exists.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM script without type declarations.
 import { buildCollection, buildEnvironment, COLLECTION_FILE, ENVIRONMENT_FILE } from "../postman/generate-collection.mjs";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+import { type Operation, operationOf, ROOT, SERVICES, type ServiceName, startServices } from "./support/service-openapi.js";
 
 interface PostmanUrl {
   raw: string;
@@ -24,83 +20,21 @@ interface PostmanItem {
   event?: { listen: string; script: { exec: string[] } }[];
   request?: { method: string; url: PostmanUrl; body?: { raw?: string } };
 }
-interface OpenApi {
-  paths: Record<string, Record<string, unknown>>;
-}
-
-const SERVICES = [
-  { folder: "clarus_node_agent", portVariable: "{{node_agent_port}}", main: "packages/node-agent/src/main.ts" },
-  { folder: "data_drift_detector", portVariable: "{{drift_detector_port}}", main: "packages/drift-detector/src/main.ts" },
-] as const;
 
 const collection = JSON.parse(await readFile(COLLECTION_FILE, "utf8")) as { item: PostmanItem[] };
 const requests = (items: PostmanItem[]): PostmanItem[] => items.flatMap((item) => (item.item ? requests(item.item) : [item]));
 
-interface Operation {
-  method: string;
-  path: string;
-}
-const segmentsOf = (path: string) => path.split("/").filter(Boolean);
-const isParameter = (segment: string) => /^\{[^{}]+\}$/.test(segment);
+const requestOperation = (item: PostmanItem, operations: Operation[]) =>
+  operationOf(item.request?.method ?? "", item.request?.url.path ?? [], operations);
 
-/**
- * The operation a request reaches, as a router picks it: same method, same number of segments, each template
- * segment either a `{parameter}` or equal; among several matches the one with the most literal segments
- * (GET /api/inference/all is listInferences, not inspectInference with id "all").
- */
-function operationOf(item: PostmanItem, operations: Operation[]): Operation | undefined {
-  const method = item.request?.method.toLowerCase();
-  const segments = item.request?.url.path ?? [];
-  const literalCount = (operation: Operation) => segmentsOf(operation.path).filter((segment) => !isParameter(segment)).length;
-  return operations
-    .filter((operation) => operation.method === method)
-    .filter((operation) => {
-      const template = segmentsOf(operation.path);
-      return (
-        template.length === segments.length && template.every((segment, i) => isParameter(segment) || segment === segments[i])
-      );
-    })
-    .sort((a, b) => literalCount(b) - literalCount(a))[0];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-const openapi = new Map<string, OpenApi>();
-let dataDir: string;
+let operations = new Map<ServiceName, Operation[]>();
+let cleanUp = async () => {};
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "clarus-postman-sync-"));
-  // Each main.ts reads its configuration from the environment when imported, then listens. The agent gets an
-  // engine address that answers nothing: its start-up recovery acts on every agent-managed container of the
-  // engine, which must not touch the containers of tests running beside this one. The OpenAPI needs no engine.
-  Object.assign(process.env, {
-    LOG_LEVEL: "silent",
-    DATA_DIR: dataDir,
-    CREATE_NETWORK: "false",
-    DOCKER_HOST: `unix://${join(dataDir, "no-engine.sock")}`,
-  });
-  for (const service of SERVICES) {
-    const port = await freePort();
-    process.env.PORT = String(port);
-    await import(join(root, service.main));
-    const response = await fetch(`http://127.0.0.1:${port}/openapi.json`);
-    expect(response.status, `${service.main} serves /openapi.json`).toBe(200);
-    openapi.set(service.folder, (await response.json()) as OpenApi);
-  }
+  ({ operations, cleanUp } = await startServices());
 });
 
-afterAll(async () => {
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => cleanUp());
 
 describe.each(SERVICES)("Postman folder $folder", (service) => {
   const folder = collection.item.find((item) => item.name === service.folder);
@@ -110,14 +44,11 @@ describe.each(SERVICES)("Postman folder $folder", (service) => {
     expect(serviceRequests.length).toBeGreaterThan(0);
   });
 
-  const operations = (): Operation[] =>
-    Object.entries(openapi.get(service.folder)?.paths ?? {}).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => ({ method, path })),
-    );
+  const operationsOfService = (): Operation[] => operations.get(service.folder) ?? [];
 
   it("has a request for every operation of the service's OpenAPI", () => {
-    const all = operations();
-    const covered = new Set(serviceRequests.map((item) => operationOf(item, all)));
+    const all = operationsOfService();
+    const covered = new Set(serviceRequests.map((item) => requestOperation(item, all)));
     expect(all.length).toBeGreaterThan(0);
     expect(
       all.filter((operation) => !covered.has(operation)).map(({ method, path }) => `${method.toUpperCase()} ${path}`),
@@ -125,8 +56,8 @@ describe.each(SERVICES)("Postman folder $folder", (service) => {
   });
 
   it("names only operations that exist", () => {
-    const all = operations();
-    const stale = serviceRequests.filter((item) => !operationOf(item, all));
+    const all = operationsOfService();
+    const stale = serviceRequests.filter((item) => !requestOperation(item, all));
     expect(stale.map((item) => `${item.name}: ${item.request?.method} /${item.request?.url.path?.join("/")}`)).toEqual([]);
   });
 });
@@ -156,7 +87,7 @@ describe("Postman collection", () => {
   });
 
   it("keeps the original collection's requests: names, methods, paths and body fields", async () => {
-    const originalFile = join(root, "..", "shared", "contracts", "clarus-original", "ClarusInference.postman_collection.json");
+    const originalFile = join(ROOT, "..", "shared", "contracts", "clarus-original", "ClarusInference.postman_collection.json");
     const original = JSON.parse(await readFile(originalFile, "utf8")) as { item: PostmanItem[] };
     const bodyFields = (item: PostmanItem | undefined) =>
       item?.request?.body?.raw ? Object.keys(JSON.parse(item.request.body.raw)).sort() : [];

@@ -1,0 +1,57 @@
+// The README shows every route of both services with a curl example (issue 7), and no curl example calls a route
+// that does not exist. Routes come from the OpenAPI the services serve (support/service-openapi.ts).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Operation, operationOf, ROOT, SERVICES, type ServiceName, startServices } from "./support/service-openapi.js";
+
+/** Routes every service has outside its OpenAPI (plumbing from packages/common). */
+const PLUMBING = ["/metrics", "/openapi.json", "/swagger"];
+
+interface CurlCall {
+  text: string;
+  port: number;
+  method: string;
+  path: string;
+}
+
+/** Every `curl …` in the README, in code blocks or inline code, with the method it sends and the path it calls. */
+function readmeCurlCalls(): CurlCall[] {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  return [...readme.matchAll(/\bcurl [^`\n]*/g)].flatMap(([text]) => {
+    const url = /(?:https?:\/\/)?(?:localhost|127\.0\.0\.1|<host>|\$HOST):(\d+)(\/[^\s'"?`]*)/.exec(text);
+    if (!url) return [];
+    const explicit = /(?:-X|--request)\s+([A-Z]+)/.exec(text)?.[1];
+    const method = explicit ?? (/\s(-d|--data\S*|-F|--json)\s/.test(text) ? "POST" : "GET");
+    return [{ text, port: Number(url[1]), method, path: url[2] as string }];
+  });
+}
+
+let operations = new Map<ServiceName, Operation[]>();
+let cleanUp = async () => {};
+
+beforeAll(async () => {
+  ({ operations, cleanUp } = await startServices());
+});
+
+afterAll(() => cleanUp());
+
+describe.each(SERVICES)("README curl examples of $folder (port $defaultPort)", (service) => {
+  const calls = () => readmeCurlCalls().filter((call) => call.port === service.defaultPort);
+  const segments = (path: string) => path.split("/").filter(Boolean);
+
+  it("show every operation of the service's OpenAPI", () => {
+    const all = operations.get(service.folder) ?? [];
+    expect(all.length).toBeGreaterThan(0);
+    const shown = new Set(calls().map((call) => operationOf(call.method, segments(call.path), all)));
+    expect(all.filter((operation) => !shown.has(operation)).map(({ method, path }) => `${method.toUpperCase()} ${path}`)).toEqual(
+      [],
+    );
+  });
+
+  it("call only routes that exist", () => {
+    const all = operations.get(service.folder) ?? [];
+    const stale = calls().filter((call) => !PLUMBING.includes(call.path) && !operationOf(call.method, segments(call.path), all));
+    expect(stale.map((call) => call.text)).toEqual([]);
+  });
+});
