@@ -186,43 +186,132 @@ describe("Airflow version detection", () => {
 });
 
 describe("the Airflow fakes enforce the contract (so a passing client test means something)", () => {
-  it("Airflow 3 answers 422 to a trigger without logical_date or with extra keys; Airflow 2 400 to read-only fields", async () => {
-    const v3 = await startFakeAirflow({ major: 3 });
-    const v2 = await startFakeAirflow({ major: 2 });
+  const basic = (password: string) => `Basic ${Buffer.from(`airflow:${password}`).toString("base64")}`;
+  interface Refusal {
+    major: 2 | 3;
+    what: string;
+    body: unknown;
+    status: number;
+    answer: object;
+    /** Defaults to the trigger route of the version. */
+    path?: string;
+    /** Defaults to valid credentials (a token from /auth/token on Airflow 3). */
+    authorization?: string;
+  }
+  const CASES: Refusal[] = [
+    {
+      major: 3,
+      what: "no logical_date key",
+      body: { dag_run_id: "a", conf: {} },
+      status: 422,
+      answer: { detail: [{ type: "missing", loc: ["body", "logical_date"], msg: "Field required" }] },
+    },
+    {
+      major: 3,
+      what: "an unknown key",
+      body: { logical_date: null, execution_date: "2026-01-01T00:00:00Z" },
+      status: 422,
+      answer: { detail: [{ type: "extra_forbidden", msg: "Extra inputs are not permitted" }] },
+    },
+    {
+      major: 3,
+      what: "partition_key (3.2 only)",
+      body: { logical_date: null, partition_key: "p" },
+      status: 422,
+      answer: { detail: [{ type: "extra_forbidden" }] },
+    },
+    {
+      major: 3,
+      what: "a naive logical_date",
+      body: { logical_date: "2026-01-01T00:00:00" },
+      status: 422,
+      answer: { detail: [{ loc: ["body", "logical_date"] }] },
+    },
+    {
+      major: 3,
+      what: "a run id outside allowed_run_id_pattern",
+      body: { logical_date: null, dag_run_id: "a b" },
+      status: 422,
+      answer: { detail: [{ loc: ["body", "dag_run_id"] }] },
+    },
+    {
+      major: 3,
+      what: "an unknown key in the login",
+      path: "/auth/token",
+      authorization: "",
+      body: { username: "airflow", password: "airflow-secret", scope: "x" },
+      status: 422,
+      answer: {},
+    },
+    {
+      major: 3,
+      what: "basic auth instead of a token",
+      authorization: basic("airflow-secret"),
+      body: { logical_date: null },
+      status: 401,
+      answer: { detail: "Not authenticated" },
+    },
+    {
+      major: 3,
+      what: "a token it never issued",
+      authorization: "Bearer forged",
+      body: { logical_date: null },
+      status: 403,
+      answer: { detail: "Invalid JWT token" },
+    },
+    {
+      major: 2,
+      what: "a read-only field",
+      body: { dag_run_id: "a", state: "queued" },
+      status: 400,
+      answer: { detail: "Property is read-only - 'state'" },
+    },
+    {
+      major: 2,
+      what: "a naive logical_date",
+      body: { logical_date: "2026-01-01T00:00:00" },
+      status: 400,
+      answer: { title: "Bad Request" },
+    },
+    { major: 2, what: "an unknown key", body: { run_after: null }, status: 400, answer: { title: "Bad Request" } },
+    {
+      major: 2,
+      what: "no credentials",
+      authorization: "",
+      body: {},
+      status: 401,
+      answer: { title: "Unauthorized", status: 401 },
+    },
+    {
+      major: 2,
+      what: "a wrong password",
+      authorization: basic("wrong"),
+      body: {},
+      status: 401,
+      answer: { title: "Unauthorized" },
+    },
+  ];
+
+  it.each(CASES)("Airflow $major refuses $what", async ({ major, body, status, answer, path, authorization }) => {
+    const airflow = await startFakeAirflow({ major });
     try {
-      const token = (await (
-        await fetch(`${v3.url}/auth/token`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ username: "airflow", password: "airflow-secret" }),
-        })
-      ).json()) as { access_token: string };
-      const post = (url: string, auth: string, body: unknown) =>
-        fetch(url, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Authorization: auth },
-          body: JSON.stringify(body),
-        });
-      const v3Auth = `Bearer ${token.access_token}`;
-      const missing = await post(`${v3.url}/api/v2/dags/retrain_model/dagRuns`, v3Auth, { dag_run_id: "a", conf: {} });
-      expect(missing.status).toBe(422);
-      expect(await missing.json()).toMatchObject({
-        detail: [{ type: "missing", loc: ["body", "logical_date"], msg: "Field required" }],
-      });
-      const extra = await post(`${v3.url}/api/v2/dags/retrain_model/dagRuns`, v3Auth, {
-        logical_date: null,
-        execution_date: "2026-01-01T00:00:00Z",
-      });
-      expect(extra.status).toBe(422);
-      const v2Auth = `Basic ${Buffer.from("airflow:airflow-secret").toString("base64")}`;
-      const readOnly = await post(`${v2.url}/api/v1/dags/retrain_model/dagRuns`, v2Auth, { dag_run_id: "a", state: "queued" });
-      expect(readOnly.status).toBe(400);
-      expect(await readOnly.json()).toMatchObject({ detail: "Property is read-only - 'state'" });
-      expect(v3.violations).toHaveLength(2);
-      expect(v2.violations).toHaveLength(1);
+      const post = (url: string, headers: Record<string, string>, json: unknown) =>
+        fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(json) });
+      let auth = authorization ?? basic("airflow-secret");
+      if (major === 3 && authorization === undefined) {
+        const login = await post(`${airflow.url}/auth/token`, {}, { username: "airflow", password: "airflow-secret" });
+        auth = `Bearer ${((await login.json()) as { access_token: string }).access_token}`;
+      }
+      const url = `${airflow.url}${path ?? `/api/v${major - 1}/dags/retrain_model/dagRuns`}`;
+      const response = await post(url, auth ? { Authorization: auth } : {}, body);
+      expect(response.status).toBe(status);
+      expect(response.headers.get("content-type")).toBe(major === 2 ? "application/problem+json" : "application/json");
+      expect(await response.json()).toMatchObject(answer);
+      // Wrong credentials happen in real life; a body off the contract is the client's fault.
+      expect(airflow.violations).toHaveLength(status === 401 || status === 403 ? 0 : 1);
+      expect(airflow.runs.size).toBe(0);
     } finally {
-      await v3.close();
-      await v2.close();
+      await airflow.close();
     }
   });
 });

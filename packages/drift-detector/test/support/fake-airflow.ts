@@ -8,6 +8,7 @@ import {
   airflow3LoginBody,
   airflow3TriggerBody,
   dagPatchBody,
+  type TriggerFields,
 } from "./airflow-contract.js";
 import { type FakeAnswer, type FakeRequest, FaultSwitch, type RunningFake, startFakeServer } from "./fake-server.js";
 
@@ -198,7 +199,7 @@ export async function startFakeAirflow(options: FakeAirflowOptions): Promise<Fak
               ? problem2(400, "Bad Request", zodIssues(patch.error))
               : detail3(422, zodIssues(patch.error));
           }
-          state.paused = patch.data.is_paused;
+          state.paused = patch.data.is_paused === true;
           return { status: 200, json: dagView() };
         },
       };
@@ -240,7 +241,7 @@ export async function startFakeAirflow(options: FakeAirflowOptions): Promise<Fak
         violation(request, `DAGRun: ${zodIssues(body.error)}`);
         return problem2(400, "Bad Request", zodIssues(body.error));
       }
-      ({ dag_run_id: runId, conf, note } = body.data);
+      ({ dag_run_id: runId, conf, note } = body.data as TriggerFields);
     } else {
       const body = airflow3TriggerBody.safeParse(request.body);
       if (!body.success) {
@@ -264,7 +265,7 @@ export async function startFakeAirflow(options: FakeAirflowOptions): Promise<Fak
           })),
         );
       }
-      ({ dag_run_id: runId, conf, note } = body.data);
+      ({ dag_run_id: runId, conf, note } = body.data as TriggerFields);
     }
     const id = runId ?? `manual__${new Date().toISOString()}`;
     if (state.runs.has(id)) {
