@@ -110,7 +110,12 @@ async function readOptions(path: string): Promise<DriftOptions> {
   }
   const parsed = driftOptionsSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".") || "(top level)"}: ${issue.message}`);
+    const known = `known options: ${Object.keys(driftOptionsSchema.shape).join(", ")}`;
+    const problems = parsed.error.issues.flatMap((issue) =>
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => `  ${[...issue.path, key].join(".")}: unknown option (${known})`)
+        : [`  ${issue.path.join(".") || "(top level)"}: ${issue.message}`],
+    );
     throw new UsageError(`${path}: invalid drift options:\n${problems.join("\n")}`);
   }
   return parsed.data;
