@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HttpIdsProvider } from "../../src/adapters/ids/ids-provider-client.js";
 import { type FakeIdsProvider, startFakeIdsProvider } from "../support/fake-ids-provider.js";
+import { CREATE_ASSET } from "../support/ids-contract.js";
 
 const POLICY = { timeoutMs: 300, retries: 2, retryDelayMs: 5 };
 const ASSET = { experimentId: "UC05", description: "Big wine", bucket: "datasets", path: "usecase01/wine.csv" };
@@ -29,6 +30,23 @@ describe("IDS provider client", () => {
       },
     ]);
     expect(ids.violations).toEqual([]);
+  });
+
+  it("the fake takes exactly the Postman example's keys, with asset_type dataset", async () => {
+    const post = (body: unknown) =>
+      fetch(`${ids.url}${CREATE_ASSET.path}`, {
+        method: CREATE_ASSET.method,
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const example = { ...CREATE_ASSET.example, minio_endpoint: "127.0.0.1:9000" };
+    const missing = Object.fromEntries(Object.entries(example).filter(([key]) => key !== "exp_description"));
+    expect((await post({ ...example, extra: "x" })).status).toBe(422);
+    expect((await post(missing)).status).toBe(422);
+    expect((await post({ ...example, asset_type: "model" })).status).toBe(422);
+    expect(ids.violations).toHaveLength(3);
+    expect((await post(example)).status).toBe(200);
+    expect(ids.assets).toEqual([example]);
   });
 
   it("retries a 500 then succeeds", async () => {

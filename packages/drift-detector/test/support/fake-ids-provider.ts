@@ -1,5 +1,5 @@
 import { type FakeRequest, FaultSwitch, type RunningFake, startFakeServer } from "./fake-server.js";
-import { type CreateAssetBody, createAssetBody } from "./ids-contract.js";
+import { CREATE_ASSET, type CreateAssetBody, createAssetBody } from "./ids-contract.js";
 
 export interface FakeIdsProvider extends RunningFake {
   /** Bodies of the accepted asset publications, in order. */
@@ -17,7 +17,7 @@ export async function startFakeIdsProvider(): Promise<FakeIdsProvider> {
     if (request.method === "GET" && request.path === "/api/ping") {
       return { operation: "ping", answer: () => ({ status: 200, text: "pong" }) };
     }
-    if (request.method === "POST" && request.path === "/api/provider/asset") {
+    if (request.method === CREATE_ASSET.method && request.path === CREATE_ASSET.path) {
       return {
         operation: "asset",
         answer: () => {
@@ -35,8 +35,8 @@ export async function startFakeIdsProvider(): Promise<FakeIdsProvider> {
               json: { detail: body.error.issues.map((i) => ({ loc: ["body", ...i.path], msg: i.message })) },
             };
           }
-          assets.push(body.data);
-          return { status: 200, json: { message: `Asset for ${body.data.exp_id} created` } };
+          assets.push(body.data as CreateAssetBody);
+          return { status: 200, json: { message: `Asset for ${String(body.data.exp_id)} created` } };
         },
       };
     }
