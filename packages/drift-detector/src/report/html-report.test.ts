@@ -63,6 +63,34 @@ describe("renderHtmlReport", () => {
     expect(renderHtmlReport(calm, SAMPLE_META)).toContain('<div class="verdict is-ok" id="verdict">');
   });
 
+  it("heads the page with both sources and their row counts, times, experiment and detector version", () => {
+    const result = { ...wineLikeResult(), rows_reference: 1599, rows_current: 12000 };
+    const html = renderHtmlReport(result, {
+      ...SAMPLE_META,
+      referenceModifiedAt: new Date("2026-11-01T08:00:00Z"),
+      currentModifiedAt: new Date("2026-11-26T06:15:30Z"),
+    });
+    const header = html.slice(html.indexOf("<header>"), html.indexOf("</header>"));
+    const fact = (label: string) => {
+      const start = header.indexOf(`<dt>${label}</dt>`);
+      expect(start, label).toBeGreaterThan(0);
+      return header
+        .slice(start, header.indexOf("</div>", start))
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .trim();
+    };
+    expect(fact("Reference data")).toBe(
+      `Reference data ${SAMPLE_META.referenceSource} 1,599 rows · modified 2026-11-01 08:00:00 UTC`,
+    );
+    expect(fact("Current data")).toBe(`Current data ${SAMPLE_META.currentSource} 12,000 rows · modified 2026-11-26 06:15:30 UTC`);
+    expect(fact("Generated")).toBe("Generated 2026-11-26 14:30:00 UTC");
+    expect(fact("Experiment")).toBe("Experiment Clarus_RedWine_experiment");
+    expect(fact("Detector")).toBe("Detector clarus drift detector 0.1.0");
+    expect(header).toContain('aria-label="Drifted share 50%, dataset drift at 50%"');
+    expect(html).toContain("<title>Data drift report: Clarus_RedWine_experiment: Drift detected</title>");
+  });
+
   it("says when no column could be tested", () => {
     const result = resultOf([], { untested_columns: [{ column: "a", reason: "no values in new.csv: every cell is missing" }] });
     const html = renderHtmlReport(result, SAMPLE_META);

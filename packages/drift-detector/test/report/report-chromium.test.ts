@@ -94,6 +94,24 @@ describe.runIf(available)("drift report in headless Chromium", () => {
     expect(seen.rows).toContain(HOSTILE);
     expect(seen.images).toBe(0);
     expect(seen.filterShown).toBe(true);
+
+    // Colour-blind and greyscale readers: Okabe-Ito blue, solid, for the reference; the current data (bars and
+    // legend swatch alike) filled with the page's hatch pattern, which tells them apart without colour.
+    const paint = (await page.evaluate(`(() => {
+      const fill = (selector) => getComputedStyle(document.querySelector(selector)).fill;
+      return {
+        reference: fill("svg.chart .bar-ref"),
+        current: fill("svg.chart path.bar-cur, svg.chart rect.bar-cur"),
+        legendCurrent: fill("svg.chart .legend .bar-cur"),
+        hatch: document.querySelectorAll("pattern#hatch-current").length,
+      };
+    })()`)) as { reference: string; current: string; legendCurrent: string; hatch: number };
+    expect(paint).toEqual({
+      reference: "rgb(0, 114, 178)",
+      current: 'url("#hatch-current")',
+      legendCurrent: 'url("#hatch-current")',
+      hatch: 1,
+    });
   });
 
   it("shows the engine's verdict on the wine data against a shifted copy, with a chart per column", async () => {
