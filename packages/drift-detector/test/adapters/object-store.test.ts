@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -155,6 +155,14 @@ describe("store-specific failures", () => {
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ service: "storage", kind: "unreachable" });
     expect((err as Error).message).toMatch(/write blocker\/report\.html/);
+  });
+
+  it("local folder: an object is the file DATA_DIR/<bucket>/<key>, so operators can drop datasets in by hand", async () => {
+    const store = new LocalFolderStore(dataDir, BUCKET);
+    await store.put("uc/reports/r.json", "{}", "application/json");
+    expect(await readFile(join(dataDir, BUCKET, "uc", "reports", "r.json"), "utf8")).toBe("{}");
+    await writeFile(join(dataDir, BUCKET, "uc", "by-hand.csv"), "a\n1\n");
+    expect(await text(await store.get("uc/by-hand.csv"))).toBe("a\n1\n");
   });
 
   it("local folder: keys cannot leave the bucket folder", async () => {

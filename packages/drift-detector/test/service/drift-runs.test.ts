@@ -1,4 +1,12 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
+import { LocalFolderStore } from "../../src/adapters/storage/local-folder-store.js";
+import { CsvFormatError } from "../../src/csv/errors.js";
+import { driftOptionsSchema } from "../../src/drift/options.js";
+import { coreAnalysis } from "../../src/pipeline/core-analysis.js";
 import { DRIFTED_CSV, REFERENCE_CSV, SAME_POPULATION_CSV } from "../support/datasets.js";
 import { EXPERIMENT, PATHS, type ServiceUnderTest, sha256, startDriftService } from "../support/drift-service.js";
 
@@ -118,16 +126,41 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
 
   it("a bad CSV answers 422 with the core's message, and writes nothing", async () => {
     service = await startDriftService();
-    await service.seed(REFERENCE_CSV, 'temperature,pressure,grade\n1,2,"unterminated\n');
+    const badCsv = 'temperature,pressure,grade\n1,2,"unterminated\n';
+    await service.seed(REFERENCE_CSV, badCsv);
     const before = await service.keys();
+    const named = (path: string, csv: string) => ({ name: `${service.store.location}/${path}`, stream: Readable.from([csv]) });
+    const coreError = await coreAnalysis(driftOptionsSchema.parse({}))
+      .detect(named(PATHS.reference, REFERENCE_CSV), named(PATHS.current, badCsv))
+      .catch((err: unknown) => err);
+    expect(coreError).toBeInstanceOf(CsvFormatError);
 
     const answer = await service.call("POST", "/api/drift/runs");
 
     expect(answer.status).toBe(422);
     expect(answer.body.step).toBe("detect_drift");
+    expect(answer.body.detail).toBe((coreError as CsvFormatError).message);
     expect(answer.body.detail).toContain(PATHS.current);
     expect(await service.keys()).toEqual(before);
     expect(await service.read(PATHS.reference)).toBe(REFERENCE_CSV);
+  });
+
+  it("each drift run writes its own reports and never overwrites an older one", async () => {
+    service = await startDriftService({ airflow: false, ids: false });
+    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+    const first = (await service.call("POST", "/api/drift/runs")).body.run;
+    const firstReports = [await service.read(first.reports.html), await service.read(first.reports.json)];
+    // The reference is now DRIFTED_CSV: the old reference, arriving as new data, drifts again.
+    await service.store.put(PATHS.current, REFERENCE_CSV, "text/csv");
+
+    const second = (await service.call("POST", "/api/drift/runs")).body.run;
+
+    expect(second.drift.drift_detected).toBe(true);
+    expect(second.reports.html).toMatch(/^uc_test\/reports\/drift-report-\d{8}T\d{9}Z-[0-9a-f]{6}\.html$/);
+    expect(await service.keys(`${PATHS.reports}/drift-report-`)).toEqual(
+      [first.reports.html, first.reports.json, second.reports.html, second.reports.json].sort(),
+    );
+    expect([await service.read(first.reports.html), await service.read(first.reports.json)]).toEqual(firstReports);
   });
 
   it("without Airflow and IDS configured, those steps are skipped, not failed, and the swap still happens", async () => {
@@ -160,7 +193,11 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
     const second = await service.call("GET", "/api/drift/runs?limit=2&offset=2");
     expect(second.body.runs.map((r: { id: string }) => r.id)).toEqual([ids[0]]);
 
-    expect((await service.call("GET", "/api/drift/runs?limit=0")).status).toBe(400);
+    for (const query of ["limit=0", "limit=101", "limit=abc", "limit=2.5", "offset=-1", "offset=1.5", "offset=x"]) {
+      const refused = await service.call("GET", `/api/drift/runs?${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(refused.body.errors, query).toEqual([expect.objectContaining({ location: "query", field: query.split("=")[0] })]);
+    }
     const unknown = await service.call("GET", "/api/drift/runs/20260101T000000000Z-abcdef");
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toBe('No drift run with id "20260101T000000000Z-abcdef".');
@@ -212,7 +249,11 @@ describe("health", () => {
       status: "ok",
       reason: "Airflow 3.1.0 (API /api/v2), DAG retrain_model is active",
     });
-    expect(healthy.body.checks.storage.status).toBe("ok");
+    expect(healthy.body.checks.storage).toEqual({
+      status: "ok",
+      reason: `bucket ${service.store.location} is readable and writable`,
+    });
+    expect(healthy.body.checks.ids).toEqual({ status: "ok", reason: "IDS provider answered /api/ping" });
 
     service.ids?.faults.fail("ping", { kind: "status", status: 500 });
     const degraded = await service.call("GET", "/api/health");
@@ -227,5 +268,31 @@ describe("health", () => {
       status: "failed",
       reason: "Airflow 3.1.0 (API /api/v2), DAG retrain_model is paused: drift runs would stop at trigger_retraining",
     });
+  });
+
+  it("names what is not configured, and why storage fails", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "drift-health-"));
+    try {
+      const notAFolder = join(dir, "not-a-folder");
+      await writeFile(notAFolder, "a file where DATA_DIR should be");
+      service = await startDriftService({ store: new LocalFolderStore(notAFolder, "datasets"), airflow: false, ids: false });
+
+      const answer = await service.call("GET", "/api/health");
+
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({
+        status: "degraded",
+        checks: {
+          storage: {
+            status: "failed",
+            reason: expect.stringMatching(/^local folder .*not-a-folder\/datasets: check the folder: /),
+          },
+          airflow: { status: "not_configured", reason: "AIRFLOW_IP is not set; the step is skipped" },
+          ids: { status: "not_configured", reason: "IDS_PROVIDER_IP is not set; the step is skipped" },
+        },
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
