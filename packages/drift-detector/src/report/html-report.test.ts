@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   categoricalColumn,
@@ -8,6 +9,7 @@ import {
   wideResult,
   wineLikeResult,
 } from "../../test/report/sample-results.js";
+import { detectDrift } from "../drift/engine.js";
 import type { ColumnDrift } from "../drift/result.js";
 import { ReportInputError, renderHtmlReport, verdictOf } from "./index.js";
 
@@ -221,6 +223,24 @@ describe("renderHtmlReport", () => {
     expect(card).toContain("Current: no values");
     expect(card).toContain("missing 0% → 100%");
     expect(card).not.toContain('class="bar-cur"');
+  });
+
+  it("reports what the engine makes of a constant column and a column whose new values are all missing", async () => {
+    const lines = (count: number, line: (i: number) => string) => Array.from({ length: count }, (_, i) => line(i)).join("\n");
+    const csv = (offset: number, flow: (i: number) => string) =>
+      `temp,pressure,flow\n${lines(300, (i) => `${(20 + offset + (i % 97) * 0.0731).toFixed(4)},5.0,${flow(i)}`)}\n`;
+    const result = await detectDrift(
+      { name: "ref.csv", stream: Readable.from([csv(0, (i) => String((i % 13) * 1.5))]) },
+      { name: "new.csv", stream: Readable.from([csv(0.5, () => "")]) },
+    );
+    const html = renderHtmlReport(result, SAMPLE_META);
+    expect(result.columns.map((column) => column.column).sort()).toEqual(["pressure", "temp"]);
+    expect(cardOf(html, "pressure")).toContain('<svg class="chart"');
+    expect(cardOf(html, "temp")).toContain('<svg class="chart"');
+    const flow = result.untested_columns.find((column) => column.column === "flow");
+    expect(flow, "flow is listed as untested").toBeDefined();
+    expect(html).toContain(`<strong class="column-name">flow</strong>: ${flow?.reason}`);
+    expect(html).not.toMatch(/NaN|Infinity|undefined/);
   });
 
   it("writes large and small measurements with a shared power of ten on the axis", () => {
