@@ -204,6 +204,29 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
   });
 });
 
+describe("OpenAPI", () => {
+  it("documents every route, the original messages and the failure answers; Swagger UI serves it", async () => {
+    service = await startDriftService({ airflow: false, ids: false });
+    const { body: openapi } = await service.call("GET", "/openapi.json");
+    expect(Object.keys(openapi.paths).sort()).toEqual([
+      "/api/detect_data_drift",
+      "/api/drift/runs",
+      "/api/drift/runs/{id}",
+      "/api/drift/runs/{id}/report",
+      "/api/health",
+      "/api/ping",
+    ]);
+    const detect = openapi.paths["/api/detect_data_drift"].get;
+    expect(Object.keys(detect.responses).sort()).toEqual(["200", "404", "409", "422", "500", "502", "503", "504"]);
+    expect(JSON.stringify(detect.responses["200"])).toContain(
+      '"enum":["Drift detected and retraining triggered","Drift NOT detected"]',
+    );
+    const swagger = await fetch(`${service.url}/swagger/`);
+    expect(swagger.status).toBe(200);
+    expect(await swagger.text()).toContain("swagger-ui");
+  });
+});
+
 describe("API token", () => {
   it("protects the run routes when set, leaving ping and health open", async () => {
     service = await startDriftService({ airflow: false, ids: false, apiToken: "s3cret" });
