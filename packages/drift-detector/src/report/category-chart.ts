@@ -119,8 +119,10 @@ function drawnCategories(labels: readonly string[], shares: SeriesShares): Categ
       .slice(0, MAX_DRAWN_CATEGORIES - 1),
   );
   const rest = all.filter((category) => !kept.has(category));
+  // A category new in the current data is itself a finding: say so even when it is too small to keep its own bar.
+  const newInRest = rest.filter((category) => category.isNew).length;
   const other: CategoryBar = {
-    label: `other (${rest.length} categories)`,
+    label: `other (${rest.length} categories${newInRest > 0 ? `, ${newInRest} not in the reference` : ""})`,
     reference: rest.reduce((total, category) => total + category.reference, 0),
     current: rest.reduce((total, category) => total + category.current, 0),
     isNew: false,

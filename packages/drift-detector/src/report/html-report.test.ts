@@ -185,6 +185,19 @@ describe("renderHtmlReport", () => {
     expect(html.match(/<text class="zero-mark"[^>]*>0<\/text>/g)).toHaveLength(1);
   });
 
+  it("folds categories past 24 into one bar, saying how many and how many are new", () => {
+    const labels = Array.from({ length: 40 }, (_, i) => `grade ${String(i).padStart(2, "0")}`);
+    const reference = labels.map((_, i) => (i === 39 ? 0 : 100 - i));
+    const current = labels.map((_, i) => (i === 39 ? 3 : 100 - i));
+    const card = cardOf(
+      renderHtmlReport(resultOf([categoricalColumn("grade", labels, reference, current, 0.1)]), SAMPLE_META),
+      "grade",
+    );
+    for (const kept of labels.slice(0, 23)) expect(card).toContain(`>${kept}</text>`);
+    for (const folded of labels.slice(23)) expect(card).not.toContain(`>${folded}</text>`);
+    expect(card).toContain("other (17 categories, 1 not in the reference)");
+  });
+
   it("draws a constant column, on one zero-width bin or one category", () => {
     const base = numericalColumn({
       name: "pressure",
