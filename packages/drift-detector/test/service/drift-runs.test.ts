@@ -248,7 +248,7 @@ describe("concurrency", () => {
     const calls = Array.from({ length: 20 }, (_, i) =>
       service.call(i % 2 ? "GET" : "POST", i % 2 ? "/api/detect_data_drift" : "/api/drift/runs"),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await service.requestsArrived(20);
     release();
     const answers = await Promise.all(calls);
 

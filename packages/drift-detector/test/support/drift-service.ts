@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
 import { createLogger, listen } from "@clarus/common";
+import express from "express";
 import { HttpAirflowClient } from "../../src/adapters/airflow/airflow-client.js";
 import { HttpIdsProvider } from "../../src/adapters/ids/ids-provider-client.js";
 import { LocalFolderStore } from "../../src/adapters/storage/local-folder-store.js";
@@ -42,6 +43,8 @@ export interface ServiceUnderTest {
   detections(): number;
   /** Holds the next detections until the returned function is called. */
   holdDetections(): () => void;
+  /** Resolves once the app has received `count` HTTP requests in all. */
+  requestsArrived(count: number): Promise<void>;
   call(method: "GET" | "POST", path: string, bearer?: string): Promise<HttpResult>;
   seed(reference: string, current: string): Promise<void>;
   read(key: string): Promise<string>;
@@ -68,7 +71,7 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
   const store = new FaultyStore(options.store ?? new LocalFolderStore(tempDir ?? "", "datasets"));
   const airflow = options.airflow === false ? undefined : await startFakeAirflow({ major: options.airflow ?? 3 });
   const ids = options.ids === false ? undefined : await startFakeIdsProvider();
-  const counters = { detections: 0, gate: Promise.resolve() };
+  const counters = { detections: 0, gate: Promise.resolve(), requests: 0 };
 
   const boot = async (): Promise<ServiceUnderTest> => {
     const core = coreAnalysis(driftOptionsSchema.parse({}));
@@ -107,13 +110,23 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
       logger: createLogger({ name: "drift-test", level: "silent" }),
       apiToken: options.apiToken,
     });
-    const server = await listen(app, { port: 0, host: "127.0.0.1" });
+    // An outer app counts requests as they arrive, so a test can wait for all its calls to be inside.
+    const counting = express();
+    counting.use((_req, _res, next) => {
+      counters.requests += 1;
+      next();
+    });
+    counting.use(app);
+    const server = await listen(counting, { port: 0, host: "127.0.0.1" });
     const service: ServiceUnderTest = {
       url: server.url,
       store,
       airflow,
       ids,
       detections: () => counters.detections,
+      requestsArrived: async (count) => {
+        while (counters.requests < count) await new Promise((resolve) => setTimeout(resolve, 5));
+      },
       holdDetections: () => {
         let release = () => {};
         counters.gate = new Promise<void>((resolve) => {
