@@ -165,6 +165,7 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
 
       expect(retried.status).toBe(201);
       expect(retried.body.message).toBe("Drift detected and retraining triggered");
+      expect(retried.body.retraining).toBe("triggered");
       expect(retried.body.run.resumed_from).toBe(BEFORE_VERDICT.has(fault.step) ? undefined : failed.body.run_id);
       expect(service.airflow?.runs.size).toBe(1);
       expect(service.airflow?.violations).toEqual([]);
