@@ -1,12 +1,14 @@
 // (b) With many inferences running, GET /api/inference/all under concurrent clients (autocannon, loopback).
 import autocannon, { type Result } from "autocannon";
-import { MANAGED_FILTER } from "../src/inference/labels.js";
+import { managedFilter } from "../src/inference/labels.js";
 import { DOCKER_SOCKET } from "../test/support/engine.js";
 import { freePort } from "../test/support/free-port.js";
 import { deployThroughAgent, inParallel, listedInferenceIds, removeThroughAgent } from "./agent-api.js";
 
 export interface ListLoadSetup {
   agentUrl: string;
+  /** The agent's AGENT_NAME: the baseline lists the containers it manages. */
+  agentName: string;
   image: string;
   internalPort: number;
   namePrefix: string;
@@ -70,7 +72,7 @@ export async function measureListLoad(setup: ListLoadSetup): Promise<ListLoad> {
     );
     const engine = figures(
       await autocannon({
-        url: `http://docker/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: [MANAGED_FILTER] }))}`,
+        url: `http://docker/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: [managedFilter(setup.agentName)] }))}`,
         socketPath: DOCKER_SOCKET,
         connections: setup.connections,
         duration: setup.durationSeconds,

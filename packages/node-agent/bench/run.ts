@@ -126,6 +126,8 @@ try {
   await buildTestImage(image, "http", { marker: "bench", fillerBytes: Math.round(options.imageMb * 1024 * 1024) });
   await pushImage(image);
   agent = await startAgent({
+    // Its own name: the agent touches none of the containers of tests running beside the benchmark.
+    AGENT_NAME: scope.prefix,
     INFERENCE_NETWORK: network,
     DOCKER_CONFIG: dockerConfig.dir,
     PORT_BIND_HOST: "127.0.0.1",
@@ -153,6 +155,7 @@ try {
   if (options.part !== "deploy") {
     results.list = await measureListLoad({
       agentUrl: agent.url,
+      agentName: scope.prefix,
       image,
       internalPort: INTERNAL_PORT,
       namePrefix: scope.prefix,

@@ -26,6 +26,7 @@ export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAg
   const service = createInferenceService({
     runtime,
     policy: {
+      agentName: config.AGENT_NAME,
       network: config.INFERENCE_NETWORK,
       hostIp: config.PORT_BIND_HOST,
       pidsLimit: config.CONTAINER_PIDS_LIMIT,

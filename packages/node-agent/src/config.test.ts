@@ -14,6 +14,7 @@ test("defaults match the original deployment", () => {
     READINESS_TIMEOUT_SECONDS: 60,
     READINESS_PROBE: "container",
     KEEP_IMAGES: 2,
+    AGENT_NAME: "clarus-node-agent",
     IDS_AGENT_URL: "http://clarus_ids_agent:8082",
     IDS_TIMEOUT_SECONDS: 10,
   });
@@ -48,6 +49,7 @@ test("every bad variable is named in one error", () => {
       READINESS_PROBE: "http",
       CREATE_NETWORK: "maybe",
       IDS_AGENT_URL: "clarus_ids_agent:8082",
+      AGENT_NAME: "line 2",
     });
   } catch (err) {
     error = err;
@@ -63,6 +65,7 @@ test("every bad variable is named in one error", () => {
     "READINESS_PROBE",
     "CREATE_NETWORK",
     "IDS_AGENT_URL",
+    "AGENT_NAME",
   ]) {
     expect(problems).toContain(`${name}:`);
   }

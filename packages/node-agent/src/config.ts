@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { envVar, loadConfig } from "@clarus/common";
 import { z } from "zod";
+import { DEFAULT_AGENT_NAME } from "./inference/labels.js";
 import { dockerConfigPath } from "./runtime/registry-auth.js";
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -28,6 +29,10 @@ export const nodeAgentConfigSchema = z.object({
   PORT: envVar.port(8081),
   LOG_LEVEL: envVar.logLevel(),
   AGENT_API_TOKEN: envVar.optionalString(),
+  AGENT_NAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit')
+    .default(DEFAULT_AGENT_NAME),
 
   DOCKER_HOST: dockerHost(),
   DOCKER_CONFIG: envVar.optionalString(),

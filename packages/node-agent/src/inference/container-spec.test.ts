@@ -1,8 +1,9 @@
 import { expect, test } from "vitest";
 import { buildContainerSpec, type ContainerPolicy } from "./container-spec.js";
-import { fromLabels, MANAGED_FILTER } from "./labels.js";
+import { DEFAULT_AGENT_NAME, fromLabels, managedFilter } from "./labels.js";
 
 const policy: ContainerPolicy = {
+  agentName: DEFAULT_AGENT_NAME,
   network: "clarus_inference_network",
   hostIp: "0.0.0.0",
   pidsLimit: 256,
@@ -50,7 +51,7 @@ test("the spec carries safe defaults, the operator's limits and every label need
     memoryBytes: 512 * 1024 ** 2,
     nanoCpus: 1.5e9,
   });
-  expect(MANAGED_FILTER).toBe("clarus.managed-by=clarus-node-agent");
+  expect(managedFilter(DEFAULT_AGENT_NAME)).toBe("clarus.managed-by=clarus-node-agent");
   expect(fromLabels(spec.labels)).toEqual({
     inferenceId: "redwine",
     image: "reg:5000/redwine:prod",
@@ -70,4 +71,9 @@ test("without limits or exp_id the spec says nothing about them", () => {
   expect(spec.nanoCpus).toBeUndefined();
   expect(spec.labels).not.toHaveProperty("clarus.inference.exp-id");
   expect(spec.name).toBe("redwine.next-abc");
+});
+
+test("an agent with its own AGENT_NAME writes it as the manager", () => {
+  const spec = buildContainerSpec(request, { ...policy, agentName: "line-2" }, { name: "redwine", imageHistory: ["sha256:x"] });
+  expect(spec.labels["clarus.managed-by"]).toBe("line-2");
 });

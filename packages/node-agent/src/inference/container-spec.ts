@@ -3,6 +3,8 @@ import { type InferenceLabels, toLabels } from "./labels.js";
 
 /** The operator's limits and defaults for every inference container (from the agent's config). */
 export interface ContainerPolicy {
+  /** Written on every container as `clarus.managed-by`: the agent manages only containers with its name. */
+  agentName: string;
   network: string;
   /** Host address the port binds to; 0.0.0.0 = all interfaces, as the original agent did. */
   hostIp: string;
@@ -46,7 +48,7 @@ export function buildContainerSpec(
     name: extras.name,
     image: request.image,
     env: request.env,
-    labels: toLabels(labels),
+    labels: toLabels(labels, policy.agentName),
     network: policy.network,
     port: { hostIp: policy.hostIp, hostPort: request.hostPort, containerPort: request.internalPort },
     restartPolicy: "unless-stopped",

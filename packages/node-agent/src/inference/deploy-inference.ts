@@ -35,7 +35,7 @@ export async function deployInference(ctx: InferenceContext, request: InferenceR
     );
   }
   const existing = await ctx.runtime.inspectContainer(request.inferenceId);
-  if (existing && !isManaged(existing)) {
+  if (existing && !isManaged(ctx, existing)) {
     throw new HttpProblem(
       409,
       `A container named "${request.inferenceId}" exists that this agent did not create; choose another inference_id or remove that container.`,

@@ -6,7 +6,7 @@ import { expect, test } from "vitest";
 import type { ContainerRuntime, ContainerSummary } from "../runtime/container-runtime.js";
 import type { InferenceContext } from "./inference-context.js";
 import { createInferenceListing } from "./inference-listing.js";
-import { toLabels } from "./labels.js";
+import { DEFAULT_AGENT_NAME, toLabels } from "./labels.js";
 
 function standIn() {
   const engine = {
@@ -29,7 +29,11 @@ function standIn() {
       return { stop: () => {} };
     },
   } as unknown as ContainerRuntime;
-  const ctx = { runtime, logger: createLogger({ name: "listing-test", level: "silent" }) } as InferenceContext;
+  const ctx = {
+    runtime,
+    policy: { agentName: DEFAULT_AGENT_NAME },
+    logger: createLogger({ name: "listing-test", level: "silent" }),
+  } as InferenceContext;
   return { engine, ctx };
 }
 
@@ -39,7 +43,10 @@ function container(id: string, state: ContainerSummary["state"] = "running"): Co
     name: id,
     image: "img:1",
     imageId: "sha256:1",
-    labels: toLabels({ inferenceId: id, image: "img:1", internalPort: 8080, hostPort: 7070, imageHistory: ["sha256:1"] }),
+    labels: toLabels(
+      { inferenceId: id, image: "img:1", internalPort: 8080, hostPort: 7070, imageHistory: ["sha256:1"] },
+      DEFAULT_AGENT_NAME,
+    ),
     state,
     status: state,
     created: new Date(0),

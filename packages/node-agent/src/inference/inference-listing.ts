@@ -2,7 +2,7 @@ import type { Watch } from "../runtime/container-runtime.js";
 import { coalesce } from "./coalesce.js";
 import type { InferenceContext } from "./inference-context.js";
 import type { InferenceView } from "./inference-view.js";
-import { MANAGED_FILTER } from "./labels.js";
+import { managedFilter } from "./labels.js";
 import { listInferences } from "./read-inferences.js";
 
 export interface InferenceListing {
@@ -49,7 +49,7 @@ export function createInferenceListing(ctx: InferenceContext, maxAgeMs = 1000): 
       watching = undefined;
       dirty = true;
     };
-    watching = ctx.runtime.watchContainers([MANAGED_FILTER], markDirty, lost).then(
+    watching = ctx.runtime.watchContainers([managedFilter(ctx.policy.agentName)], markDirty, lost).then(
       (established) => {
         if (stopped) return established.stop();
         watch = established;

@@ -13,10 +13,13 @@ export const LABEL = {
   imageHistory: "clarus.inference.image-history",
 } as const;
 
-export const MANAGER = "clarus-node-agent";
+/** The `clarus.managed-by` value of an agent that was given no AGENT_NAME. */
+export const DEFAULT_AGENT_NAME = "clarus-node-agent";
 
-/** The list filter that selects this agent's containers and nothing else on the host. */
-export const MANAGED_FILTER = `${LABEL.managedBy}=${MANAGER}`;
+/** The list filter that selects one agent's containers and nothing else on the host. */
+export function managedFilter(agentName: string): string {
+  return `${LABEL.managedBy}=${agentName}`;
+}
 
 export interface InferenceLabels {
   inferenceId: string;
@@ -27,9 +30,9 @@ export interface InferenceLabels {
   imageHistory: string[];
 }
 
-export function toLabels(values: InferenceLabels): Record<string, string> {
+export function toLabels(values: InferenceLabels, agentName: string): Record<string, string> {
   return {
-    [LABEL.managedBy]: MANAGER,
+    [LABEL.managedBy]: agentName,
     [LABEL.inferenceId]: values.inferenceId,
     [LABEL.image]: values.image,
     [LABEL.internalPort]: String(values.internalPort),

@@ -13,7 +13,7 @@ const LOG_LINES_IN_ERRORS = 20;
 export async function assertHostPortFree(ctx: InferenceContext, hostPort: number, except?: string): Promise<void> {
   const holder = (await ctx.runtime.listContainers({ publishedPort: hostPort })).find((c) => c.id !== except);
   if (!holder) return;
-  const inferenceId = isManaged(holder) ? holder.labels[LABEL.inferenceId] : undefined;
+  const inferenceId = isManaged(ctx, holder) ? holder.labels[LABEL.inferenceId] : undefined;
   const who = inferenceId ? `inference "${inferenceId}"` : `container "${holder.name}" (not managed by this agent)`;
   throw new HttpProblem(409, `Host port ${hostPort} is already published by ${who}.`, {
     type: "port-taken",

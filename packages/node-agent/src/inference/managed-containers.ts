@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { HttpProblem } from "@clarus/common";
 import type { ContainerDetails, ContainerSummary } from "../runtime/container-runtime.js";
 import type { InferenceContext } from "./inference-context.js";
-import { LABEL, MANAGED_FILTER, MANAGER } from "./labels.js";
+import { LABEL, managedFilter } from "./labels.js";
 
 /**
  * An inference's container carries its id as name. During a replacement the new container runs
@@ -16,13 +16,17 @@ export function candidateName(inferenceId: string): string {
   return `${inferenceId}.next-${randomBytes(3).toString("hex")}`;
 }
 
-export function isManaged(container: ContainerSummary): boolean {
-  return container.labels[LABEL.managedBy] === MANAGER;
+/** Created by this agent (another agent on the same engine has another AGENT_NAME). */
+export function isManaged(ctx: InferenceContext, container: ContainerSummary): boolean {
+  return container.labels[LABEL.managedBy] === ctx.policy.agentName;
 }
 
 /** Every container of one inference (primary and leftover candidates), stopped ones included. */
 export function containersOf(ctx: InferenceContext, inferenceId: string): Promise<ContainerSummary[]> {
-  return ctx.runtime.listContainers({ all: true, labels: [MANAGED_FILTER, `${LABEL.inferenceId}=${inferenceId}`] });
+  return ctx.runtime.listContainers({
+    all: true,
+    labels: [managedFilter(ctx.policy.agentName), `${LABEL.inferenceId}=${inferenceId}`],
+  });
 }
 
 /** The inference's container, or a 404 that says why there is none. */
@@ -30,7 +34,7 @@ export async function requireInference(ctx: InferenceContext, inferenceId: strin
   const container = await ctx.runtime.inspectContainer(inferenceId);
   if (!container)
     throw new HttpProblem(404, `No inference "${inferenceId}" exists on this node.`, { type: "inference-not-found" });
-  if (!isManaged(container) || !isPrimary(container)) {
+  if (!isManaged(ctx, container) || !isPrimary(container)) {
     throw new HttpProblem(
       404,
       `The container "${inferenceId}" was not created by this agent, so it is not an inference; it was left alone.`,

@@ -1,5 +1,5 @@
 import type { InferenceContext } from "./inference-context.js";
-import { LABEL, MANAGED_FILTER } from "./labels.js";
+import { LABEL, managedFilter } from "./labels.js";
 import { isPrimary } from "./managed-containers.js";
 
 /**
@@ -9,7 +9,8 @@ import { isPrimary } from "./managed-containers.js";
  * inference ends with the unless-stopped policy (it has "no" only while proving ready).
  */
 export async function recoverInterruptedReplacements(ctx: InferenceContext): Promise<string[]> {
-  const containers = await ctx.runtime.listContainers({ all: true, labels: [MANAGED_FILTER] });
+  const mine = { all: true, labels: [managedFilter(ctx.policy.agentName)] };
+  const containers = await ctx.runtime.listContainers(mine);
   const recovered: string[] = [];
   for (const candidate of containers.filter((c) => !isPrimary(c) && c.state !== "removing")) {
     const inferenceId = candidate.labels[LABEL.inferenceId] ?? "";
@@ -24,7 +25,7 @@ export async function recoverInterruptedReplacements(ctx: InferenceContext): Pro
     ctx.logger.warn({ inference: inferenceId, kept: primary ? "previous" : "new" }, "finished an interrupted replacement");
     recovered.push(inferenceId);
   }
-  for (const container of await ctx.runtime.listContainers({ all: true, labels: [MANAGED_FILTER] })) {
+  for (const container of await ctx.runtime.listContainers(mine)) {
     const details = await ctx.runtime.inspectContainer(container.id);
     if (details && details.restartPolicy !== "unless-stopped") await ctx.runtime.setRestartPolicy(container.id, "unless-stopped");
   }
