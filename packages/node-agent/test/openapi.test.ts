@@ -40,8 +40,20 @@ test("request schemas say what old callers may send", () => {
   ]);
   expect(schema.properties.inference_rest_api_port.anyOf.map((s: Json) => s.type)).toEqual(["integer", "string"]);
   expect(schema.properties.env.description).toContain("at most 8");
-  const remove = openapi.paths["/api/inference/deploy"]!.delete as { parameters: Array<{ name: string; in: string }> };
+  const remove = openapi.paths["/api/inference/deploy"]!.delete as {
+    parameters: Array<{ name: string; in: string }>;
+    responses: Record<string, unknown>;
+  };
   expect(remove.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["query:inference_id", "query:exp_id"]);
+  // Removal answers 200, on the v3 path 201 as the original OpenAPI documents it.
+  expect(Object.keys(remove.responses)).toContain("200");
+  const removeV3 = openapi.paths["/api/v3/inference/deploy"]!.delete as {
+    responses: Record<string, unknown>;
+    deprecated: boolean;
+  };
+  expect(Object.keys(removeV3.responses)).toContain("201");
+  expect(Object.keys(removeV3.responses)).not.toContain("200");
+  expect(removeV3.deprecated).toBe(true);
   const v3 = openapi.paths["/api/v3/inference/deploy"]!.post as { description: string };
   expect(v3.description).toContain("docker_img_uri");
   expect(v3.description).toContain("exactly one member");

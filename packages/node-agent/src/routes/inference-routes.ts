@@ -29,7 +29,11 @@ const removedSchema = z.object({
   docker_img_uri: z.string(),
 });
 
-const removal = (service: InferenceService, path: string, deprecated: boolean) =>
+/**
+ * The removal routes old callers use. `status` is what success answers: the original OpenAPI documents 201 on the
+ * v3 path (the only status it states for a removal), so that path keeps it; the README explains the choice.
+ */
+const removal = (service: InferenceService, path: string, { deprecated, status }: { deprecated: boolean; status: 200 | 201 }) =>
   defineRoute({
     method: "delete",
     path,
@@ -44,7 +48,7 @@ const removal = (service: InferenceService, path: string, deprecated: boolean) =
     body: removalSelector,
     bodyRequired: false,
     responses: {
-      200: { description: "Stopped and removed", schema: removedSchema },
+      [status]: { description: "Stopped and removed", schema: removedSchema },
       404: { description: "No such inference on this node" },
     },
     handler: async ({ query, body }) => {
@@ -55,7 +59,7 @@ const removal = (service: InferenceService, path: string, deprecated: boolean) =
           errors: [{ location: "query", field: "inference_id", message: "required" }],
         });
       }
-      return { status: 200, body: await service.remove(inferenceId) };
+      return { status, body: await service.remove(inferenceId) };
     },
   });
 
@@ -86,8 +90,8 @@ export function inferenceRoutes(service: InferenceService): Route[] {
         }),
       }),
     }),
-    removal(service, "/api/inference/deploy", false),
-    removal(service, "/api/v3/inference/deploy", true),
+    removal(service, "/api/inference/deploy", { deprecated: false, status: 200 }),
+    removal(service, "/api/v3/inference/deploy", { deprecated: true, status: 201 }),
     defineRoute({
       method: "get",
       path: "/api/inference/all",
