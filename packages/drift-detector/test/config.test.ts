@@ -1,7 +1,9 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { ConfigError } from "@clarus/common";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadServiceConfig } from "../src/config.js";
@@ -126,6 +128,15 @@ describe("service configuration", () => {
   });
 });
 
+/** A port nobody listens on right now (PORT must be 1-65535, so 0 cannot ask the system for one). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 describe("the built service", () => {
   beforeAll(buildPackage, 120_000);
 
@@ -137,5 +148,44 @@ describe("the built service", () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`drift-detector cannot start. ${new ConfigError(problemsOf(BAD_ENV)).message}\n`);
+  });
+
+  it("starts on a fresh machine with no MinIO, Airflow or IDS, and answers from its local folder", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "drift-main-"));
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(PACKAGE_DIR, "dist", "main.js")], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        MINIO_REF_DATA: "uc/ref.csv",
+        MINIO_NEW_DATA: "uc/new.csv",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      // The JSON log line that says where it listens.
+      const listening = await new Promise<{ port: number; storage: string; airflow: string }>((resolve, reject) => {
+        const lines = createInterface({ input: child.stdout });
+        lines.on("line", (line) => {
+          const entry = JSON.parse(line);
+          if (entry.msg === "drift detector listening") resolve(entry);
+        });
+        child.once("exit", (code) => reject(new Error(`exited with ${code} before listening`)));
+      });
+      expect(listening).toMatchObject({ port, storage: join(dataDir, "datasets"), airflow: "not configured" });
+      const base = `http://127.0.0.1:${port}`;
+
+      const health = await fetch(`${base}/api/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ checks: { storage: { status: "ok" }, airflow: { status: "not_configured" } } });
+      const missing = await fetch(`${base}/api/detect_data_drift`);
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toMatchObject({ bucket: "datasets", path: "uc/ref.csv" });
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(undefined)));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
