@@ -1,20 +1,16 @@
 // Bad input and faults: each answer has its status and a message naming what is wrong, and the engine
 // is left exactly as it was (no container created, changed or lost).
 import { type AddressInfo, createServer, type Server } from "node:net";
+import { createLogger } from "@clarus/common";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type AgentUnderTest, engineSnapshot, startAgent } from "./helpers/agent-under-test.js";
-import {
-  buildTestImage,
-  createDockerConfig,
-  createTestScope,
-  type DockerConfigDir,
-  describeWithDocker,
-  freePort,
-  pushImage,
-  startRegistry,
-  type TestRegistry,
-  testDocker,
-} from "./support/docker-env.js";
+import { buildContainerSpec } from "../src/inference/container-spec.js";
+import { DEFAULT_AGENT_NAME } from "../src/inference/labels.js";
+import { launchUntilReady } from "../src/inference/launch-container.js";
+import { asProblem } from "../src/inference/runtime-problems.js";
+import { DockerRuntime } from "../src/runtime/docker-runtime.js";
+import { type AgentTestBed, openAgentTestBed } from "./helpers/agent-test-bed.js";
+import { type AgentUnderTest, engineSnapshot } from "./helpers/agent-under-test.js";
+import { DOCKER_SOCKET, describeWithDocker, freePort, testDocker } from "./support/docker-env.js";
 
 interface BadCase {
   name: string;
@@ -28,22 +24,22 @@ interface BadCase {
 }
 
 describeWithDocker("node agent: bad input and faults change nothing", () => {
-  const scope = createTestScope("errors");
-  let registry: TestRegistry;
-  let dockerConfig: DockerConfigDir;
-  let network: string;
+  let bed: AgentTestBed;
+  let scope: AgentTestBed["scope"];
   let agent: AgentUnderTest;
   let image: string;
   let portHolder: Server;
   const ports = { process: 0, foreign: 0, inference: 0, free: 0 };
-  const heldBy = scope.name("holder");
-  const foreign = scope.name("foreign");
+  let heldBy: string;
+  let foreign: string;
 
   beforeAll(async () => {
-    [registry, dockerConfig, network] = await Promise.all([startRegistry(), createDockerConfig(), scope.createNetwork()]);
-    image = scope.imageRef(registry.host, "model", "v1");
-    await buildTestImage(image, "http");
-    await pushImage(image);
+    bed = await openAgentTestBed("errors");
+    ({ scope } = bed);
+    heldBy = scope.name("holder");
+    foreign = scope.name("foreign");
+    // Kept local: the foreign container below runs it.
+    image = (await bed.publishImage("model", "v1", "http", { keepLocal: true })).ref;
     for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freePort();
     portHolder = createServer();
     await new Promise<void>((resolve) => portHolder.listen(ports.process, "127.0.0.1", resolve));
@@ -53,7 +49,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       HostConfig: { PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(ports.foreign) }] } },
     });
     await container.start();
-    agent = await startAgent({ INFERENCE_NETWORK: network, DOCKER_CONFIG: dockerConfig.dir, READINESS_TIMEOUT_SECONDS: "5" });
+    agent = await bed.startAgent();
     const held = await agent.call(
       "POST",
       "/api/inference/deploy",
@@ -63,11 +59,28 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
   });
 
   afterAll(async () => {
-    await agent?.close();
     await new Promise((resolve) => portHolder?.close(resolve));
-    await scope.cleanup();
-    await Promise.all([registry?.stop(), dockerConfig?.remove()]);
+    await bed?.close();
   });
+
+  /** Every operation of an agent's OpenAPI document, as "METHOD /path". */
+  const routesOf = (target: AgentUnderTest): string[] =>
+    Object.entries(target.agent.openapi.paths).flatMap(([path, methods]) =>
+      Object.keys(methods as object).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+
+  /** A well-formed request for an operation, naming the held inference where an id is needed. */
+  const request = (operation: string): [string, string, unknown?] => {
+    const [method, path] = operation.split(" ") as [string, string];
+    const url = path.replace("{id}", heldBy);
+    if (method === "POST") {
+      const body = path.includes("v3")
+        ? { exp_id: "exp", inference_id: scope.name("new"), inference_rest_api_forward_port: ports.free }
+        : deployBody();
+      return [method, url, body];
+    }
+    return [method, method === "DELETE" && !path.includes("{id}") ? `${url}?inference_id=${heldBy}` : url];
+  };
 
   function deployBody(overrides: { inference_id?: string; forward?: number } & Record<string, unknown> = {}) {
     const { forward, ...rest } = overrides;
@@ -132,11 +145,22 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     deploy("env value an object", deployBody({ env: { GOOD: { nested: true } } }), 422, /must be a string/, ["body:env.GOOD"]),
     deploy(
       "image the registry does not have",
-      deployBody({ docker_img_uri: `${registry.host}/${scope.prefix}/missing:1` }),
+      deployBody({ docker_img_uri: `${bed.registry.host}/${scope.prefix}/missing:1` }),
       422,
       /manifest unknown/,
     ),
     deploy("registry unreachable", deployBody({ docker_img_uri: "127.0.0.1:9/model:1" }), 502, /connection refused/),
+    deploy(
+      "replacing a running inference with an image the registry does not have (it keeps running)",
+      deployBody({
+        inference_id: heldBy,
+        forward: ports.inference,
+        docker_img_uri: `${bed.registry.host}/${scope.prefix}/missing:2`,
+      }),
+      422,
+      /manifest unknown/,
+    ),
+    deploy("a new inference whose process exits at once", deployBody({ env: { VARIANT: "crash" } }), 502, /exited with code 1/),
     deploy("host port held by another process", deployBody({ forward: ports.process }), 409, /held by another process/, [
       "body:inference_rest_api_forward_port",
     ]),
@@ -225,11 +249,17 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     }
   });
 
+  test("the list holds this agent's inferences only: the foreign container is not in it", async () => {
+    const listed = (await agent.call("GET", "/api/inference/all")).body.map((i: { inference_id: string }) => i.inference_id);
+    expect(listed).toContain(heldBy);
+    expect(listed).not.toContain(foreign);
+  });
+
   test("registry failures quote the registry and say who answered", async () => {
     const res = await agent.call(
       "POST",
       "/api/inference/deploy",
-      deployBody({ docker_img_uri: `${registry.host}/${scope.prefix}/missing:1` }),
+      deployBody({ docker_img_uri: `${bed.registry.host}/${scope.prefix}/missing:1` }),
     );
     expect(res.body).toMatchObject({ type: "urn:clarus:problem:image-not-found", upstream: { source: "registry" } });
     expect(res.body.upstream.message).toContain("manifest unknown");
@@ -237,27 +267,42 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
 
   describe("configuration-dependent refusals", () => {
     test("ALLOWED_REGISTRIES refuses other registries with 403", async () => {
-      const strict = await startAgent({ INFERENCE_NETWORK: network, ALLOWED_REGISTRIES: "registry.example.com, docker.io" });
+      const strict = await bed.startAgent({ ALLOWED_REGISTRIES: "registry.example.com, docker.io" });
       try {
         const res = await strict.call("POST", "/api/inference/deploy", deployBody());
         expect(res.status).toBe(403);
-        expect(res.body.detail).toContain(`Images from ${registry.host} are not allowed here`);
+        expect(res.body.detail).toContain(`Images from ${bed.registry.host} are not allowed here`);
         expect(res.body.errors[0]).toMatchObject({ field: "docker_img_uri" });
       } finally {
         await strict.close();
       }
     });
 
-    test("AGENT_API_TOKEN protects every route but ping and health", async () => {
-      const locked = await startAgent({ INFERENCE_NETWORK: network, AGENT_API_TOKEN: "edge-secret" });
+    test("AGENT_API_TOKEN protects every route but ping and health, /metrics included", async () => {
+      const locked = await bed.startAgent({ AGENT_API_TOKEN: "edge-secret" });
       try {
         expect((await locked.call("GET", "/api/ping")).body).toBe("OK");
         expect((await locked.call("GET", "/api/health")).status).toBe(200);
-        expect((await locked.call("GET", "/api/inference/all")).status).toBe(401);
-        expect((await locked.call("POST", "/api/inference/deploy", deployBody())).status).toBe(401);
-        expect((await locked.call("DELETE", `/api/inference/deploy?inference_id=${heldBy}`)).status).toBe(401);
-        const authorised = await locked.call("GET", "/api/inference/all", undefined, { authorization: "Bearer edge-secret" });
-        expect(authorised.status).toBe(200);
+        const before = await engineSnapshot(scope.prefix);
+        const operations = [...routesOf(locked), "GET /metrics"].filter((op) => !/ \/api\/(ping|health)$/.test(op));
+        expect(operations).toHaveLength(9);
+        for (const op of operations) {
+          const attempts: Array<Record<string, string>> = [
+            {},
+            { authorization: "Bearer wrong" },
+            { authorization: "edge-secret" },
+          ];
+          for (const headers of attempts) {
+            const [method, url, body] = request(op);
+            const res = await locked.call(method, url, body, headers);
+            expect(res.status, `${op} ${JSON.stringify(headers)}`).toBe(401);
+          }
+        }
+        expect(await engineSnapshot(scope.prefix)).toEqual(before);
+        const bearer = { authorization: "Bearer edge-secret" };
+        expect((await locked.call("GET", "/api/inference/all", undefined, bearer)).status).toBe(200);
+        expect((await locked.call("GET", `/api/inference/${heldBy}`, undefined, bearer)).status).toBe(200);
+        expect((await locked.call("GET", "/metrics", undefined, bearer)).status).toBe(200);
       } finally {
         await locked.close();
       }
@@ -265,8 +310,8 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
 
     test("a missing network is a clear 503, or is created when CREATE_NETWORK=true", async () => {
       const absent = scope.name("absent-net");
-      const refusing = await startAgent({ INFERENCE_NETWORK: absent, READINESS_TIMEOUT_SECONDS: "5" });
-      const creating = await startAgent({ INFERENCE_NETWORK: absent, CREATE_NETWORK: "true", READINESS_TIMEOUT_SECONDS: "5" });
+      const refusing = await bed.startAgent({ INFERENCE_NETWORK: absent });
+      const creating = await bed.startAgent({ INFERENCE_NETWORK: absent, CREATE_NETWORK: "true" });
       try {
         const health = await refusing.call("GET", "/api/health");
         expect(health.body).toMatchObject({ status: "degraded", network: { name: absent, present: false } });
@@ -286,11 +331,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     });
 
     test("a container whose port does not open in time is removed: 504 with its logs", async () => {
-      const impatient = await startAgent({
-        INFERENCE_NETWORK: network,
-        DOCKER_CONFIG: dockerConfig.dir,
-        READINESS_TIMEOUT_SECONDS: "1",
-      });
+      const impatient = await bed.startAgent({ READINESS_TIMEOUT_SECONDS: "1" });
       try {
         const before = await engineSnapshot(scope.prefix);
         // The test image honours START_DELAY at run time: it listens only after 30 s.
@@ -312,7 +353,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       });
       await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
       const { port } = silent.address() as AddressInfo;
-      const hasty = await startAgent({ INFERENCE_NETWORK: network, PULL_TIMEOUT_SECONDS: "1" });
+      const hasty = await bed.startAgent({ PULL_TIMEOUT_SECONDS: "1" });
       try {
         const before = await engineSnapshot(scope.prefix);
         const started = Date.now();
@@ -331,20 +372,63 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       }
     });
 
-    test("an unreachable engine gives 503 everywhere but ping", async () => {
-      const blind = await startAgent({ DOCKER_HOST: "unix:///nonexistent/docker.sock" });
+    test("an unreachable engine gives 503 on every route that needs it", async () => {
+      const blind = await bed.startAgent({ DOCKER_HOST: "unix:///nonexistent/docker.sock" });
       try {
         expect((await blind.call("GET", "/api/ping")).status).toBe(200);
-        const health = await blind.call("GET", "/api/health");
-        expect(health.status).toBe(503);
-        expect(health.body.detail).toMatch(/Docker engine is unreachable.*nonexistent\/docker\.sock/);
-        expect((await blind.call("GET", "/api/inference/all")).status).toBe(503);
-        const deployed = await blind.call("POST", "/api/inference/deploy", deployBody());
-        expect(deployed.status).toBe(503);
-        expect(deployed.body.type).toBe("urn:clarus:problem:engine-unavailable");
+        // The v3 deploy asks the IDS agent first; its engine case is in registry-auth-and-ids.test.ts.
+        const operations = routesOf(blind).filter((op) => op !== "GET /api/ping" && op !== "POST /api/v3/inference/deploy");
+        expect(operations).toHaveLength(8);
+        for (const op of operations) {
+          const res = await blind.call(...request(op));
+          expect(res.status, `${op}: ${JSON.stringify(res.body)}`).toBe(503);
+          expect(res.body.type, op).toBe("urn:clarus:problem:engine-unavailable");
+          expect(res.body.detail, op).toMatch(/Docker engine is unreachable.*nonexistent\/docker\.sock/);
+        }
       } finally {
         await blind.close();
       }
+    });
+
+    test("a network that vanishes before the start: the container just created is removed, 503 quoting the engine", async () => {
+      const runtime = new DockerRuntime({
+        dockerHost: `unix://${DOCKER_SOCKET}`,
+        dockerConfigFile: "/nonexistent",
+        pullTimeoutMs: 5000,
+      });
+      const gone = scope.name("vanished-net");
+      const policy = {
+        agentName: DEFAULT_AGENT_NAME,
+        network: gone,
+        hostIp: "127.0.0.1",
+        pidsLimit: 64,
+        logMaxSize: "1m",
+        logMaxFiles: 1,
+      };
+      const ctx = {
+        runtime,
+        policy,
+        readiness: { probe: "container" as const, timeoutMs: 2000 },
+        stopTimeoutSeconds: 1,
+        keepImages: 1,
+        allowedRegistries: [],
+        createNetwork: false,
+        logger: createLogger({ name: "launch-test", level: "silent" }),
+      };
+      const id = scope.name("netless-start");
+      const spec = buildContainerSpec({ inferenceId: id, image, internalPort: 8080, hostPort: ports.free, env: {} }, policy, {
+        name: id,
+        imageHistory: [],
+      });
+      const before = await engineSnapshot(scope.prefix);
+      // Docker creates a container on a missing network and fails only when it starts it.
+      const failure = await launchUntilReady(ctx, spec, async () => "").then(
+        () => undefined,
+        (err: unknown) => asProblem(err),
+      );
+      expect(failure).toMatchObject({ status: 503, type: "urn:clarus:problem:network-missing" });
+      expect((failure as Error).message).toContain(`network ${gone} not found`);
+      expect(await engineSnapshot(scope.prefix)).toEqual(before);
     });
   });
 });

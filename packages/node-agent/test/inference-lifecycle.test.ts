@@ -1,75 +1,58 @@
 // The node agent against the real engine and a local registry: deploy → serve → list → inspect/logs →
 // replace → failed replace rolls back → restart keeps the list → remove; plus serialised concurrent deploys.
 import { afterAll, beforeAll, expect, test } from "vitest";
-import {
-  type AgentUnderTest,
-  engineSnapshot,
-  eventually,
-  fetchInference,
-  type Json,
-  startAgent,
-} from "./helpers/agent-under-test.js";
-import {
-  buildTestImage,
-  createDockerConfig,
-  createTestScope,
-  type DockerConfigDir,
-  describeWithDocker,
-  freePort,
-  pushImage,
-  startRegistry,
-  type TestRegistry,
-  testDocker,
-} from "./support/docker-env.js";
+import { type AgentTestBed, openAgentTestBed } from "./helpers/agent-test-bed.js";
+import { type AgentUnderTest, engineSnapshot, fetchInference, type Json } from "./helpers/agent-under-test.js";
+import { describeWithDocker, eventually, freePort, testDocker } from "./support/docker-env.js";
 
 describeWithDocker("node agent: inference lifecycle on a real engine", () => {
-  const scope = createTestScope("lifecycle");
-  let registry: TestRegistry;
-  let dockerConfig: DockerConfigDir;
+  let bed: AgentTestBed;
+  let scope: AgentTestBed["scope"];
   let network: string;
   let env: Record<string, string>;
   let agent: AgentUnderTest;
   const refs = { v1: "", v2: "", crash: "" };
   const ids = { v1: "", v2: "" };
-  const inferenceId = scope.name("redwine");
+  let inferenceId: string;
   let hostPort: number;
 
-  /** The agent lists every inference on the engine; other test files and benchmarks may run beside this one. */
+  /** Only this file's inferences (the agent's AGENT_NAME is the scope's; the filter states it again). */
   const listMine = async (): Promise<Json[]> =>
     (await agent.call("GET", "/api/inference/all")).body.filter((i: Json) => i.inference_id.startsWith(scope.prefix));
 
+  const deploy = (target: AgentUnderTest, id: string, image: string, port: number, extra: Record<string, unknown> = {}) =>
+    target.call("POST", "/api/inference/deploy", {
+      inference_id: id,
+      docker_img_uri: image,
+      inference_rest_api_port: 8080,
+      inference_rest_api_forward_port: port,
+      ...extra,
+    });
+
   beforeAll(async () => {
-    [registry, dockerConfig, network] = await Promise.all([startRegistry(), createDockerConfig(), scope.createNetwork()]);
-    refs.v1 = scope.imageRef(registry.host, "model", "v1");
-    refs.v2 = scope.imageRef(registry.host, "model", "v2");
-    refs.crash = scope.imageRef(registry.host, "model", "broken");
+    bed = await openAgentTestBed("lifecycle");
+    ({ scope, network } = bed);
+    inferenceId = scope.name("redwine");
     const built = await Promise.all([
-      buildTestImage(refs.v1, "http", { marker: "model-v1" }),
-      buildTestImage(refs.v2, "http", { marker: "model-v2" }),
-      buildTestImage(refs.crash, "crash", { exitCode: 3 }),
+      bed.publishImage("model", "v1", "http", { marker: "model-v1" }),
+      bed.publishImage("model", "v2", "http", { marker: "model-v2" }),
+      bed.publishImage("model", "broken", "crash", { exitCode: 3 }),
     ]);
+    [refs.v1, refs.v2, refs.crash] = built.map((image) => image.ref) as [string, string, string];
     ids.v1 = built[0].id;
     ids.v2 = built[1].id;
-    await Promise.all(Object.values(refs).map((ref) => pushImage(ref)));
-    // The agent must pull: nothing may be served from what the build left locally. noprune keeps the build steps
-    // these images share with builds running in other test files.
-    await Promise.all(Object.values(refs).map((ref) => testDocker.getImage(ref).remove({ force: true, noprune: true })));
     env = {
-      INFERENCE_NETWORK: network,
-      DOCKER_CONFIG: dockerConfig.dir,
       READINESS_TIMEOUT_SECONDS: "8",
-      KEEP_IMAGES: "1",
+      KEEP_IMAGES: "2",
       CONTAINER_MEMORY_LIMIT: "64m",
       CONTAINER_CPU_LIMIT: "0.5",
     };
-    agent = await startAgent(env);
+    agent = await bed.startAgent(env);
     hostPort = await freePort();
   });
 
   afterAll(async () => {
-    await agent?.close();
-    await scope.cleanup();
-    await Promise.all([registry?.stop(), dockerConfig?.remove()]);
+    await bed?.close();
   });
 
   test("deploys with ports as strings and env, and serves through the host port", async () => {
@@ -83,7 +66,7 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
       privileged: true,
       HostConfig: { Privileged: true, Binds: ["/:/host"], NetworkMode: "host", CapAdd: ["ALL"] },
     });
-    expect(res.status).toBe(201);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({
       inference_id: inferenceId,
       name: inferenceId,
@@ -119,6 +102,16 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect(inspected.HostConfig.CapAdd ?? []).toEqual([]);
     expect(inspected.HostConfig.Devices ?? []).toEqual([]);
     expect(inspected.Mounts).toEqual([]);
+
+    const health = await agent.call("GET", "/api/health");
+    expect(health).toMatchObject({
+      status: 200,
+      body: {
+        status: "ok",
+        engine: { reachable: true, version: (await testDocker.version()).Version },
+        network: { name: network, present: true },
+      },
+    });
   });
 
   test("lists it with the original fields and the new ones, from labels", async () => {
@@ -165,34 +158,23 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect(await eventually(() => fetchInference(hostPort))).toBe("model-v1 hello-from-env\n");
   });
 
-  test("replaces it with a second tag, keeping the port, and prunes the image it no longer keeps", async () => {
-    const res = await agent.call("POST", "/api/inference/deploy", {
-      inference_id: inferenceId,
-      docker_img_uri: refs.v2,
-      inference_rest_api_port: 8080,
-      inference_rest_api_forward_port: hostPort,
-      env: { GREETING: "second" },
-    });
-    expect(res.status).toBe(201);
+  test("replaces it with a second tag, keeping the port and, with KEEP_IMAGES=2, the previous image", async () => {
+    const res = await deploy(agent, inferenceId, refs.v2, hostPort, { env: { GREETING: "second" } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({
       docker_img_uri: refs.v2,
       image_id: ids.v2,
       replaced: { docker_img_uri: refs.v1, image_id: ids.v1 },
     });
-    expect(res.body.pruned_images).toEqual([ids.v1]);
+    expect(res.body.pruned_images).toEqual([]);
     expect(await fetchInference(hostPort)).toBe("model-v2 second\n");
-    await expect(testDocker.getImage(ids.v1).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    expect((await testDocker.getImage(ids.v1).inspect()).Id).toBe(ids.v1);
     expect(await engineSnapshot(scope.prefix)).toEqual([expect.stringMatching(new RegExp(`^/${inferenceId} \\S+ running `))]);
   });
 
   test("a replacement that crashes is rolled back: the old version serves again and the answer names the failure", async () => {
     const before = await listMine();
-    const res = await agent.call("POST", "/api/inference/deploy", {
-      inference_id: inferenceId,
-      docker_img_uri: refs.crash,
-      inference_rest_api_port: 8080,
-      inference_rest_api_forward_port: hostPort,
-    });
+    const res = await deploy(agent, inferenceId, refs.crash, hostPort);
     expect(res.status).toBe(502);
     expect(res.body.type).toBe("urn:clarus:problem:inference-exited");
     expect(res.body.detail).toContain(`(image ${refs.crash}) exited with code 3`);
@@ -208,13 +190,22 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     await expect(testDocker.getImage(refs.crash).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
-  test("a restarted agent lists the same inferences (Docker is the only state store)", async () => {
+  test("a restarted agent lists the same inferences (Docker is the only state store); another AGENT_NAME sees none", async () => {
     const before = await listMine();
     await agent.close();
-    agent = await startAgent(env);
+    agent = await bed.startAgent(env);
     const after = await listMine();
     const stable = (list: Array<Record<string, unknown>>) => list.map(({ status: _status, ...rest }) => rest);
     expect(stable(after)).toEqual(stable(before));
+
+    // A second agent on the same engine, with its own name: its start-up recovery, list and removal leave ours alone.
+    const other = await bed.startAgent({ ...env, AGENT_NAME: `${scope.prefix}-other` });
+    expect((await other.call("GET", "/api/inference/all")).body).toEqual([]);
+    const refused = await other.call("DELETE", `/api/inference/${inferenceId}`);
+    expect(refused.status).toBe(404);
+    expect(refused.body.detail).toContain("not created by this agent");
+    await other.close();
+    expect(stable(await listMine())).toEqual(stable(before));
   });
 
   test("a replacement interrupted by an agent stop is finished at the next start", async () => {
@@ -231,7 +222,7 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
       });
     const restart = async () => {
       await agent.close();
-      agent = await startAgent(env);
+      agent = await bed.startAgent(env);
     };
 
     // Stopped before the candidate proved ready: the candidate goes, the previous version runs again.
@@ -242,10 +233,12 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     // Recovery starts containers without waiting for their ports.
     expect(await eventually(() => fetchInference(hostPort))).toBe("model-v2 second\n");
 
-    // Stopped after the previous version was removed: the proven candidate takes the name.
+    // Stopped after the previous version was removed: the proven candidate (running) takes the name; starting it
+    // again answers 304, which is no error.
     await testDocker.getContainer(primary.Id).stop({ t: 1 });
     const proven = await candidate("proven", true);
     await testDocker.getContainer(primary.Id).remove({ force: true });
+    await proven.start();
     await restart();
     expect(await engineSnapshot(scope.prefix)).toEqual([`/${inferenceId} ${primary.Config.Image} running ${proven.id}`]);
     const listed = await listMine();
@@ -256,14 +249,7 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
   test("two concurrent deploys for one id run one after the other", async () => {
     const id = scope.name("concurrent");
     const port = await freePort();
-    const deploy = (ref: string) =>
-      agent.call("POST", "/api/inference/deploy", {
-        inference_id: id,
-        docker_img_uri: ref,
-        inference_rest_api_port: "8080",
-        inference_rest_api_forward_port: String(port),
-      });
-    const [first, second] = await Promise.all([deploy(refs.v1), deploy(refs.v2)]);
+    const [first, second] = await Promise.all([deploy(agent, id, refs.v1, port), deploy(agent, id, refs.v2, port)]);
     expect([first.status, second.status]).toEqual([201, 201]);
     // Exactly one of them found the other's container and replaced it; nothing ran side by side.
     const replacedBy = [first, second].filter((r) => r.body.replaced !== null);
@@ -278,39 +264,29 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect((await agent.call("DELETE", `/api/inference/deploy?inference_id=${id}`)).status).toBe(200);
   });
 
-  test("a moved tag is pulled again and replaces the running image", async () => {
-    const moved = await buildTestImage(refs.v2, "http", { marker: "model-v2-moved" });
-    await pushImage(refs.v2);
+  test("a moved tag is pulled again and replaces the running image; the third-newest image is pruned", async () => {
+    const moved = await bed.publishImage("model", "v2", "http", { marker: "model-v2-moved" });
     const before = (await listMine())[0]!;
-    const res = await agent.call("POST", "/api/inference/deploy", {
-      inference_id: inferenceId,
-      docker_img_uri: refs.v2,
-      inference_rest_api_port: 8080,
-      inference_rest_api_forward_port: hostPort,
-    });
-    expect(res.status).toBe(201);
+    expect(before.image_id).toBe(ids.v2);
+    const res = await deploy(agent, inferenceId, refs.v2, hostPort);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.image_id).toBe(moved.id);
-    expect(res.body.replaced).toEqual({ docker_img_uri: refs.v2, image_id: before.image_id });
-    // KEEP_IMAGES=1: the image the tag pointed to before is now untagged and unused, so it goes.
-    expect(res.body.pruned_images).toEqual([before.image_id]);
+    expect(res.body.replaced).toEqual({ docker_img_uri: refs.v2, image_id: ids.v2 });
+    // KEEP_IMAGES=2: the running image and the one before it stay (the old v2, now untagged); v1 goes.
+    expect(res.body.pruned_images).toEqual([ids.v1]);
+    await expect(testDocker.getImage(ids.v1).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    expect((await testDocker.getImage(ids.v2).inspect()).Id).toBe(ids.v2);
     expect(await fetchInference(hostPort)).toBe("model-v2-moved \n");
   });
 
   test("READINESS_PROBE=host probes the published port; an image's health check shows in the inspection", async () => {
-    const healthy = scope.imageRef(registry.host, "model", "healthy");
-    await buildTestImage(healthy, "http", { marker: "healthy", healthcheck: true });
-    await pushImage(healthy);
-    const hostProbing = await startAgent({ ...env, READINESS_PROBE: "host" });
+    const healthy = await bed.publishImage("model", "healthy", "http", { marker: "healthy", healthcheck: true });
+    const hostProbing = await bed.startAgent({ ...env, READINESS_PROBE: "host" });
     const id = scope.name("host-probe");
     const port = await freePort();
     try {
-      const res = await hostProbing.call("POST", "/api/inference/deploy", {
-        inference_id: id,
-        docker_img_uri: healthy,
-        inference_rest_api_port: 8080,
-        inference_rest_api_forward_port: port,
-      });
-      expect(res.status).toBe(201);
+      const res = await deploy(hostProbing, id, healthy.ref, port);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
       expect(res.body.readiness).toMatchObject({ outcome: "ready", address: `127.0.0.1:${port}` });
       const health = async () => (await hostProbing.call("GET", `/api/inference/${id}`)).body.health;
       expect(["starting", "healthy"]).toContain(await health());

@@ -4,19 +4,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { type AgentUnderTest, fetchInference, startAgent } from "./helpers/agent-under-test.js";
-import {
-  buildTestImage,
-  createDockerConfig,
-  createTestScope,
-  type DockerConfigDir,
-  describeWithDocker,
-  freePort,
-  pushImage,
-  startRegistry,
-  type TestRegistry,
-  testDocker,
-} from "./support/docker-env.js";
+import { type AgentTestBed, openAgentTestBed } from "./helpers/agent-test-bed.js";
+import { type AgentUnderTest, fetchInference } from "./helpers/agent-under-test.js";
+import { createDockerConfig, type DockerConfigDir, describeWithDocker, freePort, testDocker } from "./support/docker-env.js";
 import { type FakeIdsAgent, startFakeIdsAgent } from "./support/fake-ids-agent.js";
 
 /** The original collection's requests (ClarusInference.postman_collection.json), bodies verbatim with \r\n and tabs. */
@@ -29,26 +19,17 @@ const POSTMAN = {
 };
 
 describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Postman requests", () => {
-  const scope = createTestScope("auth-ids");
   const credentials = { username: "clarus", password: "pilot-Pw-1" };
-  let secured: TestRegistry;
-  let network: string;
+  let bed: AgentTestBed;
+  let scope: AgentTestBed["scope"];
   let ids: FakeIdsAgent;
   const configs: DockerConfigDir[] = [];
-  const agents: AgentUnderTest[] = [];
   let privateImage: string;
   let redwine: string;
 
-  async function agentWith(env: Record<string, string>): Promise<AgentUnderTest> {
-    const agent = await startAgent({
-      INFERENCE_NETWORK: network,
-      READINESS_TIMEOUT_SECONDS: "5",
-      IDS_AGENT_URL: ids.url,
-      ...env,
-    });
-    agents.push(agent);
-    return agent;
-  }
+  /** An agent of the test bed (the htpasswd registry's credentials in its Docker config) that asks the fake IDS agent. */
+  const agentWith = (env: Record<string, string> = {}): Promise<AgentUnderTest> =>
+    bed.startAgent({ IDS_AGENT_URL: ids.url, ...env });
 
   async function configWith(auths: Parameters<typeof createDockerConfig>[0]): Promise<string> {
     const config = await createDockerConfig(auths);
@@ -57,18 +38,14 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
   }
 
   beforeAll(async () => {
-    [secured, network, ids] = await Promise.all([
-      startRegistry({ htpasswd: credentials }),
-      scope.createNetwork(),
-      startFakeIdsAgent(),
+    [bed, ids] = await Promise.all([openAgentTestBed("auth-ids", { htpasswd: credentials }), startFakeIdsAgent()]);
+    scope = bed.scope;
+    // Pulled by the agent, not left from the build.
+    const images = await Promise.all([
+      bed.publishImage("private-model", "1", "http", { marker: "private" }),
+      bed.publishImage("redwine", "prod", "http", { marker: "redwine" }),
     ]);
-    privateImage = scope.imageRef(secured.host, "private-model", "1");
-    redwine = `${secured.host}/${scope.prefix}/redwine:prod`;
-    await buildTestImage(privateImage, "http", { marker: "private" });
-    await buildTestImage(redwine, "http", { marker: "redwine" });
-    await Promise.all([pushImage(privateImage, credentials), pushImage(redwine, credentials)]);
-    // Pulled by the agent, not left from the build (noprune: shared build steps of other files' builds stay).
-    await Promise.all([privateImage, redwine].map((ref) => testDocker.getImage(ref).remove({ force: true, noprune: true })));
+    [privateImage, redwine] = images.map((image) => image.ref) as [string, string];
   });
 
   afterEach(() => {
@@ -76,9 +53,8 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
   });
 
   afterAll(async () => {
-    await Promise.all(agents.map((a) => a.close()));
-    await scope.cleanup();
-    await Promise.all([secured?.stop(), ids?.close(), ...configs.map((c) => c.remove())]);
+    await bed?.close();
+    await Promise.all([ids?.close(), ...configs.map((c) => c.remove())]);
   });
 
   const deployPrivate = (agent: AgentUnderTest, id: string, port: number) =>
@@ -90,10 +66,10 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
     });
 
   test("pulls from an htpasswd registry with the credentials of the Docker config file (auth entry)", async () => {
-    const agent = await agentWith({ DOCKER_CONFIG: await configWith({ [secured.host]: credentials }) });
+    const agent = await agentWith();
     const port = await freePort();
     const res = await deployPrivate(agent, "private", port);
-    expect(res.status).toBe(201);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(await fetchInference(port)).toBe("private \n");
     expect((await agent.call("DELETE", `/api/inference/deploy?inference_id=${scope.name("private")}`)).status).toBe(200);
   });
@@ -101,11 +77,11 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
   test("username/password entries under a URL-shaped key work too", async () => {
     const dir = await mkdtemp(join(tmpdir(), "clarus-docker-config-"));
     try {
-      const auths = { [`http://${secured.host}/v2/`]: { username: credentials.username, password: credentials.password } };
+      const auths = { [`http://${bed.registry.host}/v2/`]: { username: credentials.username, password: credentials.password } };
       await writeFile(join(dir, "config.json"), JSON.stringify({ auths }));
       const agent = await agentWith({ DOCKER_CONFIG: dir });
       const res = await deployPrivate(agent, "private-url-key", await freePort());
-      expect(res.status).toBe(201);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
       expect((await agent.call("DELETE", `/api/inference/deploy?inference_id=${scope.name("private-url-key")}`)).status).toBe(
         200,
       );
@@ -116,7 +92,9 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
 
   test("missing or wrong credentials: 502 quoting the registry, nothing created", async () => {
     const anonymous = await agentWith({ DOCKER_CONFIG: await configWith({}) });
-    const wrong = await agentWith({ DOCKER_CONFIG: await configWith({ [secured.host]: { ...credentials, password: "nope" } }) });
+    const wrong = await agentWith({
+      DOCKER_CONFIG: await configWith({ [bed.registry.host]: { ...credentials, password: "nope" } }),
+    });
     for (const agent of [anonymous, wrong]) {
       const res = await deployPrivate(agent, "refused", await freePort());
       expect(res.status).toBe(502);
@@ -141,9 +119,10 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
   });
 
   test("v3 deploys the image and internal port the IDS asset names, and lists its exp_id", async () => {
+    // ALLOWED_REGISTRIES admits the registry the IDS names.
     const agent = await agentWith({
-      DOCKER_CONFIG: await configWith({ [secured.host]: credentials }),
       IDS_PROVIDER_IP: "127.0.0.1",
+      ALLOWED_REGISTRIES: `registry.example.com,${bed.registry.host}`,
     });
     ids.answer("exp-wrapped", { asset: { docker_img_uri: privateImage, inference_rest_api_port: "8080" }, wrapIn: "data" });
     const port = await freePort();
@@ -153,7 +132,7 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
       inference_id: id,
       inference_rest_api_forward_port: String(port),
     });
-    expect(res.status).toBe(201);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({
       inference_id: id,
       docker_img_uri: privateImage,
@@ -166,10 +145,12 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
       (i: { inference_id: string }) => i.inference_id === id,
     );
     expect(listed.exp_id).toBe("exp-wrapped");
-    expect((await agent.call("DELETE", `/api/inference/deploy?inference_id=${id}`)).status).toBe(200);
+    // The removal on the v3 path answers 201, as the original OpenAPI documents it (README: "Removal status").
+    const removed = await agent.call("DELETE", `/api/v3/inference/deploy?inference_id=${id}`);
+    expect(removed).toMatchObject({ status: 201, body: { inference_id: id, removed: true } });
   });
 
-  test("v3 answers 502 quoting an IDS answer without the fields, 404 for an unknown exp_id, 503 without IDS_PROVIDER_IP", async () => {
+  test("v3 failures: 502 quoting the IDS answer, 404 unknown exp_id, 503 unconfigured/unreachable IDS or engine, 504 silent IDS", async () => {
     const agent = await agentWith({ IDS_PROVIDER_IP: "127.0.0.1" });
     const body = (expId: string) => ({
       exp_id: expId,
@@ -189,19 +170,33 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
     const noProvider = await unconfigured.call("POST", "/api/v3/inference/deploy", body("exp-fieldless"));
     expect(noProvider.status).toBe(503);
     expect(noProvider.body.detail).toContain("IDS_PROVIDER_IP");
+
+    const idsDown = await agentWith({ IDS_PROVIDER_IP: "127.0.0.1", IDS_AGENT_URL: `http://127.0.0.1:${await freePort()}` });
+    const unreachable = await idsDown.call("POST", "/api/v3/inference/deploy", body("exp-fieldless"));
+    expect(unreachable.status).toBe(503);
+    expect(unreachable.body.detail).toMatch(/IDS agent at .* is unreachable \(ECONNREFUSED/);
+
+    ids.answer("exp-silent", "hang");
+    const impatient = await agentWith({ IDS_PROVIDER_IP: "127.0.0.1", IDS_TIMEOUT_SECONDS: "0.3" });
+    const silent = await impatient.call("POST", "/api/v3/inference/deploy", body("exp-silent"));
+    expect(silent.status).toBe(504);
+    expect(silent.body.detail).toContain("did not answer within 300 ms");
+
+    ids.answer("exp-ok", { asset: { docker_img_uri: privateImage, inference_rest_api_port: 8080 } });
+    const blind = await agentWith({ IDS_PROVIDER_IP: "127.0.0.1", DOCKER_HOST: "unix:///nonexistent/docker.sock" });
+    const engineDown = await blind.call("POST", "/api/v3/inference/deploy", body("exp-ok"));
+    expect(engineDown.status).toBe(503);
+    expect(engineDown.body.type).toBe("urn:clarus:problem:engine-unavailable");
     expect(await testDocker.listContainers({ all: true, filters: { name: [scope.name("v3-bad")] } })).toEqual([]);
   });
 
   test("the original Postman requests work as written", async () => {
-    const agent = await agentWith({
-      DOCKER_CONFIG: await configWith({ [secured.host]: credentials }),
-      IDS_PROVIDER_IP: "127.0.0.1",
-    });
+    const agent = await agentWith({ IDS_PROVIDER_IP: "127.0.0.1" });
     const id = scope.name("inference01");
     const [hostPort, v3Port] = [await freePort(), await freePort()];
     // Only the collection's variables and the machine-specific values are substituted.
     const deployBody = POSTMAN.deploy
-      .replace("{{registry}}", `${secured.host}/${scope.prefix}`)
+      .replace("{{registry}}", `${bed.registry.host}/${scope.prefix}`)
       .replace('"inference01"', `"${id}"`)
       .replace('"8081"', `"${hostPort}"`);
     const json = { "content-type": "application/json" };
@@ -217,7 +212,7 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
     const v3Body = POSTMAN.deployV3.replace('"inference01"', `"${id}"`).replace('"7070"', `"${v3Port}"`);
     const v3 = await agent.call("POST", "/api/v3/inference/deploy", v3Body, json);
     expect(v3.status).toBe(201);
-    expect(v3.body.replaced).toMatchObject({ docker_img_uri: `${secured.host}/${scope.prefix}/redwine:prod` });
+    expect(v3.body.replaced).toMatchObject({ docker_img_uri: redwine });
     expect(await fetchInference(v3Port)).toBe("redwine \n");
 
     const removed = await agent.call("DELETE", POSTMAN.remove.replace("{TO_COMPLETE}", id), "", json);

@@ -23,6 +23,7 @@ export async function startAgent(env: Record<string, string>): Promise<AgentUnde
   // As main.ts: an agent starts even when the engine is unreachable.
   await agent.service.recover().catch(() => []);
   const server: RunningServer = await listen(agent.app, { port: 0, host: "127.0.0.1" });
+  let closing: Promise<void> | undefined;
   return {
     url: server.url,
     agent,
@@ -41,9 +42,13 @@ export async function startAgent(env: Record<string, string>): Promise<AgentUnde
       }
       return { status: response.status, body: parsed };
     },
-    close: async () => {
-      agent.service.stop();
-      await server.close();
+    close() {
+      // A test may close an agent itself (to restart it); its test bed closes it again at the end.
+      closing ??= (async () => {
+        agent.service.stop();
+        await server.close();
+      })();
+      return closing;
     },
   };
 }
@@ -52,19 +57,6 @@ export async function startAgent(env: Record<string, string>): Promise<AgentUnde
 export async function fetchInference(hostPort: number, path = "/"): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${hostPort}${path}`, { signal: AbortSignal.timeout(3000) });
   return response.text();
-}
-
-/** Retries `probe` until it resolves (for things that become true shortly after an answer), at most `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 /** What the engine holds for a test scope: every container whose name starts with the prefix, with its state. */

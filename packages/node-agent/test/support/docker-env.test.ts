@@ -7,6 +7,7 @@ import {
   createTestScope,
   type DockerConfigDir,
   describeWithDocker,
+  eventually,
   freePort,
   pullImage,
   pushImage,
@@ -32,18 +33,6 @@ async function dockerCli(configDir: string, ...args: string[]): Promise<{ ok: bo
 async function fetchText(url: string): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
   return response.text();
-}
-
-async function eventually<T>(probe: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 describeWithDocker("docker test environment", () => {

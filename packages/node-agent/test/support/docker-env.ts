@@ -4,6 +4,7 @@ import { describe, test } from "vitest";
 import { probeDocker } from "./engine.js";
 
 export { DOCKER_SOCKET, dockerAvailable, drainProgress, testDocker } from "./engine.js";
+export { eventually } from "./eventually.js";
 export { freePort } from "./free-port.js";
 export {
   createDockerConfig,
