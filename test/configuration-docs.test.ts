@@ -1,13 +1,13 @@
 // .env.example and the README's configuration tables stay true to what the services read. The variable names come
-// from the zod schemas the services' configuration loaders really pass to loadConfig (captured below), never from a
-// list restated here; the compose-level variables come from docker-compose.yml's own `${VAR…}` references.
+// from the zod schemas the services' configuration loaders really pass to loadConfig (captured below, which also reaches
+// the drift detector's schema, private to its config.ts), never from a list restated here; the compose-level variables come from docker-compose.yml's own `${VAR…}` references.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 interface FieldSchema {
-  safeParse(value: unknown): { success: boolean; data?: unknown; error?: { issues: { message: string }[] } };
+  safeParse(value: unknown): { success: boolean; data?: unknown };
 }
 interface EnvironmentSchema {
   shape: Record<string, FieldSchema>;
@@ -33,7 +33,7 @@ type Service = "node-agent" | "drift-detector";
 const schemas = new Map<Service, EnvironmentSchema>();
 
 /** The schema a loader passes to loadConfig when it reads an empty environment. */
-async function schemaOf(load: () => unknown): Promise<EnvironmentSchema> {
+function schemaOf(load: () => unknown): EnvironmentSchema {
   captured.length = 0;
   load();
   expect(captured, "the loader reads its variables through loadConfig once").toHaveLength(1);
@@ -43,11 +43,14 @@ async function schemaOf(load: () => unknown): Promise<EnvironmentSchema> {
 beforeAll(async () => {
   const agent = await import("../packages/node-agent/src/config.js");
   const detector = await import("../packages/drift-detector/src/config.js");
-  const agentSchema = await schemaOf(() => agent.readNodeAgentConfig({}));
+  const agentSchema = schemaOf(() => agent.readNodeAgentConfig({}));
   // The capture sees the schema itself: the node agent's loader passes its exported schema.
   expect(agentSchema).toBe(agent.nodeAgentConfigSchema);
   schemas.set("node-agent", agentSchema);
-  schemas.set("drift-detector", await schemaOf(() => detector.loadServiceConfig({})));
+  schemas.set(
+    "drift-detector",
+    schemaOf(() => detector.loadServiceConfig({})),
+  );
 });
 
 const variablesOf = (service: Service) => Object.keys(schemas.get(service)?.shape ?? {});
