@@ -6,18 +6,25 @@ import { type FakeAirflow, startFakeAirflow } from "../support/fake-airflow.js";
 const POLICY = { timeoutMs: 300, retries: 2, retryDelayMs: 5 };
 const REQUEST = { dagRunId: "drift__exp__abc.def", conf: { experiment_id: "exp", drift: { share: 0.6 } }, note: "drift" };
 
+/** A client of the fake with its credentials; `overrides` change one thing at a time. */
+function clientOf(
+  airflow: { url: string; dagId: string },
+  overrides: { password?: string; unpause?: boolean; dagId?: string } = {},
+): HttpAirflowClient {
+  return new HttpAirflowClient(
+    {
+      baseUrl: airflow.url,
+      dagId: overrides.dagId ?? airflow.dagId,
+      credentials: { username: "airflow", password: overrides.password ?? "airflow-secret" },
+      unpausePausedDag: overrides.unpause ?? false,
+    },
+    POLICY,
+  );
+}
+
 describe.each([2, 3] as const)("Airflow %i client", (major) => {
   let airflow: FakeAirflow;
-  const client = (overrides: { password?: string; unpause?: boolean } = {}) =>
-    new HttpAirflowClient(
-      {
-        baseUrl: airflow.url,
-        dagId: airflow.dagId,
-        credentials: { username: "airflow", password: overrides.password ?? "airflow-secret" },
-        unpausePausedDag: overrides.unpause ?? false,
-      },
-      POLICY,
-    );
+  const client = (overrides: { password?: string; unpause?: boolean } = {}) => clientOf(airflow, overrides);
 
   beforeEach(async () => {
     airflow = await startFakeAirflow({ major });
@@ -122,16 +129,23 @@ describe.each([2, 3] as const)("Airflow %i client", (major) => {
   });
 
   it("names a missing DAG", async () => {
-    const missing = new HttpAirflowClient(
-      {
-        baseUrl: airflow.url,
-        dagId: "nope",
-        credentials: { username: "airflow", password: "airflow-secret" },
-        unpausePausedDag: false,
-      },
-      POLICY,
-    );
-    await expect(missing.trigger(REQUEST)).rejects.toThrow(/HTTP 404.*nope/);
+    await expect(clientOf(airflow, { dagId: "nope" }).trigger(REQUEST)).rejects.toThrow(/HTTP 404.*nope/);
+  });
+});
+
+describe("Airflow 2 before 2.5", () => {
+  it("gets no `note` in the trigger (DAGRun.note is new in 2.5.0, older servers refuse it)", async () => {
+    const airflow = await startFakeAirflow({ major: 2, version2: "2.4.3" });
+    try {
+      const client = clientOf(airflow);
+      expect(await client.trigger(REQUEST)).toMatchObject({ alreadyTriggered: false, api: "v1" });
+      expect([...airflow.runs.values()]).toEqual([
+        { dag_run_id: REQUEST.dagRunId, conf: REQUEST.conf, note: null, state: "queued" },
+      ]);
+      expect(airflow.violations).toEqual([]);
+    } finally {
+      await airflow.close();
+    }
   });
 });
 
@@ -139,15 +153,7 @@ describe("Airflow 3 token", () => {
   it("is fetched once, and renewed once when Airflow says it expired", async () => {
     const airflow = await startFakeAirflow({ major: 3 });
     try {
-      const client = new HttpAirflowClient(
-        {
-          baseUrl: airflow.url,
-          dagId: airflow.dagId,
-          credentials: { username: "airflow", password: "airflow-secret" },
-          unpausePausedDag: false,
-        },
-        POLICY,
-      );
+      const client = clientOf(airflow);
       await client.trigger(REQUEST);
       airflow.expireTokens();
       await client.trigger({ ...REQUEST, dagRunId: "drift__second" });

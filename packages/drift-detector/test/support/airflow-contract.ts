@@ -88,6 +88,8 @@ export const AIRFLOW2_READ_ONLY_DAG_RUN_FIELDS = Object.entries(CONTRACT["airflo
   .filter(([, property]) => property.readOnly)
   .map(([name]) => name);
 export const airflow2DagRunBody = requestBody("airflow2.DAGRun", { refine: runIdRule });
+/** Before 2.5.0 `DAGRun` had no `note` ("New in 2.5.0" in the schema's description). */
+export const airflow2DagRunBodyBefore25 = requestBody("airflow2.DAGRun", { omit: ["note"], refine: runIdRule });
 
 /** `partition_key` came with 3.2 (CONTRACT-NOTES.md §2.5); the fake is a 3.0-3.1 server, which answers it with 422. */
 export const airflow3TriggerBody = requestBody("airflow3.TriggerDAGRunPostBody", { omit: ["partition_key"], refine: runIdRule });

@@ -5,6 +5,7 @@ import {
   AIRFLOW3_UNIQUE_VIOLATION,
   AIRFLOW3_V1_REMOVED,
   airflow2DagRunBody,
+  airflow2DagRunBodyBefore25,
   airflow3LoginBody,
   airflow3TriggerBody,
   dagPatchBody,
@@ -39,6 +40,8 @@ export interface FakeAirflowOptions {
   username?: string;
   password?: string;
   paused?: boolean;
+  /** Airflow 2 release it answers as (default 2.10.5); before 2.5 its DAGRun has no `note`. */
+  version2?: string;
 }
 
 /**
@@ -47,6 +50,7 @@ export interface FakeAirflowOptions {
  */
 export async function startFakeAirflow(options: FakeAirflowOptions): Promise<FakeAirflow> {
   const dagId = options.dagId ?? "retrain_model";
+  const version2 = options.version2 ?? "2.10.5";
   const username = options.username ?? "airflow";
   const password = options.password ?? "airflow-secret";
   const faults = new FaultSwitch();
@@ -129,7 +133,7 @@ export async function startFakeAirflow(options: FakeAirflowOptions): Promise<Fak
       if (options.major === 3) return { status: 404, json: { error: AIRFLOW3_V1_REMOVED } };
       return {
         operation: "version",
-        answer: () => ({ status: 200, json: { version: "2.10.5", git_version: ".release:2.10.5" } }),
+        answer: () => ({ status: 200, json: { version: version2, git_version: `.release:${version2}` } }),
       };
     }
     if (method === "GET" && path === "/api/v2/version") {
@@ -236,7 +240,7 @@ export async function startFakeAirflow(options: FakeAirflowOptions): Promise<Fak
         violation(request, `read-only field ${readOnly}`);
         return problem2(400, "Bad Request", `Property is read-only - '${readOnly}'`);
       }
-      const body = airflow2DagRunBody.safeParse(request.body);
+      const body = (Number(version2.split(".")[1]) < 5 ? airflow2DagRunBodyBefore25 : airflow2DagRunBody).safeParse(request.body);
       if (!body.success) {
         violation(request, `DAGRun: ${zodIssues(body.error)}`);
         return problem2(400, "Bad Request", zodIssues(body.error));

@@ -102,7 +102,7 @@ export class HttpAirflowClient implements Airflow {
   }
 
   async trigger(request: DagRunRequest): Promise<DagRunOutcome> {
-    const { api } = this.detected ?? (await this.status());
+    const { api, version } = this.detected ?? (await this.status());
     const dagUrl = this.dagUrl(api);
     let unpaused = false;
     if (await this.isPaused(api)) {
@@ -115,7 +115,7 @@ export class HttpAirflowClient implements Airflow {
     const body =
       api === "v2"
         ? { dag_run_id: request.dagRunId, logical_date: null, conf: request.conf, note: request.note }
-        : { dag_run_id: request.dagRunId, conf: request.conf, note: request.note };
+        : { dag_run_id: request.dagRunId, conf: request.conf, ...(takesNote(version) ? { note: request.note } : {}) };
     const created = await this.authorized(api, "trigger the DAG run", { method: "POST", url: `${dagUrl}/dagRuns`, json: body });
     if (created.status === 409) {
       const runUrl = `${dagUrl}/dagRuns/${encodeURIComponent(request.dagRunId)}`;
@@ -194,6 +194,12 @@ export class HttpAirflowClient implements Airflow {
       transient: false,
     });
   }
+}
+
+/** `DAGRun.note` is "New in 2.5.0" (CONTRACT-NOTES.md §1.1); an older Airflow 2 refuses the unknown field with 400. */
+function takesNote(version: string): boolean {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  return major > 2 || (major === 2 && minor >= 5);
 }
 
 function versionOf(body: unknown): string | undefined {
