@@ -87,10 +87,8 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .filter { display: none !important; }
   details::details-content { content-visibility: visible; display: contents; }
-  details.guide { margin: 0 0 10px; font-size: 13px; }
-details.guide > summary { cursor: pointer; color: #0b5394; }
-details.guide ul { margin: 6px 0; padding-left: 20px; max-width: 980px; }
-details.group > summary { list-style: none; }
+  details.group > summary { list-style: none; }
+  h2, h3, summary { break-after: avoid; }
   .cards { display: block; }
   .card { break-inside: avoid; margin-bottom: 10px; }
   .table-scroll { overflow: visible; }
