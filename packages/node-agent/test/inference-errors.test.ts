@@ -1,5 +1,7 @@
 // Bad input and faults: each answer has its status and a message naming what is wrong, and the engine
 // is left exactly as it was (no container created, changed or lost).
+import { randomBytes } from "node:crypto";
+import { stat, writeFile } from "node:fs/promises";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { createLogger } from "@clarus/common";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -247,6 +249,32 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       }
       expect(await engineSnapshot(scope.prefix), summary).toEqual(before);
     }
+  });
+
+  test("a layer that fails inside the pull stream (HTTP 200): 502 quoting the engine, nothing created or left", async () => {
+    const damaged = await bed.publishImage("model", "damaged", "http", { fillerBytes: 256 * 1024, keepLocal: true });
+    const answer = await fetch(`http://${bed.registry.host}/v2/${scope.prefix}/model/manifests/damaged`, {
+      headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" },
+    });
+    const manifest = (await answer.json()) as { layers: Array<{ digest: string }> };
+    // Layers: busybox, start.sh, the filler (random bytes, so only this image has it). Same size, other bytes.
+    const fillerLayer = manifest.layers[2]!.digest;
+    const stored = await stat(bed.registry.blobFile(fillerLayer));
+    await writeFile(bed.registry.blobFile(fillerLayer), randomBytes(stored.size));
+    // The engine must download that layer: remove the image and its build steps from the filler up (3+ layers).
+    for (let id: string | undefined = damaged.id; id; ) {
+      const image: { RootFS: { Layers?: string[] }; Parent: string } = await testDocker.getImage(id).inspect();
+      if (image.RootFS.Layers!.length < 3) break;
+      await testDocker.getImage(id).remove({ force: true, noprune: true });
+      id = image.Parent || undefined;
+    }
+    const before = await engineSnapshot(scope.prefix);
+    const res = await agent.call("POST", "/api/inference/deploy", deployBody({ docker_img_uri: damaged.ref }));
+    expect(res.status, JSON.stringify(res.body)).toBe(502);
+    expect(res.body).toMatchObject({ type: "urn:clarus:problem:registry-error", upstream: { source: "registry" } });
+    expect(res.body.detail).toContain(`Docker could not pull ${damaged.ref}: filesystem layer verification failed`);
+    expect(await engineSnapshot(scope.prefix)).toEqual(before);
+    await expect(testDocker.getImage(damaged.ref).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
   test("the list holds this agent's inferences only: the foreign container is not in it", async () => {

@@ -21,6 +21,8 @@ export interface TestRegistry {
   host: string;
   /** The credentials it demands, when started with htpasswd. */
   credentials?: RegistryCredentials;
+  /** The file a blob is stored in (filesystem driver), for tests that damage what the registry serves. */
+  blobFile(digest: string): string;
   /** Stops the process and deletes its storage. */
   stop(): Promise<void>;
 }
@@ -45,7 +47,14 @@ export async function startRegistry(opts: { htpasswd?: RegistryCredentials } = {
       try {
         const child = await spawnReady(configPath, port);
         const host = `127.0.0.1:${port}`;
-        return { host, ...(opts.htpasswd ? { credentials: opts.htpasswd } : {}), stop: () => stopRegistry(child, dir) };
+        const hex = (digest: string) => digest.replace(/^sha256:/, "");
+        return {
+          host,
+          ...(opts.htpasswd ? { credentials: opts.htpasswd } : {}),
+          blobFile: (digest) =>
+            join(dir, "data", "docker", "registry", "v2", "blobs", "sha256", hex(digest).slice(0, 2), hex(digest), "data"),
+          stop: () => stopRegistry(child, dir),
+        };
       } catch (error) {
         lastError = error;
       }
