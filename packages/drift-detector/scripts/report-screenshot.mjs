@@ -28,11 +28,14 @@ const result = await detectDrift(
   { name: currentName, stream: Readable.from([shiftedWineCopy(referenceCsv)]) },
 );
 const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+// Fixed times, like the data: the picture changes only when the report does, not on every run.
 const html = renderHtmlReport(result, {
   experimentId: "Clarus_RedWine_experiment",
   referenceSource: relative(repoRoot, referenceFile),
   currentSource: `${currentName} (generated: a shifted copy of the reference)`,
-  generatedAt: new Date(),
+  referenceModifiedAt: new Date("2026-11-02T06:00:00Z"),
+  currentModifiedAt: new Date("2026-11-26T05:45:00Z"),
+  generatedAt: new Date("2026-11-26T06:00:00Z"),
   detectorVersion: version,
 });
 mkdirSync(dirname(htmlFile), { recursive: true });
