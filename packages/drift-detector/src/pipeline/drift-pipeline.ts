@@ -9,7 +9,7 @@ import type { DriftResult } from "../drift/result.js";
 import type { ReportMeta } from "../report/report-meta.js";
 import { type FingerprintedStream, fingerprint } from "./content-fingerprint.js";
 import { failureStatus } from "./failure-status.js";
-import { CopyVerificationError, RunFailure } from "./run-failure.js";
+import { CopyVerificationError, messageOf, ReferenceRestoreError, RunFailure } from "./run-failure.js";
 import { dagRunIdFor, historyKey, newRunId, reportKeys } from "./run-names.js";
 import {
   type DriftSummary,
@@ -227,7 +227,10 @@ export class DriftPipeline {
         for (const [later] of steps.slice(index + 1))
           record.steps.push({ name: later, status: "not_run", detail: `${name} failed` });
         record.status = "failed";
-        record.message = `Drift detected; the run stopped at ${name} and the reference was left unchanged`;
+        record.message =
+          err instanceof ReferenceRestoreError
+            ? `Drift detected; the run stopped at ${name} and could not put the reference back: the old one is intact at ${err.archivedAt}`
+            : `Drift detected; the run stopped at ${name} and the reference was left unchanged`;
         record.finished_at = this.clock().toISOString();
         log.warn({ step: name, err }, "run failed");
         const failure = new RunFailure(name, err, record);
@@ -324,11 +327,30 @@ export class DriftPipeline {
 
   private async replaceReference({ record, reference, current }: DriftContext): Promise<StepResult> {
     const copy = await this.deps.store.copy(current.key, reference.key, { ifMatch: current.etag });
-    await this.verifyCopy(copy, current, record.current.sha256);
+    try {
+      await this.verifyCopy(copy, current, record.current.sha256);
+    } catch (mismatch) {
+      await this.restoreReference(record, reference, mismatch);
+      throw mismatch;
+    }
     return {
       status: "succeeded",
       detail: `replaced ${reference.key} with ${current.key} (${copy.size} bytes, ETag ${copy.etag} verified)`,
     };
+  }
+
+  /**
+   * The storage answered the swap but holds other bytes at the reference: put the verified archive back, so a failed
+   * run leaves the reference as it found it. Should that fail too, say where the intact old reference is.
+   */
+  private async restoreReference(record: RunRecord, reference: ObjectInfo, mismatch: unknown): Promise<void> {
+    const archived = record.archived_reference ?? "";
+    try {
+      const back = await this.deps.store.copy(archived, reference.key, { ifMatch: reference.etag });
+      await this.verifyCopy(back, reference, record.reference.sha256);
+    } catch (err) {
+      throw new ReferenceRestoreError(reference.key, archived, mismatch, err);
+    }
   }
 
   /**
@@ -402,8 +424,4 @@ function summarize(result: DriftResult): DriftSummary {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -3,7 +3,7 @@ import { ObjectNotFoundError, PreconditionFailedError } from "../adapters/storag
 import { UpstreamError } from "../adapters/upstream-error.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { DriftOptionsError } from "../drift/options.js";
-import { CopyVerificationError } from "./run-failure.js";
+import { CopyVerificationError, ReferenceRestoreError } from "./run-failure.js";
 
 /**
  * The HTTP status a run failure is answered with: the caller's data is missing (404) or unreadable or unfit for the drift options (422), it changed
@@ -15,6 +15,6 @@ export function failureStatus(cause: unknown): number {
   if (cause instanceof PreconditionFailedError) return 409;
   if (cause instanceof DagPausedError) return 503;
   if (cause instanceof UpstreamError) return cause.kind === "timeout" ? 504 : cause.kind === "unreachable" ? 503 : 502;
-  if (cause instanceof CopyVerificationError) return 502;
+  if (cause instanceof CopyVerificationError || cause instanceof ReferenceRestoreError) return 502;
   return 500;
 }

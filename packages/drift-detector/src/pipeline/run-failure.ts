@@ -7,7 +7,7 @@ export class RunFailure extends Error {
     override readonly cause: unknown,
     readonly record?: RunRecord,
   ) {
-    super(`${step}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`${step}: ${messageOf(cause)}`);
     this.name = "RunFailure";
   }
 }
@@ -24,4 +24,24 @@ export class CopyVerificationError extends Error {
     );
     this.name = "CopyVerificationError";
   }
+}
+
+/** A swap that failed its verification could not be undone: the reference may hold bad bytes, the archive is intact. */
+export class ReferenceRestoreError extends Error {
+  constructor(
+    readonly referenceKey: string,
+    readonly archivedAt: string,
+    mismatch: unknown,
+    restoreFailure: unknown,
+  ) {
+    super(
+      `${messageOf(mismatch)}; restoring ${referenceKey} from ${archivedAt} failed too (${messageOf(restoreFailure)}): the old reference is intact at ${archivedAt}`,
+      { cause: mismatch },
+    );
+    this.name = "ReferenceRestoreError";
+  }
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -3,7 +3,7 @@ import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import { UpstreamError } from "../adapters/upstream-error.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { failureStatus } from "../pipeline/failure-status.js";
-import type { RunFailure } from "../pipeline/run-failure.js";
+import { messageOf, type RunFailure } from "../pipeline/run-failure.js";
 
 /** A failed run as a problem answer: the step, what went wrong, the upstream's own answer and the stored run record. */
 export function runProblem(failure: RunFailure): HttpProblem {
@@ -18,7 +18,7 @@ export function runProblem(failure: RunFailure): HttpProblem {
   }
   if (record) extensions.run = record;
   const type = status === 404 ? "dataset-not-found" : status === 422 ? "invalid-csv" : `${step.replace(/_/g, "-")}-failed`;
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = messageOf(cause);
   const detail = status === 404 || status === 422 ? reason : `Step ${step} failed: ${reason}`;
   return new HttpProblem(status, detail, { type, extensions, cause });
 }

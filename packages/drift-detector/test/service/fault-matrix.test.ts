@@ -105,6 +105,13 @@ const FAULTS: Fault[] = [
     archivedBeforeRetry: 1,
   },
   {
+    name: "reference swap stores other bytes (verification; the archive is put back)",
+    step: "replace_reference",
+    status: 502,
+    inject: (s) => s.store.corruptCopiesTo((k) => k === PATHS.reference),
+    archivedBeforeRetry: 1,
+  },
+  {
     name: "reference replace fails",
     step: "replace_reference",
     status: 503,
@@ -231,6 +238,26 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
     expect(resumed.body.run.resumed_from).toBe(failed.body.run_id);
     expect(service.airflow?.runs.size).toBe(1);
     expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
+  });
+
+  it("a swap whose restore fails too names where the intact old reference is", async () => {
+    service = await startDriftService();
+    await service.seed(REFERENCE_CSV, DRIFTED_CSV);
+    service.store.corruptCopiesTo((k) => k === PATHS.reference);
+    service.store.corruptCopiesTo((k) => k === PATHS.reference);
+
+    const answer = await service.call("POST", "/api/drift/runs");
+
+    expect(answer.status).toBe(502);
+    expect(answer.body.step).toBe("replace_reference");
+    const archived = answer.body.run.archived_reference;
+    expect(answer.body.detail).toMatch(
+      new RegExp(`restoring ${PATHS.reference} from ${archived} failed too .*: the old reference is intact at ${archived}$`),
+    );
+    expect(answer.body.run.message).toBe(
+      `Drift detected; the run stopped at replace_reference and could not put the reference back: the old one is intact at ${archived}`,
+    );
+    expect(await service.read(archived)).toBe(REFERENCE_CSV);
   });
 
   it("refuses to swap in data that changed after it was analysed (409), leaving the reference as it was", async () => {

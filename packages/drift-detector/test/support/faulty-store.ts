@@ -16,7 +16,7 @@ export class FaultyStore implements ObjectStore {
   private rules: Rule[] = [];
   /** Reads of these keys send the first line, then fail as a dropped connection. */
   private droppedReads: Array<(key: string) => boolean> = [];
-  /** Copies to these keys answer success but store the first half of the source only. */
+  /** The next copy to each of these keys answers success but stores the first half of the source only. */
   private corruptCopies: Array<(key: string) => boolean> = [];
 
   constructor(private readonly inner: ObjectStore) {}
@@ -72,7 +72,9 @@ export class FaultyStore implements ObjectStore {
   async copy(sourceKey: string, destinationKey: string, options?: { ifMatch?: string }): Promise<ObjectInfo> {
     this.maybeFail("copy", destinationKey);
     const copy = await this.inner.copy(sourceKey, destinationKey, options);
-    if (!this.corruptCopies.some((matches) => matches(destinationKey))) return copy;
+    const corrupt = this.corruptCopies.findIndex((matches) => matches(destinationKey));
+    if (corrupt === -1) return copy;
+    this.corruptCopies.splice(corrupt, 1);
     const content = await text(await this.inner.get(destinationKey));
     return this.inner.put(destinationKey, content.slice(0, content.length / 2), "text/csv");
   }
