@@ -8,7 +8,20 @@ const RUN_ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
 
 export interface RunPage {
   runs: RunRecord[];
+  /** Ids on this page whose stored record cannot be read (hand-edited, damaged): listed, not allowed to hide the rest. */
+  unreadable: string[];
   total: number;
+}
+
+/** A stored run record that is not valid JSON or not a run record. */
+export class UnreadableRunRecordError extends Error {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`The run record ${key} cannot be read: ${reason}`);
+    this.name = "UnreadableRunRecordError";
+  }
 }
 
 /** Run records as JSON objects in `<reportPath>/runs/`, next to the reports, so history survives restarts. */
@@ -35,29 +48,42 @@ export class RunStore {
   /** The record, or undefined when there is none with that id. */
   async get(id: string): Promise<RunRecord | undefined> {
     if (!RunStore.isRunId(id)) return undefined;
+    const key = `${this.folder}${id}.json`;
+    let content: unknown;
     try {
-      const record = runRecordSchema.parse(await json(await this.store.get(`${this.folder}${id}.json`)));
-      if (record.status !== "running" || this.isActive(id)) return record;
-      return {
-        ...record,
-        status: "interrupted",
-        message: "Interrupted: the service stopped during this run; the next call resumes it",
-      };
+      content = await json(await this.store.get(key));
     } catch (err) {
       if (err instanceof ObjectNotFoundError) return undefined;
+      if (err instanceof SyntaxError) throw new UnreadableRunRecordError(key, err.message);
       throw err;
     }
+    const parsed = runRecordSchema.safeParse(content);
+    if (!parsed.success)
+      throw new UnreadableRunRecordError(key, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    const record = parsed.data;
+    if (record.status !== "running" || this.isActive(id)) return record;
+    return {
+      ...record,
+      status: "interrupted",
+      message: "Interrupted: the service stopped during this run; the next call resumes it",
+    };
   }
 
   /** Newest first. */
   async page(offset: number, limit: number): Promise<RunPage> {
     const ids = await this.ids();
     const runs: RunRecord[] = [];
+    const unreadable: string[] = [];
     for (const id of ids.slice(offset, offset + limit)) {
-      const record = await this.get(id);
-      if (record) runs.push(record);
+      try {
+        const record = await this.get(id);
+        if (record) runs.push(record);
+      } catch (err) {
+        if (!(err instanceof UnreadableRunRecordError)) throw err;
+        unreadable.push(id);
+      }
     }
-    return { runs, total: ids.length };
+    return { runs, unreadable, total: ids.length };
   }
 
   async latest(): Promise<RunRecord | undefined> {

@@ -11,7 +11,7 @@ import {
   retrainingSchema,
   runRecordSchema,
 } from "../pipeline/run-record.js";
-import type { RunStore } from "../pipeline/run-store.js";
+import { type RunStore, UnreadableRunRecordError } from "../pipeline/run-store.js";
 import { runProblem } from "./run-problem.js";
 
 export interface DriftRunsDependencies {
@@ -54,7 +54,10 @@ async function runOnce(deps: DriftRunsDependencies): Promise<z.output<typeof run
 const runId = z.object({ id: z.string().meta({ description: "Run id, e.g. 20261126T144012345Z-3f9a1c" }) });
 
 async function recordOrProblem(runs: RunStore, id: string): Promise<RunRecord> {
-  const record = await runs.get(id);
+  const record = await runs.get(id).catch((err: unknown) => {
+    if (err instanceof UnreadableRunRecordError) throw new HttpProblem(500, err.message, { type: "run-record-unreadable" });
+    throw err;
+  });
   if (!record) throw new HttpProblem(404, `No drift run with id "${id}".`, { type: "run-not-found" });
   return record;
 }
@@ -105,6 +108,9 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
           description: "One page of runs",
           schema: z.object({
             runs: z.array(runRecordSchema),
+            unreadable: z
+              .array(z.string())
+              .meta({ description: "Ids on this page whose stored record cannot be read (GET it for the reason)" }),
             total: z.number().int(),
             limit: z.number().int(),
             offset: z.number().int(),

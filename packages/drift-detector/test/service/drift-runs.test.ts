@@ -198,6 +198,16 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
       expect(refused.status, query).toBe(400);
       expect(refused.body.errors, query).toEqual([expect.objectContaining({ location: "query", field: query.split("=")[0] })]);
     }
+    // A damaged record is named, and does not hide the others.
+    await service.store.put(`${PATHS.reports}/runs/${ids[1]}.json`, '{"id": "cut sh', "application/json");
+    const damaged = await service.call("GET", "/api/drift/runs?limit=3");
+    expect(damaged.status).toBe(200);
+    expect(damaged.body.runs.map((r: { id: string }) => r.id)).toEqual([ids[2], ids[0]]);
+    expect(damaged.body.unreadable).toEqual([ids[1]]);
+    const named = await service.call("GET", `/api/drift/runs/${ids[1]}`);
+    expect(named.status).toBe(500);
+    expect(named.body.detail).toMatch(new RegExp(`^The run record ${PATHS.reports}/runs/${ids[1]}\\.json cannot be read: `));
+
     const unknown = await service.call("GET", "/api/drift/runs/20260101T000000000Z-abcdef");
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toBe('No drift run with id "20260101T000000000Z-abcdef".');
