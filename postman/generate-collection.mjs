@@ -164,7 +164,9 @@ const detectTests = () => {
   pm.test("answers the original message and the run's details", () => {
     pm.response.to.have.status(200);
     const answer = pm.response.json();
-    pm.expect(answer.message).to.match(/^Drift (detected|NOT detected)/);
+    // Pilot scripts compare these two strings exactly; what happened to retraining is in `retraining`.
+    pm.expect(answer.message).to.be.oneOf(["Drift detected and retraining triggered", "Drift NOT detected"]);
+    pm.expect(answer.retraining).to.be.oneOf(["triggered", "not_configured", "not_needed"]);
     pm.expect(answer.run.id).to.eql(answer.run_id);
     pm.expect(answer.run.steps).to.be.an("array").that.is.not.empty;
     pm.environment.set("drift_run_id", answer.run_id);
@@ -176,7 +178,7 @@ const startRunTests = () => {
   pm.test("answers 201 with the run and where to find it", () => {
     pm.response.to.have.status(201);
     const answer = pm.response.json();
-    pm.expect(answer.message).to.match(/^Drift (detected|NOT detected)/);
+    pm.expect(answer.message).to.be.oneOf(["Drift detected and retraining triggered", "Drift NOT detected"]);
     pm.expect(pm.response.headers.get("Location")).to.eql(`/api/drift/runs/${answer.run_id}`);
     pm.environment.set("drift_latest_run_id", answer.run_id);
   });
