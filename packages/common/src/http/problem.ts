@@ -126,7 +126,8 @@ interface BodyParserError extends Error {
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const problem = toProblem(err);
-    if (problem.status >= 500) {
+    // Expected failures (HttpProblem) are logged once, by the request log line; only surprises get their stack here.
+    if (!(err instanceof HttpProblem) && problem.status >= 500) {
       (req.log ?? logger).error({ err }, problem.message);
     }
     if (res.headersSent) {
