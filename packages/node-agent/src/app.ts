@@ -6,6 +6,7 @@ import { deployV3Route } from "./routes/deploy-v3-route.js";
 import { inferenceRoutes } from "./routes/inference-routes.js";
 import { systemRoutes } from "./routes/system-routes.js";
 import { DockerRuntime } from "./runtime/docker-runtime.js";
+import { acceptsConnections } from "./runtime/tcp-probe.js";
 
 export const NODE_AGENT_VERSION = "0.1.0";
 
@@ -14,8 +15,8 @@ export interface NodeAgent extends HttpApp {
 }
 
 /**
- * Wires the node agent from its configuration: the Docker runtime and the IDS client (the only
- * adapters), the inference use cases over them, and the HTTP routes over those.
+ * Wires the node agent from its configuration: the Docker runtime, the TCP readiness probe and the
+ * IDS client (the only adapters), the inference use cases over them, and the HTTP routes over those.
  */
 export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAgent {
   const runtime = new DockerRuntime({
@@ -35,7 +36,11 @@ export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAg
       memoryBytes: config.CONTAINER_MEMORY_LIMIT,
       nanoCpus: config.CONTAINER_CPU_LIMIT === undefined ? undefined : Math.round(config.CONTAINER_CPU_LIMIT * 1e9),
     },
-    readiness: { probe: config.READINESS_PROBE, timeoutMs: config.READINESS_TIMEOUT_SECONDS * 1000 },
+    readiness: {
+      probe: config.READINESS_PROBE,
+      timeoutMs: config.READINESS_TIMEOUT_SECONDS * 1000,
+      acceptsConnections,
+    },
     stopTimeoutSeconds: config.STOP_TIMEOUT_SECONDS,
     keepImages: config.KEEP_IMAGES,
     allowedRegistries: config.ALLOWED_REGISTRIES,

@@ -10,6 +10,7 @@ import { DEFAULT_AGENT_NAME } from "../src/inference/labels.js";
 import { launchUntilReady } from "../src/inference/launch-container.js";
 import { asProblem } from "../src/inference/runtime-problems.js";
 import { DockerRuntime } from "../src/runtime/docker-runtime.js";
+import { acceptsConnections } from "../src/runtime/tcp-probe.js";
 import { type AgentTestBed, openAgentTestBed } from "./helpers/agent-test-bed.js";
 import { type AgentUnderTest, engineSnapshot } from "./helpers/agent-under-test.js";
 import { DOCKER_SOCKET, describeWithDocker, freePort, testDocker } from "./support/docker-env.js";
@@ -436,7 +437,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       const ctx = {
         runtime,
         policy,
-        readiness: { probe: "container" as const, timeoutMs: 2000 },
+        readiness: { probe: "container" as const, timeoutMs: 2000, acceptsConnections },
         stopTimeoutSeconds: 1,
         keepImages: 1,
         allowedRegistries: [],

@@ -1,4 +1,3 @@
-import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
 
@@ -22,24 +21,14 @@ export interface ReadinessTarget {
   hostPort: number;
 }
 
+/** Resolves true when a TCP connection to host:port is accepted within `timeoutMs` (an adapter: runtime/tcp-probe.ts). */
+export type ConnectionProbe = (host: string, port: number, timeoutMs: number) => Promise<boolean>;
+
 export interface ReadinessOptions {
   probe: ReadinessProbe;
   timeoutMs: number;
   intervalMs?: number;
-}
-
-/** Resolves true when a TCP connection to host:port is accepted within `timeoutMs`. */
-export function acceptsConnections(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => finish(false));
-    socket.once("connect", () => finish(true));
-    socket.once("error", () => finish(false));
-  });
+  acceptsConnections: ConnectionProbe;
 }
 
 /**
@@ -72,7 +61,7 @@ export async function waitUntilReady(
     const port = options.probe === "container" ? target.internalPort : target.hostPort;
     address = host ? `${host}:${port}` : undefined;
     const remaining = deadline - Date.now();
-    if (host && (await acceptsConnections(host, port, Math.max(50, Math.min(1000, remaining))))) {
+    if (host && (await options.acceptsConnections(host, port, Math.max(50, Math.min(1000, remaining))))) {
       return { outcome: "ready", waitedMs: Date.now() - started, address: `${host}:${port}` };
     }
     const left = deadline - Date.now();
