@@ -34,7 +34,7 @@ const routes = [
     path: "/api/fail",
     operationId: "fail",
     summary: "fails",
-    responses: { 200: { description: "never" } },
+    responses: { 200: { description: "never" }, 502: { description: "the upstream said no" } },
     handler: () => {
       throw new HttpProblem(502, "upstream said no", { extensions: { step: "ids" } });
     },
@@ -99,6 +99,10 @@ describe("createHttpApp", () => {
 
     const huge = await call("/api/things/abc", { method: "POST", body: JSON.stringify({ port: 1, pad: "x".repeat(5000) }) });
     expect(huge.status).toBe(413);
+    expect(huge.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    const tooLarge = await huge.json();
+    expect(tooLarge.detail).toMatch(/^Request body too large: \d+ bytes, the service accepts at most 1024 bytes\.$/);
+    expect(tooLarge.errors).toEqual([{ location: "body", field: "(root)", message: "larger than 1024 bytes" }]);
   });
 
   it("requires the bearer token on protected routes", async () => {
@@ -122,6 +126,13 @@ describe("createHttpApp", () => {
     expect(op.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(["path:id", "query:dry"]);
     expect(op.requestBody.content["application/json"].schema.properties.port).toBeDefined();
     expect(op.security).toEqual([{ bearerAuth: [] }]);
+    // Error statuses, declared with a schema or not, document the problem body.
+    const problemRef = { $ref: "#/components/schemas/Problem" };
+    for (const status of ["400", "413", "422", "401", "500"]) {
+      expect(op.responses[status].content["application/problem+json"].schema).toEqual(problemRef);
+    }
+    expect(doc.paths["/api/fail"].get.responses["502"].content["application/problem+json"].schema).toEqual(problemRef);
+    expect(doc.components.schemas.Problem.properties.detail.description).toBeTruthy();
     expect(doc.paths["/api/ping"].get.security).toEqual([]);
     const ui = await fetch(`${server.url}/swagger/`);
     expect(ui.status).toBe(200);

@@ -47,15 +47,22 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: Route[], options
   for (const route of routes) {
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(route.responses)) {
-      responses[status] = spec.schema
-        ? {
-            description: spec.description,
-            content: { [spec.contentType ?? "application/json"]: { schema: jsonSchema(spec.schema, "output") } },
-          }
-        : { description: spec.description };
+      if (spec.schema) {
+        responses[status] = {
+          description: spec.description,
+          content: { [spec.contentType ?? "application/json"]: { schema: jsonSchema(spec.schema, "output") } },
+        };
+      } else {
+        // Every error leaves as a problem (problemHandler), so an error status without its own schema still shows it.
+        responses[status] = Number(status) >= 400 ? problemResponse(spec.description) : { description: spec.description };
+      }
     }
     if (route.query || route.params) responses["400"] ??= problemResponse("Invalid path or query parameter");
-    if (route.body) responses["422"] ??= problemResponse("The body does not match the schema; `errors` names each field");
+    if (route.body) {
+      responses["400"] ??= problemResponse("Malformed JSON, or no body where one is required");
+      responses["413"] ??= problemResponse("The body is larger than the service accepts; the detail names the limit");
+      responses["422"] ??= problemResponse("The body does not match the schema; `errors` names each field");
+    }
     if (options.bearerAuth && !route.public) responses["401"] ??= problemResponse("Missing or wrong bearer token");
     responses["500"] ??= problemResponse("Unexpected error");
 

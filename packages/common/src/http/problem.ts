@@ -98,20 +98,26 @@ export function validationProblem(status: 400 | 422, location: FieldLocation, er
 /** JSON schema of the problem body, for the OpenAPI documents. */
 export const problemSchema = z
   .object({
-    type: z.string().meta({ example: "urn:clarus:problem:validation-error" }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string().optional(),
+    type: z
+      .string()
+      .meta({ description: "What kind of problem, as a URN one can test for", example: "urn:clarus:problem:validation-error" }),
+    title: z.string().meta({ description: "The HTTP status in words", example: "Unprocessable Content" }),
+    status: z.number().int().meta({ description: "The HTTP status code", example: 422 }),
+    detail: z.string().meta({
+      description: "What went wrong and where, in one sentence",
+      example: "Invalid request body: inference_rest_api_port: must be a port 1-65535, as an integer or a string of digits",
+    }),
+    instance: z.string().optional().meta({ description: "The request's path and query", example: "/api/inference/deploy" }),
     errors: z
       .array(
         z.object({
-          location: z.enum(["body", "query", "path", "header"]),
-          field: z.string(),
-          message: z.string(),
+          location: z.enum(["body", "query", "path", "header"]).meta({ description: "Where in the request" }),
+          field: z.string().meta({ description: "Dotted path of the field; (root) for the whole body", example: "env.MY_VAR" }),
+          message: z.string().meta({ description: "What is wrong with it", example: "must be 1-65535" }),
         }),
       )
-      .optional(),
+      .optional()
+      .meta({ description: "Each bad field, for validation errors" }),
   })
   .catchall(z.unknown())
   .meta({ description: "RFC 9457 problem details" });
@@ -120,6 +126,19 @@ interface BodyParserError extends Error {
   type?: string;
   status?: number;
   expose?: boolean;
+  /** Set by raw-body on "entity.too.large", in bytes: the limit, and the announced length or the bytes received. */
+  limit?: number;
+  length?: number;
+  received?: number;
+}
+
+function tooLargeProblem(err: BodyParserError): HttpProblem {
+  const limit = typeof err.limit === "number" ? `${err.limit} bytes` : "the limit";
+  const length = err.length ?? err.received;
+  const size = typeof length === "number" ? `${length} bytes` : "larger";
+  return new HttpProblem(413, `Request body too large: ${size}, the service accepts at most ${limit}.`, {
+    errors: [{ location: "body", field: "(root)", message: `larger than ${limit}` }],
+  });
 }
 
 /** Express error handler: every failure leaves as `application/problem+json`. */
@@ -152,7 +171,7 @@ function toProblem(err: unknown): HttpProblem {
         errors: [{ location: "body", field: "(root)", message: parserError.message }],
       });
     case "entity.too.large":
-      return new HttpProblem(413, `Request body exceeds the limit: ${parserError.message}`);
+      return tooLargeProblem(parserError);
     case "encoding.unsupported":
     case "charset.unsupported":
       return new HttpProblem(415, parserError.message);
