@@ -105,6 +105,12 @@ describe("createHttpApp", () => {
     expect(tooLarge.errors).toEqual([{ location: "body", field: "(root)", message: "larger than 1024 bytes" }]);
   });
 
+  it("names a query parameter given more than once", async () => {
+    const res = await call("/api/things/abc?dry=true&dry=false", { method: "POST", body: JSON.stringify({ port: 1 }) });
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors).toEqual([{ location: "query", field: "dry", message: "given 2 times; give it once" }]);
+  });
+
   it("requires the bearer token on protected routes", async () => {
     const none = await call("/api/fail", {}, false);
     expect(none.status).toBe(401);

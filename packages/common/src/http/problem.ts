@@ -80,17 +80,33 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 }
 
-/** Turns zod issues into field errors that name where the bad value sits. */
-export function fieldErrors(location: FieldLocation, error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    location,
-    field: issue.path.map(String).join(".") || "(root)",
-    message: issue.message,
-  }));
+/**
+ * Turns zod issues into field errors that name where the bad value sits. With the validated `input`, a query
+ * parameter given more than once (`?tail=1&tail=2` reaches the schema as an array) is named as such.
+ */
+export function fieldErrors(location: FieldLocation, error: z.ZodError, input?: unknown): FieldError[] {
+  return error.issues.map((issue) => {
+    const value = valueAt(input, issue.path);
+    const repeated = location === "query" && Array.isArray(value);
+    return {
+      location,
+      field: issue.path.map(String).join(".") || "(root)",
+      message: repeated ? `given ${value.length} times; give it once` : issue.message,
+    };
+  });
 }
 
-export function validationProblem(status: 400 | 422, location: FieldLocation, error: z.ZodError): HttpProblem {
-  const errors = fieldErrors(location, error);
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+export function validationProblem(status: 400 | 422, location: FieldLocation, error: z.ZodError, input?: unknown): HttpProblem {
+  const errors = fieldErrors(location, error, input);
   const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
   return new HttpProblem(status, `Invalid request ${location}: ${summary}`, { type: "validation-error", errors });
 }

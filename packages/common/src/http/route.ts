@@ -112,6 +112,6 @@ function parsePart(
 ): unknown {
   if (!schema) return value;
   const result = schema.safeParse(value);
-  if (!result.success) throw validationProblem(status, location, result.error);
+  if (!result.success) throw validationProblem(status, location, result.error, value);
   return result.data;
 }
