@@ -8,7 +8,7 @@ import { systemRoutes } from "./routes/system-routes.js";
 import { DockerRuntime } from "./runtime/docker-runtime.js";
 import { acceptsConnections } from "./runtime/tcp-probe.js";
 
-export const NODE_AGENT_VERSION = "0.1.0";
+const NODE_AGENT_VERSION = "0.1.0";
 
 export interface NodeAgent extends HttpApp {
   service: InferenceService;

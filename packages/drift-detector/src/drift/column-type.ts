@@ -5,7 +5,7 @@ import { countValues, type SortedColumn } from "./sorted-column.js";
 /** Evidently `core/datasets.py`: an integer column with at most this many distinct values is categorical. */
 export const INTEGER_CARDINALITY_LIMIT = 10;
 /** Evidently `core/datasets.py`: a text column whose distinct values exceed this share of its values is free text. */
-export const TEXT_DISTINCT_SHARE = 0.5;
+const TEXT_DISTINCT_SHARE = 0.5;
 
 export type InferredType = { type: ColumnType } | { untestable: string };
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** `2026-11-26T14:40:12.345Z` → `20261126T144012345Z`: sortable, and safe in object keys and file names. */
-export function compactTimestamp(at: Date): string {
+function compactTimestamp(at: Date): string {
   return at.toISOString().replace(/[-:.]/g, "");
 }
 

@@ -18,7 +18,7 @@ import { escapeHtml } from "./escape.js";
 import { formatCount, formatPercent } from "./format-number.js";
 
 /** More bars than this become unreadable at chart width; the rest are summed into one "other" bar. */
-export const MAX_DRAWN_CATEGORIES = 24;
+const MAX_DRAWN_CATEGORIES = 24;
 const LEFT = 58;
 const TOP = 44;
 

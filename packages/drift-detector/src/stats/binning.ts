@@ -11,7 +11,7 @@ export type BinnedCounts =
   | { kind: "categories"; categories: string[]; reference: number[]; current: number[] };
 
 /** Evidently bins a numerical column when its reference has more than this many distinct values. */
-export const MAX_DISTINCT_FOR_VALUE_BINS = 20;
+const MAX_DISTINCT_FOR_VALUE_BINS = 20;
 
 /** numpy `histogram_bin_edges(x, bins="sturges")` for data with the given min, max and size. */
 export function sturgesEdges(min: number, max: number, size: number): number[] {

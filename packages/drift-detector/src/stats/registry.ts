@@ -22,9 +22,9 @@ const TESTS: Readonly<Record<StatTestName, DriftTest>> = {
 };
 
 /** Evidently switches from p-value tests to distances above this many (non-missing) reference rows. */
-export const SMALL_REFERENCE_MAX_ROWS = 1000;
+const SMALL_REFERENCE_MAX_ROWS = 1000;
 
-export function isStatTestName(name: string): name is StatTestName {
+function isStatTestName(name: string): name is StatTestName {
   return (STAT_TEST_NAMES as readonly string[]).includes(name);
 }
 

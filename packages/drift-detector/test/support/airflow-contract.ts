@@ -24,7 +24,7 @@ const CONTRACT: Record<string, { schema: JsonSchema }> = JSON.parse(
 );
 
 /** `[scheduler] allowed_run_id_pattern` default (config.yml l.2615 on 2.x, l.2552 on 3.x): not in the schemas. */
-export const ALLOWED_RUN_ID = /^[A-Za-z0-9_.~:+-]+$/;
+const ALLOWED_RUN_ID = /^[A-Za-z0-9_.~:+-]+$/;
 
 /** `format: date-time` as the servers read it: naive values give 400 on 2.x ("Naive datetime is disallowed"), 422 on 3.x. */
 const awareDateTime = z.string().refine((text) => /(Z|[+-]\d{2}:?\d{2})$/.test(text) && !Number.isNaN(Date.parse(text)), {

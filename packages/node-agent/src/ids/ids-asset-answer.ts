@@ -6,7 +6,7 @@ import { parseImageReference } from "../inference/image-reference.js";
 const portNumber = z.number().int().min(1).max(65535);
 
 /** The two fields the v3 deploy needs; other members are allowed and ignored. */
-export const idsInferenceAssetSchema = z
+const idsInferenceAssetSchema = z
   .object({
     docker_img_uri: z
       .string()

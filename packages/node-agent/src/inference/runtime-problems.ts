@@ -16,7 +16,7 @@ const STATUS: Record<RuntimeErrorKind, { status: number; type: string; source: "
 };
 
 /** The HTTP answer for an engine failure, quoting the engine's or registry's own words. */
-export function runtimeProblem(err: RuntimeError, note?: string): HttpProblem {
+function runtimeProblem(err: RuntimeError, note?: string): HttpProblem {
   const { status, type, source } = STATUS[err.kind];
   return new HttpProblem(status, note ? `${err.message} ${note}` : err.message, {
     type,

@@ -32,7 +32,7 @@ export interface DockerRuntimeOptions {
 }
 
 /** dockerode connection options for a DOCKER_HOST value. */
-export function dockerConnection(dockerHost: string): Docker.DockerOptions {
+function dockerConnection(dockerHost: string): Docker.DockerOptions {
   if (dockerHost.startsWith("unix://")) return { socketPath: dockerHost.slice("unix://".length) };
   const url = new URL(dockerHost.replace(/^tcp:\/\//, "http://"));
   return { protocol: url.protocol === "https:" ? "https" : "http", host: url.hostname, port: Number(url.port || 2375) };

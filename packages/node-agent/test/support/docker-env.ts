@@ -3,7 +3,7 @@
 import { describe, test } from "vitest";
 import { probeDocker } from "./engine.js";
 
-export { DOCKER_SOCKET, dockerAvailable, drainProgress, testDocker } from "./engine.js";
+export { DOCKER_SOCKET, testDocker } from "./engine.js";
 export { eventually } from "./eventually.js";
 export { freePort } from "./free-port.js";
 export {
@@ -13,20 +13,12 @@ export {
   startRegistry,
   type TestRegistry,
 } from "./registry.js";
-export {
-  createTestScope,
-  type RemovedResources,
-  removeTestResources,
-  TEST_PREFIX,
-  TEST_SCOPE_LABEL,
-  type TestScope,
-} from "./scope.js";
+export { createTestScope, type TestScope } from "./scope.js";
 export {
   buildTestImage,
   pullImage,
   pushImage,
   removeImage,
-  TEST_IMAGE_REF_LABEL,
   type TestImage,
   type TestImageOptions,
   type TestImageVariant,

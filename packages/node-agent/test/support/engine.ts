@@ -28,10 +28,6 @@ export function probeDocker(): Promise<{ available: boolean; reason: string }> {
   return availability;
 }
 
-export async function dockerAvailable(): Promise<boolean> {
-  return (await probeDocker()).available;
-}
-
 interface ProgressEvent {
   stream?: string;
   status?: string;

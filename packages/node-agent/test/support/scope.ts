@@ -4,9 +4,9 @@ import { testDocker } from "./engine.js";
 import { TEST_IMAGE_REF_LABEL } from "./test-image.js";
 
 /** Label on what a scope creates itself (networks); its value is the scope prefix. */
-export const TEST_SCOPE_LABEL = "clarus.test.scope";
+const TEST_SCOPE_LABEL = "clarus.test.scope";
 /** Every scope prefix starts with this, so `removeTestResources(TEST_PREFIX)` sweeps leftovers of crashed runs. */
-export const TEST_PREFIX = "clarus-t-";
+const TEST_PREFIX = "clarus-t-";
 
 export interface RemovedResources {
   containers: string[];
@@ -55,7 +55,7 @@ export function createTestScope(tag: string): TestScope {
  * reference has it as a path component or whose test-image label names such a reference.
  * Test-only: the agent itself never matches containers by name.
  */
-export async function removeTestResources(prefix: string): Promise<RemovedResources> {
+async function removeTestResources(prefix: string): Promise<RemovedResources> {
   const removed: RemovedResources = { containers: [], networks: [], images: [] };
   const containers = await testDocker.listContainers({ all: true, filters: { name: [prefix] } });
   for (const container of containers) {

@@ -17,7 +17,7 @@ export function polyval(coefficients: readonly number[], x: number): number {
 }
 
 /** ln Γ(x) for x > 0: Stirling series (truncation error < 1e-17 from x = 10), shifted up by recurrence below that. */
-export function logGamma(x: number): number {
+function logGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`logGamma needs x > 0, got ${x}`);
   let shift = 0;
   let y = x;

@@ -7,7 +7,7 @@ import { definePValueTest } from "./define-test.js";
 import { requireNumerical } from "./samples.js";
 
 /** scipy attempts the exact distribution when both samples have at most this many values. */
-export const KS_EXACT_MAX_N = 10_000;
+const KS_EXACT_MAX_N = 10_000;
 
 export interface KsResult {
   statistic: number;
@@ -29,7 +29,7 @@ function roundHalfEven(x: number): number {
  * D = max |F_ref − F_cur| evaluated after each distinct pooled value (ties: both ECDFs step over all copies),
  * in one merged pass over the two ascending arrays.
  */
-export function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
+function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
   const n1 = a.length;
   const n2 = b.length;
   let i = 0;

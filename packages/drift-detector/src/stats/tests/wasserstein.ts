@@ -8,7 +8,7 @@ import { requireNumerical } from "./samples.js";
 const MIN_NORM = 0.001;
 
 /** ∫ |F_a − F_b| dx over the pooled range, for ascending samples, in one merged pass. */
-export function wassersteinDistanceSorted(a: Float64Array, b: Float64Array): number {
+function wassersteinDistanceSorted(a: Float64Array, b: Float64Array): number {
   const n1 = a.length;
   const n2 = b.length;
   let i = 0;

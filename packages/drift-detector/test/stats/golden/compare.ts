@@ -1,8 +1,8 @@
 // The agreement the issue asks for: within 1e-9 absolute AND 1e-6 relative of scipy; records the worst errors seen.
 import { expect } from "vitest";
 
-export const ABSOLUTE_TOLERANCE = 1e-9;
-export const RELATIVE_TOLERANCE = 1e-6;
+const ABSOLUTE_TOLERANCE = 1e-9;
+const RELATIVE_TOLERANCE = 1e-6;
 
 export interface ErrorTracker {
   maxAbsolute: number;
