@@ -51,7 +51,21 @@ async function runOnce(deps: DriftRunsDependencies): Promise<z.output<typeof run
   }
 }
 
-const runId = z.object({ id: z.string().meta({ description: "Run id, e.g. 20261126T144012345Z-3f9a1c" }) });
+const runId = z.object({
+  id: z.string().meta({
+    description: "Run id, as `run_id` of a run's answer or `id` in the listing (UTC start time and a random suffix)",
+    example: "20261126T144012345Z-3f9a1c",
+  }),
+});
+
+/** A whole number from the query string, with messages that say what is expected (`abc` is not "NaN"). */
+function pageNumber(min: number, max?: number) {
+  const atLeast = z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`);
+  return max === undefined ? atLeast : atLeast.max(max, `must be at most ${max}`);
+}
 
 async function recordOrProblem(runs: RunStore, id: string): Promise<RunRecord> {
   const record = await runs.get(id).catch((err: unknown) => {
@@ -98,10 +112,14 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       path: "/api/drift/runs",
       operationId: "listDriftRuns",
       summary: "Past runs, newest first",
+      description:
+        "Run records (drift verdicts, failed and resumed runs) stored as JSON beside the reports under " +
+        "`MINIO_REPORT_PATH/runs/`, so they survive restarts. `total` counts all runs; a record that cannot be read " +
+        "is listed by id under `unreadable` instead of hiding the others.",
       tags: ["drift"],
       query: z.object({
-        limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: "Runs per page (1-100)" }),
-        offset: z.coerce.number().int().min(0).default(0).meta({ description: "Runs to skip" }),
+        limit: pageNumber(1, 100).default(20).meta({ description: "Runs per page (1-100, default 20)", example: 5 }),
+        offset: pageNumber(0).default(0).meta({ description: "Runs to skip, newest first (default 0)", example: 0 }),
       }),
       responses: {
         200: {
@@ -127,6 +145,9 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       path: "/api/drift/runs/{id}",
       operationId: "getDriftRun",
       summary: "One run",
+      description:
+        "The run's record: status, both datasets (path, size, ETag, SHA-256), the drift summary, report locations, " +
+        "the DAG run id and each step's outcome. 500 names the stored file when the record cannot be read.",
       tags: ["drift"],
       params: runId,
       responses: { 200: { description: "The run", schema: runRecordSchema }, 404: problem("No run with that id") },
@@ -137,9 +158,17 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       path: "/api/drift/runs/{id}/report",
       operationId: "getDriftRunReport",
       summary: "The run's drift report (HTML, or the JSON twin with ?format=json)",
+      description:
+        "Streams the self-contained HTML report the run stored (it loads nothing from the network), or its JSON " +
+        "twin. Only runs that found drift write a report; others answer 404 saying so.",
       tags: ["drift"],
       params: runId,
-      query: z.object({ format: z.enum(["html", "json"]).default("html") }),
+      query: z.object({
+        format: z
+          .enum(["html", "json"])
+          .default("html")
+          .meta({ description: "`html` (default): the page; `json`: the same result as JSON", example: "json" }),
+      }),
       responses: {
         200: { description: "The report", schema: z.string(), contentType: "text/html" },
         404: problem("No such run, or the run wrote no report (no drift, or it stopped before)"),

@@ -120,7 +120,10 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
     expect(answer.status).toBe(404);
     expect(answer.headers.get("content-type")).toMatch(/application\/problem\+json/);
     expect(answer.body).toMatchObject({ step: "read_data", bucket: "datasets", path: PATHS.current });
-    expect(answer.body.detail).toBe(`Object "${PATHS.current}" not found in bucket "datasets"`);
+    // The local folder store also says which file it looked for, so an operator knows where to put the dataset.
+    expect(answer.body.detail).toBe(
+      `Object "${PATHS.current}" not found in bucket "datasets" (no file ${join(service.store.location, PATHS.current)})`,
+    );
     expect(await service.keys()).toEqual(before);
   });
 
@@ -198,6 +201,11 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
       expect(refused.status, query).toBe(400);
       expect(refused.body.errors, query).toEqual([expect.objectContaining({ location: "query", field: query.split("=")[0] })]);
     }
+    const words = async (query: string) => (await service.call("GET", `/api/drift/runs?${query}`)).body.detail;
+    expect(await words("limit=abc")).toBe("Invalid request query: limit: must be a whole number");
+    expect(await words("limit=101&offset=-1")).toBe(
+      "Invalid request query: limit: must be at most 100; offset: must be at least 0",
+    );
     // A damaged record is named, and does not hide the others.
     await service.store.put(`${PATHS.reports}/runs/${ids[1]}.json`, '{"id": "cut sh', "application/json");
     const damaged = await service.call("GET", "/api/drift/runs?limit=3");

@@ -1,9 +1,11 @@
 export class ObjectNotFoundError extends Error {
+  /** `file`: where the local-folder store looked, so an operator sees where to put the dataset. */
   constructor(
     readonly bucket: string,
     readonly key: string,
+    file?: string,
   ) {
-    super(`Object "${key}" not found in bucket "${bucket}"`);
+    super(`Object "${key}" not found in bucket "${bucket}"${file ? ` (no file ${file})` : ""}`);
     this.name = "ObjectNotFoundError";
   }
 }

@@ -111,7 +111,7 @@ export class LocalFolderStore implements ObjectStore {
       try {
         await copyFile(source, temp);
       } catch (err) {
-        if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, sourceKey);
+        if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, sourceKey, source);
         throw err;
       }
       // Checked on the copied bytes, so a writer racing the copy cannot slip different content through.
@@ -165,7 +165,7 @@ export class LocalFolderStore implements ObjectStore {
       if (!info.isFile()) throw Object.assign(new Error(`${path} is a folder`), { code: "EISDIR" });
       return { key, size: info.size, etag: await md5Of(path), lastModified: info.mtime };
     } catch (err) {
-      if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, key);
+      if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, key, path);
       throw err;
     }
   }
