@@ -24,17 +24,40 @@ export function countDistinctSorted(values: Float64Array, cap = Number.POSITIVE_
   return count;
 }
 
-/** Number of distinct values in the union of two ascending arrays. */
-export function countDistinctMerged(a: Float64Array, b: Float64Array): number {
-  let i = 0;
-  let j = 0;
-  let count = 0;
-  while (i < a.length || j < b.length) {
+/**
+ * Walks the distinct values of the union of two ascending arrays in one merged pass, smallest first. After each
+ * `step()` that returns true, `value` is the next pooled value and `i`, `j` count the values ≤ it in `a` and `b`
+ * (the numerators of both ECDFs there: ties step over all copies at once).
+ */
+export class PooledWalk {
+  value = Number.NaN;
+  i = 0;
+  j = 0;
+
+  constructor(
+    readonly a: Float64Array,
+    readonly b: Float64Array,
+  ) {}
+
+  step(): boolean {
+    const { a, b } = this;
+    let { i, j } = this;
+    if (i >= a.length && j >= b.length) return false;
     const value = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
-    count++;
     while (i < a.length && a[i] === value) i++;
     while (j < b.length && b[j] === value) j++;
+    this.value = value;
+    this.i = i;
+    this.j = j;
+    return true;
   }
+}
+
+/** Number of distinct values in the union of two ascending arrays. */
+export function countDistinctMerged(a: Float64Array, b: Float64Array): number {
+  const walk = new PooledWalk(a, b);
+  let count = 0;
+  while (walk.step()) count++;
   return count;
 }
 

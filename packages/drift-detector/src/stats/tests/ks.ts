@@ -2,7 +2,7 @@
 // `ks_stattest.py` calls; drift when p ≤ threshold (Evidently uses ≤ here, < for the other p-value tests).
 import { kolmogorovSf } from "../distributions/kolmogorov.js";
 import { probOutsideBand, probOutsideSquare } from "../distributions/ks-two-sample-exact.js";
-import { sortInPlace } from "../sorted.js";
+import { PooledWalk, sortInPlace } from "../sorted.js";
 import { definePValueTest } from "./define-test.js";
 import { requireNumerical } from "./samples.js";
 
@@ -32,15 +32,11 @@ function roundHalfEven(x: number): number {
 function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
   const n1 = a.length;
   const n2 = b.length;
-  let i = 0;
-  let j = 0;
+  const walk = new PooledWalk(a, b);
   let maxDiff = 0;
   let minDiff = 0;
-  while (i < n1 || j < n2) {
-    const value = j >= n2 || (i < n1 && a[i]! <= b[j]!) ? a[i]! : b[j]!;
-    while (i < n1 && a[i] === value) i++;
-    while (j < n2 && b[j] === value) j++;
-    const diff = i / n1 - j / n2;
+  while (walk.step()) {
+    const diff = walk.i / n1 - walk.j / n2;
     if (diff > maxDiff) maxDiff = diff;
     if (diff < minDiff) minDiff = diff;
   }

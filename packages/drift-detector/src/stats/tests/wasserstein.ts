@@ -1,6 +1,6 @@
 // Normed first Wasserstein distance as Evidently `wasserstein_distance_norm.py`: scipy `stats.wasserstein_distance`
 // (area between the two ECDFs) divided by max(std(reference, ddof=0), 0.001); drift when the distance ≥ threshold.
-import { meanAndStd, sortInPlace } from "../sorted.js";
+import { meanAndStd, PooledWalk, sortInPlace } from "../sorted.js";
 import { defineDistanceTest } from "./define-test.js";
 import { requireNumerical } from "./samples.js";
 
@@ -11,16 +11,17 @@ const MIN_NORM = 0.001;
 function wassersteinDistanceSorted(a: Float64Array, b: Float64Array): number {
   const n1 = a.length;
   const n2 = b.length;
-  let i = 0;
-  let j = 0;
+  const walk = new PooledWalk(a, b);
   let distance = 0;
-  while (i < n1 || j < n2) {
-    const value = j >= n2 || (i < n1 && a[i]! <= b[j]!) ? a[i]! : b[j]!;
-    while (i < n1 && a[i] === value) i++;
-    while (j < n2 && b[j] === value) j++;
-    if (i === n1 && j === n2) break;
-    const next = j >= n2 || (i < n1 && a[i]! <= b[j]!) ? a[i]! : b[j]!;
-    distance += Math.abs(i / n1 - j / n2) * (next - value);
+  // Each ECDF gap holds from one pooled value to the next (after the last one both ECDFs are 1).
+  let started = false;
+  let value = 0;
+  let gap = 0;
+  while (walk.step()) {
+    if (started) distance += gap * (walk.value - value);
+    started = true;
+    value = walk.value;
+    gap = Math.abs(walk.i / n1 - walk.j / n2);
   }
   return distance;
 }
