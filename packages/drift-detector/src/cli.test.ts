@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,9 +99,24 @@ describe("clarus-drift", () => {
     expect(html).toContain("winequality-red.csv");
   });
 
+  it("refuses a report it cannot write before comparing, naming the path, and leaves no partial file", () => {
+    const absent = join(work, "no-such-folder", "report.html");
+    expect(run(wine, wine, "--report", absent)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `clarus-drift: ${absent}: cannot write the report: folder ${join(work, "no-such-folder")} does not exist\n`,
+    });
+    expect(run(wine, wine, "--report", work)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `clarus-drift: ${work}: cannot write the report: it is a folder; name a file, e.g. ${work}/drift.html\n`,
+    });
+    expect(readdirSync(work).filter((name) => name.endsWith(".partial"))).toEqual([]);
+  });
+
   it.each([
     [["only-one.csv"], /^clarus-drift: expected 2 files \(reference and current\), got 1\nusage: clarus-drift/],
-    [["--frobnicate", "a.csv", "b.csv"], /^clarus-drift: Unknown option '--frobnicate'/],
+    [["--frobnicate", "a.csv", "b.csv"], /^clarus-drift: unknown option --frobnicate\nusage: clarus-drift/],
     [["missing.csv", wine], /^clarus-drift: missing\.csv: no such file\n$/],
   ])("exits 2 with a clear message for bad arguments %j", (args, message) => {
     const { code, stdout, stderr } = run(...args);
@@ -114,7 +129,7 @@ describe("clarus-drift", () => {
     const { code, stderr } = run(wine, bad);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      `clarus-drift: ${bad} (row 3, column "quality"): ragged row: 1 cells where the header has 2 (this column and those after it are missing)\n`,
+      `clarus-drift: ${bad} (row 3, column "quality"): ragged row: 1 cell where the header has 2 (this column and those after it are missing)\n`,
     );
   });
 

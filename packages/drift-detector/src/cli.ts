@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // clarus-drift: the drift engine on two local CSV files. Composition root of the CLI; exit 0 no drift, 1 drift, 2 error.
 import { createReadStream, readFileSync } from "node:fs";
-import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { access, constants, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { CsvFormatError } from "./csv/errors.js";
 import { detectDrift } from "./drift/engine.js";
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const options = args.config ? await readOptions(args.config) : driftOptionsSchema.parse({});
+  // Checked before the comparison, so a long run on large files does not end in "cannot write".
+  if (args.report) await checkReportTarget(args.report);
   const [referencePath, currentPath] = args.files;
   const result = await detectDrift(
     { name: referencePath, stream: openFile(referencePath) },
@@ -48,10 +51,7 @@ async function main(argv: string[]): Promise<number> {
       generatedAt: new Date(),
       detectorVersion: packageVersion(),
     });
-    // Written beside the target, then renamed: a failed write never leaves half a report.
-    const partial = `${args.report}.partial`;
-    await writeFile(partial, html);
-    await rename(partial, args.report);
+    await writeReport(args.report, html);
   }
   process.stdout.write(
     args.json
@@ -72,7 +72,10 @@ function parseCommandLine(argv: string[]): {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+    // Node's own text for an unknown option goes on about positionals after "--"; the option is what matters.
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message);
+    const problem = unknown ? `unknown option ${unknown[1]}` : (error as Error).message;
+    throw new UsageError(`${problem}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { files: ["", ""], json: false, help: true };
@@ -130,6 +133,33 @@ function openFile(path: string): AsyncIterable<Uint8Array> {
       throw new UsageError(`${path}: ${fileProblem(error)}`);
     }
   })();
+}
+
+async function checkReportTarget(path: string): Promise<void> {
+  const folder = dirname(path);
+  const folderInfo = await stat(folder).catch(() => undefined);
+  if (!folderInfo?.isDirectory()) {
+    const why = folderInfo ? "is not a folder" : "does not exist";
+    throw new UsageError(`${path}: cannot write the report: folder ${folder} ${why}`);
+  }
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError(`${path}: cannot write the report: it is a folder; name a file, e.g. ${path}/drift.html`);
+  }
+  await access(folder, constants.W_OK).catch((error: unknown) => {
+    throw new UsageError(`${path}: cannot write the report: ${fileProblem(error)} on folder ${folder}`);
+  });
+}
+
+/** Written beside the target, then renamed: a failed write never leaves half a report. */
+async function writeReport(path: string, html: string): Promise<void> {
+  const partial = `${path}.partial`;
+  try {
+    await writeFile(partial, html);
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw new UsageError(`${path}: cannot write the report: ${fileProblem(error)}`);
+  }
 }
 
 function fileProblem(error: unknown): string {

@@ -104,10 +104,14 @@ export class TableBuilder {
     const expected = this.names.length;
     const column = cells < expected ? this.names[cells] : this.names[expected - 1];
     const what = cells < expected ? "this column and those after it are missing" : "extra cells after this last column";
-    throw new CsvFormatError(this.file, `ragged row: ${cells} cells where the header has ${expected} (${what})`, {
-      row,
-      ...(column !== undefined && { column }),
-    });
+    throw new CsvFormatError(
+      this.file,
+      `ragged row: ${cells} ${cells === 1 ? "cell" : "cells"} where the header has ${expected} (${what})`,
+      {
+        row,
+        ...(column !== undefined && { column }),
+      },
+    );
   }
 }
 
