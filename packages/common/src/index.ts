@@ -12,6 +12,8 @@ export {
   type ProblemBody,
   problemHandler,
   problemSchema,
+  type UpstreamDetails,
+  type UpstreamFailure,
   validationProblem,
 } from "./http/problem.js";
 export { defineRoute, type HttpMethod, type ResponseSpec, type Route, type RouteContext, type RouteReply } from "./http/route.js";

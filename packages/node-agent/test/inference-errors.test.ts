@@ -272,7 +272,10 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     const before = await engineSnapshot(scope.prefix);
     const res = await agent.call("POST", "/api/inference/deploy", deployBody({ docker_img_uri: damaged.ref }));
     expect(res.status, JSON.stringify(res.body)).toBe(502);
-    expect(res.body).toMatchObject({ type: "urn:clarus:problem:registry-error", upstream: { source: "registry" } });
+    expect(res.body).toMatchObject({
+      type: "urn:clarus:problem:registry-error",
+      upstream: { service: "registry", failure: "rejected" },
+    });
     expect(res.body.detail).toContain(`Docker could not pull ${damaged.ref}: filesystem layer verification failed`);
     expect(await engineSnapshot(scope.prefix)).toEqual(before);
     await expect(testDocker.getImage(damaged.ref).inspect()).rejects.toMatchObject({ statusCode: 404 });
@@ -290,8 +293,11 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       "/api/inference/deploy",
       deployBody({ docker_img_uri: `${bed.registry.host}/${scope.prefix}/missing:1` }),
     );
-    expect(res.body).toMatchObject({ type: "urn:clarus:problem:image-not-found", upstream: { source: "registry" } });
-    expect(res.body.upstream.message).toContain("manifest unknown");
+    expect(res.body).toMatchObject({
+      type: "urn:clarus:problem:image-not-found",
+      upstream: { service: "registry", failure: "rejected" },
+    });
+    expect(res.body.upstream.body).toContain("manifest unknown");
   });
 
   describe("configuration-dependent refusals", () => {

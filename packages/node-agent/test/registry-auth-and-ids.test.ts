@@ -100,7 +100,7 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
       expect(res.status).toBe(502);
       expect(res.body.type).toBe("urn:clarus:problem:registry-auth-refused");
       expect(res.body.detail).toMatch(/no basic auth credentials|unauthorized|authentication required/);
-      expect(res.body.upstream.source).toBe("registry");
+      expect(res.body.upstream).toMatchObject({ service: "registry", failure: "rejected" });
       expect(await testDocker.listContainers({ all: true, filters: { name: [scope.name("refused")] } })).toEqual([]);
     }
   });

@@ -23,6 +23,21 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
+/** How an outside system failed a call: no answer in time, could not be reached, or answered with an error. */
+export type UpstreamFailure = "timeout" | "unreachable" | "rejected";
+
+/**
+ * The `upstream` member of a problem an outside system caused, alike in both services: which system, how it failed,
+ * its own answer (HTTP status, body or message), plus whatever identifies the call (url, exp_id).
+ */
+export interface UpstreamDetails {
+  service: string;
+  failure: UpstreamFailure;
+  status?: number | undefined;
+  body?: unknown;
+  [detail: string]: unknown;
+}
+
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 const TITLES: Record<number, string> = {

@@ -1,15 +1,12 @@
+import type { UpstreamFailure } from "@clarus/common";
+
 /** Which outside system a call went to. */
 export type UpstreamService = "storage" | "airflow" | "ids";
 
-/**
- * How a call to an outside system failed: it did not answer in time, could not be reached, or answered with an error.
- * The pipeline turns these into 504, 503 and 502 answers.
- */
-export type UpstreamFailureKind = "timeout" | "unreachable" | "rejected";
-
 export class UpstreamError extends Error {
   readonly service: UpstreamService;
-  readonly kind: UpstreamFailureKind;
+  /** How it failed; the pipeline answers a timeout with 504, unreachable with 503, rejected with 502. */
+  readonly kind: UpstreamFailure;
   /** HTTP status the upstream answered, when it answered. */
   readonly status: number | undefined;
   /** The upstream's answer (parsed JSON or text), quoted back to our caller. */
@@ -19,7 +16,7 @@ export class UpstreamError extends Error {
 
   constructor(
     service: UpstreamService,
-    kind: UpstreamFailureKind,
+    kind: UpstreamFailure,
     message: string,
     details: { status?: number; body?: unknown; cause?: unknown; transient?: boolean } = {},
   ) {

@@ -1,7 +1,8 @@
-import { HttpProblem } from "@clarus/common";
+import { HttpProblem, type UpstreamDetails } from "@clarus/common";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import { UpstreamError } from "../adapters/upstream-error.js";
 import { CsvFormatError } from "../csv/errors.js";
+import { DriftOptionsError } from "../drift/options.js";
 import { failureStatus } from "../pipeline/failure-status.js";
 import { messageOf, type RunFailure } from "../pipeline/run-failure.js";
 
@@ -14,10 +15,22 @@ export function runProblem(failure: RunFailure): HttpProblem {
   if (cause instanceof ObjectNotFoundError) Object.assign(extensions, { bucket: cause.bucket, path: cause.key });
   if (cause instanceof CsvFormatError) Object.assign(extensions, { file: cause.file, row: cause.row, column: cause.column });
   if (cause instanceof UpstreamError) {
-    extensions.upstream = { service: cause.service, failure: cause.kind, status: cause.status, body: cause.body };
+    extensions.upstream = {
+      service: cause.service,
+      failure: cause.kind,
+      status: cause.status,
+      body: cause.body,
+    } satisfies UpstreamDetails;
   }
   if (record) extensions.run = record;
-  const type = status === 404 ? "dataset-not-found" : status === 422 ? "invalid-csv" : `${step.replace(/_/g, "-")}-failed`;
+  const type =
+    cause instanceof ObjectNotFoundError
+      ? "dataset-not-found"
+      : cause instanceof CsvFormatError
+        ? "invalid-csv"
+        : cause instanceof DriftOptionsError
+          ? "invalid-drift-options"
+          : `${step.replace(/_/g, "-")}-failed`;
   const reason = messageOf(cause);
   const detail = status === 404 || status === 422 ? reason : `Step ${step} failed: ${reason}`;
   return new HttpProblem(status, detail, { type, extensions, cause });

@@ -149,7 +149,12 @@ describe("IDS asset lookup: upstream failures", () => {
     const problem = await problemOf(source().lookup("unknown-exp"));
     expect(problem.status).toBe(404);
     expect(problem.message).toBe("The IDS agent has no inference asset for exp_id unknown-exp.");
-    expect(problem.extensions.upstream).toMatchObject({ status: 404, body: expect.stringContaining("no asset") });
+    expect(problem.extensions.upstream).toMatchObject({
+      service: "ids-agent",
+      failure: "rejected",
+      status: 404,
+      body: expect.stringContaining("no asset"),
+    });
   });
 
   test.each([
@@ -161,7 +166,7 @@ describe("IDS asset lookup: upstream failures", () => {
     const problem = await problemOf(source().lookup(`status-${status}`));
     expect(problem.status).toBe(502);
     expect(problem.message).toBe(`The IDS agent answered HTTP ${status} for exp_id status-${status}: ${text}`);
-    expect(problem.extensions.upstream).toMatchObject({ status, body: text });
+    expect(problem.extensions.upstream).toMatchObject({ service: "ids-agent", failure: "rejected", status, body: text });
   });
 
   test("a redirect is not followed", async () => {
@@ -179,6 +184,7 @@ describe("IDS asset lookup: upstream failures", () => {
     const elapsed = Date.now() - started;
     expect(problem.status).toBe(504);
     expect(problem.message).toContain("did not answer within 300 ms");
+    expect(problem.extensions.upstream).toMatchObject({ service: "ids-agent", failure: "timeout", exp_id: "hang" });
     expect(elapsed).toBeGreaterThanOrEqual(280);
     expect(elapsed).toBeLessThan(2000);
   });
@@ -205,6 +211,7 @@ describe("IDS asset lookup: upstream failures", () => {
     const problem = await problemOf(source().lookup("close"));
     expect(problem.status).toBe(502);
     expect(problem.message).toMatch(/broke off the exchange for exp_id close/);
+    expect(problem.extensions.upstream).toMatchObject({ service: "ids-agent", failure: "rejected" });
   });
 
   test("an IDS that is not listening gives 503", async () => {
@@ -212,6 +219,7 @@ describe("IDS asset lookup: upstream failures", () => {
     const problem = await problemOf(source({ baseUrl: `http://127.0.0.1:${port}` }).lookup("x"));
     expect(problem.status).toBe(503);
     expect(problem.message).toContain(`http://127.0.0.1:${port}/api/v2/consumer/asset is unreachable (ECONNREFUSED`);
+    expect(problem.extensions.upstream).toMatchObject({ service: "ids-agent", failure: "unreachable" });
   });
 
   test("without IDS_PROVIDER_IP nothing is sent and the answer says what is missing", async () => {

@@ -1,6 +1,6 @@
 // The InferenceAssetSource backed by the local IDS agent (contract: ClarusIdsAgent Postman collection,
 // request "getAssetArtifact": GET /api/v2/consumer/asset?exp_id=…&provider_ip=…).
-import { HttpProblem, type Logger } from "@clarus/common";
+import { HttpProblem, type Logger, type UpstreamDetails } from "@clarus/common";
 import axios from "axios";
 import { readIdsAsset } from "./ids-asset-answer.js";
 import type { InferenceAsset, InferenceAssetSource } from "./inference-asset-source.js";
@@ -26,6 +26,14 @@ function quote(text: string): string {
   return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}… (${text.length - QUOTE_LIMIT} more characters)` : text;
 }
 
+/** What identifies the call in a problem's `upstream` member, before how it failed is known. */
+interface IdsCall {
+  service: "ids-agent";
+  url: string;
+  exp_id: string;
+  status?: number;
+}
+
 export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceAssetSource {
   const url = `${options.baseUrl.replace(/\/+$/, "")}/api/v2/consumer/asset`;
   const log = options.logger.child({ upstream: "ids-agent" });
@@ -41,7 +49,7 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
           },
         );
       }
-      const upstream = { service: "ids-agent", url, exp_id: expId };
+      const upstream: IdsCall = { service: "ids-agent", url, exp_id: expId };
       const started = Date.now();
       let status: number;
       let text: string;
@@ -68,7 +76,7 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
       if (status === 404) {
         throw new HttpProblem(404, `The IDS agent has no inference asset for exp_id ${expId}.`, {
           type: "ids-asset-not-found",
-          extensions: { upstream: { ...upstream, status, body: quote(text) } },
+          extensions: { upstream: { ...upstream, failure: "rejected", status, body: quote(text) } satisfies UpstreamDetails },
         });
       }
       if (status < 200 || status > 299) {
@@ -77,7 +85,7 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
           `The IDS agent answered HTTP ${status} for exp_id ${expId}: ${quote(text) || "(empty body)"}`,
           {
             type: "ids-error",
-            extensions: { upstream: { ...upstream, status, body: quote(text) } },
+            extensions: { upstream: { ...upstream, failure: "rejected", status, body: quote(text) } satisfies UpstreamDetails },
           },
         );
       }
@@ -95,28 +103,31 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
   };
 }
 
-function badAnswer(expId: string, reason: string, text: string, upstream: Record<string, unknown>): HttpProblem {
+function badAnswer(expId: string, reason: string, text: string, upstream: IdsCall): HttpProblem {
   return new HttpProblem(
     502,
     `The IDS agent's answer for exp_id ${expId} names no usable inference asset (${reason}); it answered: ${quote(text) || "(empty body)"}`,
-    { type: "ids-bad-answer", extensions: { upstream: { ...upstream, body: quote(text) } } },
+    {
+      type: "ids-bad-answer",
+      extensions: { upstream: { ...upstream, failure: "rejected", body: quote(text) } satisfies UpstreamDetails },
+    },
   );
 }
 
-function transportProblem(error: unknown, expId: string, url: string, timeoutMs: number, upstream: Record<string, unknown>) {
+function transportProblem(error: unknown, expId: string, url: string, timeoutMs: number, call: IdsCall) {
   const code = (error as { code?: string }).code ?? "";
   const message = error instanceof Error ? error.message : String(error);
   if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED") {
     return new HttpProblem(504, `The IDS agent at ${url} did not answer within ${timeoutMs} ms (exp_id ${expId}).`, {
       type: "ids-timeout",
-      extensions: { upstream },
+      extensions: { upstream: { ...call, failure: "timeout" } satisfies UpstreamDetails },
       cause: error,
     });
   }
   if (UNREACHABLE.has(code)) {
     return new HttpProblem(503, `The IDS agent at ${url} is unreachable (${code}: ${message}).`, {
       type: "ids-unreachable",
-      extensions: { upstream },
+      extensions: { upstream: { ...call, failure: "unreachable" } satisfies UpstreamDetails },
       cause: error,
     });
   }
@@ -126,7 +137,7 @@ function transportProblem(error: unknown, expId: string, url: string, timeoutMs:
     `The IDS agent at ${url} broke off the exchange for exp_id ${expId} (${code || "error"}: ${message}).`,
     {
       type: "ids-error",
-      extensions: { upstream },
+      extensions: { upstream: { ...call, failure: "rejected" } satisfies UpstreamDetails },
       cause: error,
     },
   );
