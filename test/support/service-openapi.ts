@@ -29,8 +29,9 @@ export interface Operation {
   path: string;
 }
 
-interface OpenApi {
+export interface OpenApi {
   paths: Record<string, Record<string, unknown>>;
+  components?: { schemas?: Record<string, unknown> };
 }
 
 function freePort(): Promise<number> {
@@ -45,12 +46,16 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Starts both services and returns the operations of their /openapi.json, and a function that removes the
- * temporary data folder. Each main.ts reads its configuration from the environment when imported, then listens.
+ * Starts both services and returns their /openapi.json documents and the operations in them, and a function that
+ * removes the temporary data folder. Each main.ts reads its configuration from the environment when imported, then listens.
  * The agent gets an engine address that answers nothing: its start-up recovery acts on every agent-managed
  * container of the engine, which must not touch the containers of tests running beside this one.
  */
-export async function startServices(): Promise<{ operations: Map<ServiceName, Operation[]>; cleanUp: () => Promise<void> }> {
+export async function startServices(): Promise<{
+  operations: Map<ServiceName, Operation[]>;
+  documents: Map<ServiceName, OpenApi>;
+  cleanUp: () => Promise<void>;
+}> {
   const dataDir = await mkdtemp(join(tmpdir(), "clarus-openapi-"));
   Object.assign(process.env, {
     LOG_LEVEL: "silent",
@@ -59,6 +64,7 @@ export async function startServices(): Promise<{ operations: Map<ServiceName, Op
     DOCKER_HOST: `unix://${join(dataDir, "no-engine.sock")}`,
   });
   const operations = new Map<ServiceName, Operation[]>();
+  const documents = new Map<ServiceName, OpenApi>();
   for (const service of SERVICES) {
     const port = await freePort();
     process.env.PORT = String(port);
@@ -66,12 +72,13 @@ export async function startServices(): Promise<{ operations: Map<ServiceName, Op
     const response = await fetch(`http://127.0.0.1:${port}/openapi.json`);
     if (response.status !== 200) throw new Error(`${service.main} answered ${response.status} for /openapi.json`);
     const openapi = (await response.json()) as OpenApi;
+    documents.set(service.folder, openapi);
     operations.set(
       service.folder,
       Object.entries(openapi.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method, path }))),
     );
   }
-  return { operations, cleanUp: () => rm(dataDir, { recursive: true, force: true }) };
+  return { operations, documents, cleanUp: () => rm(dataDir, { recursive: true, force: true }) };
 }
 
 const segmentsOf = (path: string) => path.split("/").filter(Boolean);

@@ -13,11 +13,11 @@ export const STEP_NAMES = [
 export type StepName = (typeof STEP_NAMES)[number];
 
 const stepOutcomeSchema = z.object({
-  name: z.enum(STEP_NAMES),
+  name: z.enum(STEP_NAMES).meta({ description: "The step, in pipeline order" }),
   status: z
     .enum(["succeeded", "reused", "skipped", "failed", "not_run"])
     .meta({ description: "`reused`: done by the earlier failed run this one resumed; `not_run`: an earlier step failed" }),
-  detail: z.string().optional(),
+  detail: z.string().optional().meta({ description: "What the step did, or why it was skipped or failed" }),
   started_at: z.iso.datetime().optional(),
   finished_at: z.iso.datetime().optional(),
   upstream: z
@@ -27,45 +27,57 @@ const stepOutcomeSchema = z.object({
 });
 export type StepOutcome = z.output<typeof stepOutcomeSchema>;
 
-const datasetSchema = z.object({
-  path: z.string(),
-  size: z.number().int(),
-  etag: z.string(),
-  sha256: z.string().optional(),
-});
+const datasetSchema = z
+  .object({
+    path: z.string().meta({ description: "Path inside the bucket", example: "uc_wine/winequality-red.csv" }),
+    size: z.number().int().meta({ description: "Bytes" }),
+    etag: z.string().meta({ description: "Storage ETag when read; the swap copies only while it is unchanged" }),
+    sha256: z.string().optional().meta({ description: "SHA-256 of the bytes analysed (the DAG run id derives from it)" }),
+  })
+  .meta({ description: "A dataset as the run read it" });
 
-const driftSummarySchema = z.object({
-  drift_detected: z.boolean(),
-  drift_share: z.number(),
-  drift_share_threshold: z.number(),
-  number_of_columns: z.number().int(),
-  number_of_drifted_columns: z.number().int(),
-  drifted_columns: z.array(z.string()),
-  rows_reference: z.number().int(),
-  rows_current: z.number().int(),
-});
+const driftSummarySchema = z
+  .object({
+    drift_detected: z.boolean().meta({ description: "drift_share reached drift_share_threshold" }),
+    drift_share: z.number().meta({ description: "Drifted columns / tested columns", example: 0.58 }),
+    drift_share_threshold: z.number().meta({ description: "DRIFT_SHARE (or drift_share of DRIFT_CONFIG_FILE)", example: 0.5 }),
+    number_of_columns: z.number().int().meta({ description: "Tested columns" }),
+    number_of_drifted_columns: z.number().int(),
+    drifted_columns: z.array(z.string()).meta({ example: ["alcohol", "pH"] }),
+    rows_reference: z.number().int(),
+    rows_current: z.number().int(),
+  })
+  .meta({ description: "The drift verdict; the full per-column result is in the JSON report" });
 export type DriftSummary = z.output<typeof driftSummarySchema>;
 
 export const runRecordSchema = z
   .object({
     id: z.string().meta({ example: "20261126T144012345Z-3f9a1c" }),
-    experiment_id: z.string(),
+    experiment_id: z.string().meta({ description: "EXPERIMENT_ID", example: "Clarus_RedWine_experiment" }),
     status: z
       .enum(["running", "no_drift", "completed", "failed", "interrupted"])
       .meta({ description: "`interrupted`: the service stopped during the run; the next call resumes it" }),
-    message: z.string(),
+    message: z.string().meta({
+      description: "The original message once finished; otherwise where the run stands (in progress, stopped at a step)",
+    }),
     started_at: z.iso.datetime(),
     finished_at: z.iso.datetime().optional(),
     resumed_from: z.string().optional().meta({ description: "The failed run whose finished steps this run reused" }),
-    bucket: z.string(),
+    bucket: z.string().meta({ description: "MINIO_BUCKET (or the local folder's bucket)", example: "datasets" }),
     reference: datasetSchema,
     current: datasetSchema,
     drift: driftSummarySchema.optional(),
-    reports: z.object({ html: z.string(), json: z.string() }).optional(),
-    dag_run_id: z.string().optional(),
-    archived_reference: z.string().optional(),
+    reports: z
+      .object({ html: z.string(), json: z.string() })
+      .optional()
+      .meta({ description: "Paths of the reports in the bucket (GET /api/drift/runs/{id}/report serves them)" }),
+    dag_run_id: z.string().optional().meta({ description: "The Airflow DAG run this drift triggered" }),
+    archived_reference: z.string().optional().meta({ description: "Where the old reference was copied before the swap" }),
     steps: z.array(stepOutcomeSchema),
-    error: z.object({ step: z.enum(STEP_NAMES), status: z.number().int(), detail: z.string() }).optional(),
+    error: z
+      .object({ step: z.enum(STEP_NAMES), status: z.number().int(), detail: z.string() })
+      .optional()
+      .meta({ description: "Why a failed run stopped: the step, the HTTP status answered and the detail" }),
   })
   .meta({ description: "One drift run: inputs, verdict, outputs and each step's outcome" });
 export type RunRecord = z.output<typeof runRecordSchema>;

@@ -1,5 +1,5 @@
 import { pipeline } from "node:stream/promises";
-import { defineRoute, HttpProblem, PROBLEM_CONTENT_TYPE, problemSchema, type Route } from "@clarus/common";
+import { defineRoute, HttpProblem, type Route } from "@clarus/common";
 import { z } from "zod";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import type { ObjectStore } from "../adapters/storage/object-store.js";
@@ -29,7 +29,8 @@ const runAnswer = z.object({
   run: runRecordSchema,
 });
 
-const problem = (description: string) => ({ description, schema: problemSchema, contentType: PROBLEM_CONTENT_TYPE });
+/** An error status: the OpenAPI document gives it the shared Problem schema (packages/common). */
+const problem = (description: string) => ({ description });
 const FAILURES = {
   404: problem("A dataset is missing; `bucket` and `path` name it"),
   409: problem("A dataset changed while the run was using it; call again"),

@@ -11,11 +11,11 @@ export interface HealthDependencies {
 }
 
 const check = z.object({
-  status: z.enum(["ok", "failed", "not_configured"]),
+  status: z.enum(["ok", "failed", "not_configured"]).meta({ description: "not_configured: its step is skipped" }),
   reason: z.string().meta({ description: "What was checked and what it found" }),
 });
 const healthAnswer = z.object({
-  status: z.enum(["ok", "degraded"]),
+  status: z.enum(["ok", "degraded"]).meta({ description: "degraded: a configured dependency fails" }),
   checks: z.object({ storage: check, airflow: check, ids: check }),
 });
 type Check = z.output<typeof check>;
@@ -44,6 +44,8 @@ export function healthRoutes(deps: HealthDependencies): Route[] {
       path: "/api/ping",
       operationId: "ping",
       summary: "Liveness signal",
+      description:
+        'Answers `"OK"` while the process serves HTTP (the compose health check); /api/health checks the dependencies.',
       public: true,
       responses: { 200: { description: "The detector is up", schema: z.literal("OK") } },
       handler: () => ({ status: 200, body: "OK" }),
@@ -53,6 +55,9 @@ export function healthRoutes(deps: HealthDependencies): Route[] {
       path: "/api/health",
       operationId: "health",
       summary: "Reachability of storage, Airflow and the IDS provider, each with its reason",
+      description:
+        "Storage: the bucket is readable and writable. Airflow: its version, then the DAG read with the configured " +
+        "credentials (a paused DAG fails). IDS: its /api/ping. Unconfigured ones are `not_configured`. Answers within 5 s.",
       public: true,
       responses: {
         200: { description: "Every configured dependency answers", schema: healthAnswer },

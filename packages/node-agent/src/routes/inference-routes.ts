@@ -15,7 +15,11 @@ const TAGS = ["inference_executor"];
 
 const DEPLOY_ERRORS = {
   403: { description: "The image's registry is not in ALLOWED_REGISTRIES" },
-  409: { description: "The host port is published by another inference or container (named in `held_by`), or the name is taken" },
+  409: {
+    description:
+      "The host port is published by another inference or container (named in `held_by`) or held by another process " +
+      "(the agent's own 8081 too), or the name is taken by a container this agent did not create",
+  },
   422: { description: "A field is invalid, or the registry has no such image (its message quoted)" },
   502: { description: "The registry refused or failed (quoted), or the new container exited; a replaced version is restored" },
   503: { description: "The Docker engine is unreachable, or the inference network is missing" },
@@ -23,10 +27,10 @@ const DEPLOY_ERRORS = {
 };
 
 const removedSchema = z.object({
-  inference_id: z.string(),
+  inference_id: z.string().meta({ example: "inference01" }),
   removed: z.literal(true),
-  container_id: z.string(),
-  docker_img_uri: z.string(),
+  container_id: z.string().meta({ description: "The removed container's id" }),
+  docker_img_uri: z.string().meta({ description: "The image it ran (the image itself is kept)" }),
 });
 
 /**
@@ -97,6 +101,9 @@ export function inferenceRoutes(service: InferenceService): Route[] {
       path: "/api/inference/all",
       operationId: "listInferences",
       summary: "Every inference this agent manages (found by label, stopped ones included)",
+      description:
+        "Containers labelled `clarus.managed-by=AGENT_NAME`, from one engine call, served from memory until the engine " +
+        "reports a change to one of them. Other containers on the host are never listed.",
       tags: TAGS,
       responses: { 200: { description: "The inferences, by inference_id", schema: z.array(inferenceSchema) } },
       handler: async ({ res }) => {
@@ -116,6 +123,7 @@ export function inferenceRoutes(service: InferenceService): Route[] {
       path: "/api/inference/{id}",
       operationId: "inspectInference",
       summary: "One inference: state, exit code, restarts, health",
+      description: "The listing's fields plus the container's state, to see why an inference stopped or restarts.",
       tags: TAGS,
       params: inferenceIdParams,
       responses: {
@@ -129,6 +137,9 @@ export function inferenceRoutes(service: InferenceService): Route[] {
       path: "/api/inference/{id}",
       operationId: "removeInferenceById",
       summary: "Stop and remove an inference's container (the id in the path)",
+      description:
+        "Stops the container (SIGTERM, then SIGKILL after STOP_TIMEOUT_SECONDS) and removes it; the same as " +
+        "DELETE /api/inference/deploy?inference_id=….",
       tags: TAGS,
       params: inferenceIdParams,
       responses: {
@@ -142,13 +153,17 @@ export function inferenceRoutes(service: InferenceService): Route[] {
       path: "/api/inference/{id}/logs",
       operationId: "inferenceLogs",
       summary: "The last lines of an inference's stdout and stderr",
+      description: "Read from the engine's json-file log of the container (capped by CONTAINER_LOG_MAX_SIZE / _FILES).",
       tags: TAGS,
       params: inferenceIdParams,
       query: logsQuery,
       responses: {
         200: {
           description: "Log lines, oldest first",
-          schema: z.object({ inference_id: z.string(), lines: z.array(z.string()) }),
+          schema: z.object({
+            inference_id: z.string().meta({ example: "inference01" }),
+            lines: z.array(z.string()).meta({ description: "Log lines without their stream header, oldest first" }),
+          }),
         },
         404: { description: "No such inference" },
       },

@@ -105,47 +105,61 @@ export const logsQuery = z.object({
     .default("100")
     .transform(Number)
     .pipe(z.number().int().min(1, "must be at least 1").max(10_000, "must be at most 10000"))
-    .meta({ description: "Number of last log lines (1-10000, default 100)" }),
+    .meta({ description: "Number of last log lines (1-10000, default 100)", example: "50" }),
 });
 
 export const inferenceSchema = z
   .object({
-    inference_id: z.string(),
+    inference_id: z.string().meta({ description: "The inference's id, also its container name", example: "inference01" }),
     name: z.string().meta({ description: "Container name (field of the original agent)" }),
     port: z.number().int().meta({ description: "Host port of the REST API (field of the original agent)" }),
-    docker_img_uri: z.string(),
-    image_id: z.string(),
-    inference_rest_api_port: z.number().int(),
-    inference_rest_api_forward_port: z.number().int(),
+    docker_img_uri: z
+      .string()
+      .meta({ description: "The image reference it was deployed from", example: "registry.local:5001/redwine:prod" }),
+    image_id: z.string().meta({ description: "The engine's id of the image the container runs (sha256:…)" }),
+    inference_rest_api_port: z.number().int().meta({ description: "Port of the REST API inside the container", example: 8080 }),
+    inference_rest_api_forward_port: z
+      .number()
+      .int()
+      .meta({ description: "Host port the REST API is published on", example: 7070 }),
     exp_id: z.string().nullable().meta({ description: "Set when deployed through the v3 route" }),
-    state: z.string().meta({ example: "running" }),
-    status: z.string().meta({ example: "Up 3 minutes" }),
-    created: z.string().meta({ format: "date-time" }),
-    container_id: z.string(),
+    state: z
+      .string()
+      .meta({ description: "The engine's container state: created, running, restarting, exited, …", example: "running" }),
+    status: z.string().meta({ description: "The engine's status text", example: "Up 3 minutes" }),
+    created: z.string().meta({ description: "When the container was created (UTC)", format: "date-time" }),
+    container_id: z.string().meta({ description: "The engine's container id" }),
   })
   .meta({ description: "An inference this agent manages" });
 
 export const inferenceDetailsSchema = inferenceSchema
   .extend({
-    running: z.boolean(),
-    exit_code: z.number().int(),
-    restart_count: z.number().int(),
+    running: z.boolean().meta({ description: "Whether the container runs now" }),
+    exit_code: z.number().int().meta({ description: "Exit code of the last run (0 while running)" }),
+    restart_count: z.number().int().meta({ description: "Restarts by the engine's restart policy" }),
     health: z.string().nullable().meta({ description: "Health-check status when the image defines one" }),
-    started_at: z.string().nullable(),
-    finished_at: z.string().nullable(),
-    error: z.string().nullable(),
+    started_at: z.string().nullable().meta({ description: "When it last started (UTC)", format: "date-time" }),
+    finished_at: z.string().nullable().meta({ description: "When it last stopped (UTC); null while it never stopped" }),
+    error: z.string().nullable().meta({ description: "The engine's error for the container, e.g. a failed start" }),
     ip_address: z.string().nullable().meta({ description: "Address on the inference network" }),
   })
   .meta({ description: "An inference with its container state" });
 
 export const deploymentSchema = inferenceDetailsSchema
   .extend({
-    readiness: z.object({
-      outcome: z.literal("ready"),
-      waited_ms: z.number(),
-      address: z.string().meta({ description: "Where the port accepted a connection" }),
-    }),
-    replaced: z.object({ docker_img_uri: z.string(), image_id: z.string() }).nullable(),
-    pruned_images: z.array(z.string()),
+    readiness: z
+      .object({
+        outcome: z.literal("ready"),
+        waited_ms: z.number().meta({ description: "How long the agent waited for the internal port, in ms" }),
+        address: z.string().meta({ description: "Where the port accepted a connection" }),
+      })
+      .meta({ description: "How the inference came up (READINESS_PROBE decides where it is probed)" }),
+    replaced: z
+      .object({ docker_img_uri: z.string(), image_id: z.string() })
+      .nullable()
+      .meta({ description: "The version this deployment replaced; null for a first deployment" }),
+    pruned_images: z
+      .array(z.string())
+      .meta({ description: "Images of this inference removed beyond the last KEEP_IMAGES (unused by any container)" }),
   })
   .meta({ description: "The deployed inference, how it came up and what it replaced" });

@@ -9,6 +9,7 @@ export function systemRoutes(service: InferenceService): Route[] {
       path: "/api/ping",
       operationId: "ping",
       summary: "Liveness signal (as the original agent)",
+      description: 'Answers `"OK"` while the process serves HTTP, whatever the engine does (see /api/health). Needs no token.',
       tags: ["ping"],
       public: true,
       responses: { 200: { description: "The agent is up", schema: z.literal("OK") } },
@@ -19,15 +20,26 @@ export function systemRoutes(service: InferenceService): Route[] {
       path: "/api/health",
       operationId: "health",
       summary: "Docker engine reachable, its version, inference network present",
+      description:
+        "Asks the engine (DOCKER_HOST) for its version and looks for INFERENCE_NETWORK. Needs no token; the compose " +
+        "health check calls it.",
       tags: ["ping"],
       public: true,
       responses: {
         200: {
           description: "The engine answers; `status` is degraded when the network is missing and may not be created",
           schema: z.object({
-            status: z.enum(["ok", "degraded"]),
-            engine: z.object({ reachable: z.literal(true), version: z.string(), api_version: z.string() }),
-            network: z.object({ name: z.string(), present: z.boolean(), created_on_demand: z.boolean() }),
+            status: z.enum(["ok", "degraded"]).meta({ description: "degraded: deployments would answer 503 (no network)" }),
+            engine: z.object({
+              reachable: z.literal(true),
+              version: z.string().meta({ description: "Docker Engine version", example: "20.10.24" }),
+              api_version: z.string().meta({ description: "Engine API version", example: "1.41" }),
+            }),
+            network: z.object({
+              name: z.string().meta({ description: "INFERENCE_NETWORK", example: "clarus_inference_network" }),
+              present: z.boolean(),
+              created_on_demand: z.boolean().meta({ description: "CREATE_NETWORK: created when a deployment needs it" }),
+            }),
           }),
         },
         503: { description: "The engine is unreachable; `detail` says why" },

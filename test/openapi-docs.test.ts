@@ -1,0 +1,78 @@
+// What a plant's IT person reads in Swagger UI: every operation of both services says what it does, every parameter
+// what it takes (with an example where a value is typed in), and every error status the problem body it answers.
+// Checked on the OpenAPI the services really serve (support/service-openapi.ts).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type OpenApi, SERVICES, type ServiceName, startServices } from "./support/service-openapi.js";
+
+interface Parameter {
+  name: string;
+  in: string;
+  description?: string;
+  schema: { example?: unknown; enum?: unknown[]; type?: string };
+}
+interface Operation {
+  summary?: string;
+  description?: string;
+  parameters?: Parameter[];
+  responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
+}
+
+let documents = new Map<ServiceName, OpenApi>();
+let cleanUp = async () => {};
+
+beforeAll(async () => {
+  ({ documents, cleanUp } = await startServices());
+});
+
+afterAll(() => cleanUp());
+
+const operationsOf = (folder: ServiceName) =>
+  Object.entries(documents.get(folder)?.paths ?? {}).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      name: `${method.toUpperCase()} ${path}`,
+      operation: operation as Operation,
+    })),
+  );
+
+describe.each(SERVICES)("OpenAPI of $folder", (service) => {
+  it("gives every operation a summary and a description", () => {
+    const missing = operationsOf(service.folder)
+      .filter(({ operation }) => !operation.summary?.trim() || !operation.description?.trim())
+      .map(({ name }) => name);
+    expect(missing).toEqual([]);
+  });
+
+  it("describes every parameter, with an example unless its values are listed", () => {
+    const missing = operationsOf(service.folder).flatMap(({ name, operation }) =>
+      (operation.parameters ?? [])
+        .filter((p) => !p.description?.trim() || (p.schema.example === undefined && p.schema.enum === undefined))
+        .map((p) => `${name} ${p.in}:${p.name}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("documents the problem body of every error status, and a schema for every success with a body", () => {
+    const problem = { $ref: "#/components/schemas/Problem" };
+    const wrong = operationsOf(service.folder).flatMap(({ name, operation }) =>
+      Object.entries(operation.responses).flatMap(([status, response]) => {
+        if (!response.description?.trim()) return [`${name} ${status}: no description`];
+        const contents = Object.entries(response.content ?? {});
+        // The drift detector's /api/health answers 503 with its health body, not a problem: any schema will do there.
+        if (Number(status) >= 400 && !contents.some(([type]) => type !== "application/problem+json")) {
+          const schema = response.content?.["application/problem+json"]?.schema;
+          return JSON.stringify(schema) === JSON.stringify(problem) ? [] : [`${name} ${status}: no problem schema`];
+        }
+        return contents.flatMap(([type, content]) => (content.schema ? [] : [`${name} ${status} ${type}: no schema`]));
+      }),
+    );
+    expect(wrong).toEqual([]);
+    const fields = (
+      documents.get(service.folder)?.components?.schemas?.Problem as { properties: Record<string, { description?: string }> }
+    ).properties;
+    expect(
+      Object.entries(fields)
+        .filter(([, field]) => !field.description)
+        .map(([name]) => name),
+    ).toEqual([]);
+  });
+});
