@@ -1,4 +1,4 @@
 export { renderHtmlReport } from "./html-report.js";
-export { type DriftReportJson, reportJson } from "./report-json.js";
+export { reportJson } from "./report-json.js";
 export { ReportInputError, type ReportMeta } from "./report-meta.js";
-export { type Verdict, verdictOf } from "./verdict.js";
+export { verdictOf } from "./verdict.js";

@@ -1,3 +1,3 @@
 export { idsAssetAnswerSchema } from "./ids-asset-answer.js";
-export { createIdsAssetSource, type IdsAssetSourceOptions } from "./ids-asset-source.js";
-export type { InferenceAsset, InferenceAssetSource } from "./inference-asset-source.js";
+export { createIdsAssetSource } from "./ids-asset-source.js";
+export type { InferenceAssetSource } from "./inference-asset-source.js";
