@@ -26,7 +26,7 @@ const routes = [
     params: z.object({ id: z.string().regex(/^[a-z]+$/, "lower-case letters only") }),
     query: z.object({ dry: z.enum(["true", "false"]).optional() }),
     body: z.object({ port: z.union([z.number(), z.string()]).pipe(z.coerce.number().int().min(1).max(65535)) }),
-    responses: { 201: { description: "created", schema: z.object({ id: z.string(), port: z.number() }) } },
+    responses: { 201: { description: "created", schema: z.object({ id: z.string(), port: z.number().int() }) } },
     handler: ({ params, body }) => ({ status: 201, body: { id: params.id, port: body.port } }),
   }),
   defineRoute({
@@ -139,6 +139,17 @@ describe("createHttpApp", () => {
     }
     expect(doc.paths["/api/fail"].get.responses["502"].content["application/problem+json"].schema).toEqual(problemRef);
     expect(doc.components.schemas.Problem.properties.detail.description).toBeTruthy();
+    // Each error status shows an example of its own status, not one shared example.
+    expect(doc.paths["/api/fail"].get.responses["502"].content["application/problem+json"].example).toEqual({
+      type: "urn:clarus:problem:bad-gateway",
+      title: "Bad Gateway",
+      status: 502,
+      detail: "the upstream said no",
+      instance: "/api/fail",
+    });
+    // Integers carry no safe-integer bounds, which Swagger UI would show as every example value.
+    expect(op.responses["201"].content["application/json"].schema.properties.port).toEqual({ type: "integer" });
+    expect(JSON.stringify(doc)).not.toContain(String(Number.MAX_SAFE_INTEGER));
     expect(doc.paths["/api/ping"].get.security).toEqual([]);
     const ui = await fetch(`${server.url}/swagger/`);
     expect(ui.status).toBe(200);

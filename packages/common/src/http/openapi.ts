@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { problemSchema } from "./problem.js";
+import { problemSchema, problemTitle, problemType } from "./problem.js";
 import type { Route } from "./route.js";
 
 export interface OpenApiInfo {
@@ -16,14 +16,22 @@ export function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchem
     io,
     unrepresentable: "any",
     target: "draft-2020-12",
+    override: ({ jsonSchema: generated }) => {
+      // z.number().int() states the safe-integer range, which Swagger UI then shows as every example value.
+      if (generated.minimum === Number.MIN_SAFE_INTEGER) delete generated.minimum;
+      if (generated.maximum === Number.MAX_SAFE_INTEGER) delete generated.maximum;
+    },
   }) as JsonSchema;
   return rest;
 }
 
 const PROBLEM_REF = { $ref: "#/components/schemas/Problem" };
 
-function problemResponse(description: string) {
-  return { description, content: { "application/problem+json": { schema: PROBLEM_REF } } };
+/** An error response: the Problem schema, with an example of this status (not one example shared by all of them). */
+function problemResponse(status: string, description: string, path: string) {
+  const title = problemTitle(Number(status));
+  const example = { type: problemType(title), title, status: Number(status), detail: description, instance: path };
+  return { description, content: { "application/problem+json": { schema: PROBLEM_REF, example } } };
 }
 
 function parameters(schema: z.ZodType | undefined, location: "query" | "path") {
@@ -54,17 +62,23 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: Route[], options
         };
       } else {
         // Every error leaves as a problem (problemHandler), so an error status without its own schema still shows it.
-        responses[status] = Number(status) >= 400 ? problemResponse(spec.description) : { description: spec.description };
+        responses[status] =
+          Number(status) >= 400 ? problemResponse(status, spec.description, route.path) : { description: spec.description };
       }
     }
-    if (route.query || route.params) responses["400"] ??= problemResponse("Invalid path or query parameter");
+    if (route.query || route.params) responses["400"] ??= problemResponse("400", "Invalid path or query parameter", route.path);
     if (route.body) {
-      responses["400"] ??= problemResponse("Malformed JSON, or no body where one is required");
-      responses["413"] ??= problemResponse("The body is larger than the service accepts; the detail names the limit");
-      responses["422"] ??= problemResponse("The body does not match the schema; `errors` names each field");
+      responses["400"] ??= problemResponse("400", "Malformed JSON, or no body where one is required", route.path);
+      responses["413"] ??= problemResponse(
+        "413",
+        "The body is larger than the service accepts; the detail names the limit",
+        route.path,
+      );
+      responses["422"] ??= problemResponse("422", "The body does not match the schema; `errors` names each field", route.path);
     }
-    if (options.bearerAuth && !route.public) responses["401"] ??= problemResponse("Missing or wrong bearer token");
-    responses["500"] ??= problemResponse("Unexpected error");
+    if (options.bearerAuth && !route.public)
+      responses["401"] ??= problemResponse("401", "Missing or wrong bearer token", route.path);
+    responses["500"] ??= problemResponse("500", "Unexpected error", route.path);
 
     const operation: Record<string, unknown> = {
       operationId: route.operationId,

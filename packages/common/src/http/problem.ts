@@ -72,8 +72,8 @@ export class HttpProblem extends Error {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "HttpProblem";
     this.status = status;
-    this.type = `urn:clarus:problem:${options.type ?? slug(TITLES[status] ?? "error")}`;
-    this.title = options.title ?? TITLES[status] ?? "Error";
+    this.title = options.title ?? problemTitle(status);
+    this.type = options.type ? `urn:clarus:problem:${options.type}` : problemType(problemTitle(status));
     this.errors = options.errors;
     this.extensions = options.extensions ?? {};
   }
@@ -91,8 +91,14 @@ export class HttpProblem extends Error {
   }
 }
 
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+/** The status in words, as problems carry it in `title`. */
+export function problemTitle(status: number): string {
+  return TITLES[status] ?? "Error";
+}
+
+/** The `type` URN of a problem that names no type of its own: its title, e.g. `urn:clarus:problem:not-found`. */
+export function problemType(title: string): string {
+  return `urn:clarus:problem:${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
 }
 
 /**
