@@ -39,7 +39,7 @@ const imageField = z
     const parsed = parseImageReference(text);
     if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
   })
-  .meta({ description: "Image reference to pull and run; re-pulled on every deploy", example: "127.0.0.1:5000/redwine:prod" });
+  .meta({ description: "Image reference to pull and run; re-pulled on every deploy", example: "127.0.0.1:5001/redwine:prod" });
 
 /** Environment variables for the inference: at most 8, names POSIX-portable, values strings (numbers and booleans are written as text). */
 const envField = z
@@ -111,11 +111,11 @@ export const logsQuery = z.object({
 export const inferenceSchema = z
   .object({
     inference_id: z.string().meta({ description: "The inference's id, also its container name", example: "inference01" }),
-    name: z.string().meta({ description: "Container name (field of the original agent)" }),
-    port: z.number().int().meta({ description: "Host port of the REST API (field of the original agent)" }),
+    name: z.string().meta({ description: "Container name (field of the original agent)", example: "inference01" }),
+    port: z.number().int().meta({ description: "Host port of the REST API (field of the original agent)", example: 7070 }),
     docker_img_uri: z
       .string()
-      .meta({ description: "The image reference it was deployed from", example: "registry.local:5001/redwine:prod" }),
+      .meta({ description: "The image reference it was deployed from", example: "127.0.0.1:5001/redwine:prod" }),
     image_id: z.string().meta({ description: "The engine's id of the image the container runs (sha256:…)" }),
     inference_rest_api_port: z.number().int().meta({ description: "Port of the REST API inside the container", example: 8080 }),
     inference_rest_api_forward_port: z
