@@ -18,8 +18,8 @@ const stepOutcomeSchema = z.object({
     .enum(["succeeded", "reused", "skipped", "failed", "not_run"])
     .meta({ description: "`reused`: done by the earlier failed run this one resumed; `not_run`: an earlier step failed" }),
   detail: z.string().optional().meta({ description: "What the step did, or why it was skipped or failed" }),
-  started_at: z.iso.datetime().optional(),
-  finished_at: z.iso.datetime().optional(),
+  started_at: z.iso.datetime().optional().meta({ example: "2026-11-26T14:40:12.345Z" }),
+  finished_at: z.iso.datetime().optional().meta({ example: "2026-11-26T14:40:12.530Z" }),
   upstream: z
     .object({ service: z.string(), status: z.number().int().optional(), body: z.unknown().optional() })
     .optional()
@@ -60,8 +60,11 @@ export const runRecordSchema = z
     message: z.string().meta({
       description: "The original message once finished; otherwise where the run stands (in progress, stopped at a step)",
     }),
-    started_at: z.iso.datetime(),
-    finished_at: z.iso.datetime().optional(),
+    started_at: z.iso.datetime().meta({ description: "UTC", example: "2026-11-26T14:40:12.345Z" }),
+    finished_at: z.iso
+      .datetime()
+      .optional()
+      .meta({ description: "UTC; absent while running", example: "2026-11-26T14:40:14.102Z" }),
     resumed_from: z.string().optional().meta({ description: "The failed run whose finished steps this run reused" }),
     bucket: z.string().meta({ description: "MINIO_BUCKET (or the local folder's bucket)", example: "datasets" }),
     reference: datasetSchema,

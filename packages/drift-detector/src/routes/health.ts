@@ -46,6 +46,7 @@ export function healthRoutes(deps: HealthDependencies): Route[] {
       summary: "Liveness signal",
       description:
         'Answers `"OK"` while the process serves HTTP (the compose health check); /api/health checks the dependencies.',
+      tags: ["health"],
       public: true,
       responses: { 200: { description: "The detector is up", schema: z.literal("OK") } },
       handler: () => ({ status: 200, body: "OK" }),
@@ -58,6 +59,7 @@ export function healthRoutes(deps: HealthDependencies): Route[] {
       description:
         "Storage: the bucket is readable and writable. Airflow: its version, then the DAG read with the configured " +
         "credentials (a paused DAG fails). IDS: its /api/ping. Unconfigured ones are `not_configured`. Answers within 5 s.",
+      tags: ["health"],
       public: true,
       responses: {
         200: { description: "Every configured dependency answers", schema: healthAnswer },
