@@ -39,6 +39,7 @@ export function createDriftApp(options: DriftAppOptions): HttpApp {
     },
     logger,
     apiToken: options.apiToken,
+    apiTokenVariable: "DRIFT_API_TOKEN",
     routes: [...driftRunRoutes({ runDrift, runs, store }), ...healthRoutes({ store, airflow, ids })],
   });
 }

@@ -63,6 +63,7 @@ export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAg
     },
     logger,
     apiToken: config.AGENT_API_TOKEN,
+    apiTokenVariable: "AGENT_API_TOKEN",
     routes: [...systemRoutes(service), ...inferenceRoutes(service), deployV3Route(service, assets)],
   });
   return { ...http, service };

@@ -334,6 +334,9 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
           }
         }
         expect(await engineSnapshot(scope.prefix)).toEqual(before);
+        expect((await locked.call("GET", "/api/inference/all")).body).toMatchObject({
+          detail: "This route needs the header Authorization: Bearer <AGENT_API_TOKEN>.",
+        });
         const bearer = { authorization: "Bearer edge-secret" };
         expect((await locked.call("GET", "/api/inference/all", undefined, bearer)).status).toBe(200);
         expect((await locked.call("GET", `/api/inference/${heldBy}`, undefined, bearer)).status).toBe(200);

@@ -50,6 +50,7 @@ describe("createHttpApp", () => {
         logger,
         routes,
         apiToken: "s3cret",
+        apiTokenVariable: "THING_API_TOKEN",
         bodyLimit: "1kb",
       }).app,
       { port: 0, host: "127.0.0.1" },
@@ -114,8 +115,12 @@ describe("createHttpApp", () => {
   it("requires the bearer token on protected routes", async () => {
     const none = await call("/api/fail", {}, false);
     expect(none.status).toBe(401);
+    expect((await none.json()).detail).toBe("This route needs the header Authorization: Bearer <THING_API_TOKEN>.");
     const wrong = await call("/api/fail", { headers: { authorization: "Bearer nope" } }, false);
     expect(wrong.status).toBe(401);
+    expect((await wrong.json()).detail).toBe(
+      'The Authorization header is not "Bearer " followed by the token set in THING_API_TOKEN.',
+    );
   });
 
   it("keeps extensions of thrown problems and answers 404/405 for unknown routes", async () => {

@@ -17,6 +17,8 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** When set, every non-public route needs `Authorization: Bearer <apiToken>`. */
   apiToken?: string | undefined;
+  /** The environment variable the token comes from, named in 401 answers (e.g. `AGENT_API_TOKEN`). */
+  apiTokenVariable?: string;
 }
 
 export interface HttpApp {
@@ -66,7 +68,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   });
   app.use("/swagger", swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: info.title }));
 
-  const auth = options.apiToken ? bearerAuth(options.apiToken) : undefined;
+  const auth = options.apiToken ? bearerAuth(options.apiToken, options.apiTokenVariable) : undefined;
   app.get("/metrics", ...(auth ? [auth] : []), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -6,8 +6,8 @@ function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();
 }
 
-/** Requires `Authorization: Bearer <token>`; compared in constant time. */
-export function bearerAuth(token: string): RequestHandler {
+/** Requires `Authorization: Bearer <token>`; compared in constant time. `variable` names where the token is set. */
+export function bearerAuth(token: string, variable = "the API token"): RequestHandler {
   const expected = digest(token);
   return (req, _res, next) => {
     const header = req.get("authorization") ?? "";
@@ -16,7 +16,9 @@ export function bearerAuth(token: string): RequestHandler {
       next(
         new HttpProblem(
           401,
-          header ? "The bearer token is not valid." : "This route needs Authorization: Bearer <AGENT_API_TOKEN>.",
+          header
+            ? `The Authorization header is not "Bearer " followed by the token set in ${variable}.`
+            : `This route needs the header Authorization: Bearer <${variable}>.`,
           {
             type: "unauthorized",
             errors: [{ location: "header", field: "authorization", message: header ? "invalid token" : "required" }],

@@ -249,7 +249,9 @@ describe("API token", () => {
   it("protects the run routes when set, leaving ping and health open", async () => {
     service = await startDriftService({ airflow: false, ids: false, apiToken: "s3cret" });
     await service.seed(REFERENCE_CSV, SAME_POPULATION_CSV);
-    expect((await service.call("POST", "/api/drift/runs")).status).toBe(401);
+    const none = await service.call("POST", "/api/drift/runs");
+    expect(none.status).toBe(401);
+    expect(none.body.detail).toBe("This route needs the header Authorization: Bearer <DRIFT_API_TOKEN>.");
     expect((await service.call("GET", "/api/detect_data_drift", "wrong")).status).toBe(401);
     expect((await service.call("POST", "/api/drift/runs", "s3cret")).status).toBe(201);
     expect((await service.call("GET", "/api/health")).status).toBe(200);
