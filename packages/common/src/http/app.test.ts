@@ -106,6 +106,28 @@ describe("createHttpApp", () => {
     expect(tooLarge.errors).toEqual([{ location: "body", field: "(root)", message: "larger than 1024 bytes" }]);
   });
 
+  it("names the header of a body it cannot decode", async () => {
+    const latin1 = await call("/api/things/abc", {
+      method: "POST",
+      body: '{"port": 1}',
+      headers: { "content-type": "application/json; charset=latin1" },
+    });
+    expect(latin1.status).toBe(415);
+    expect(await latin1.json()).toMatchObject({
+      detail: 'Request body: unsupported charset "LATIN1"; send JSON as UTF-8.',
+      errors: [{ location: "header", field: "content-type", message: 'unsupported charset "LATIN1"' }],
+    });
+    const compressed = await call("/api/things/abc", {
+      method: "POST",
+      body: '{"port": 1}',
+      headers: { "content-encoding": "compress" },
+    });
+    expect(compressed.status).toBe(415);
+    expect((await compressed.json()).errors).toEqual([
+      expect.objectContaining({ location: "header", field: "content-encoding" }),
+    ]);
+  });
+
   it("names a query parameter given more than once", async () => {
     const res = await call("/api/things/abc?dry=true&dry=false", { method: "POST", body: JSON.stringify({ port: 1 }) });
     expect(res.status).toBe(400);

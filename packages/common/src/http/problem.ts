@@ -210,8 +210,13 @@ function toProblem(err: unknown): HttpProblem {
     case "entity.too.large":
       return tooLargeProblem(parserError);
     case "encoding.unsupported":
+      return new HttpProblem(415, `Request body: ${parserError.message}; send it plain, gzip or deflate.`, {
+        errors: [{ location: "header", field: "content-encoding", message: parserError.message }],
+      });
     case "charset.unsupported":
-      return new HttpProblem(415, parserError.message);
+      return new HttpProblem(415, `Request body: ${parserError.message}; send JSON as UTF-8.`, {
+        errors: [{ location: "header", field: "content-type", message: parserError.message }],
+      });
   }
   if (parserError?.expose && typeof parserError.status === "number" && parserError.status < 500) {
     return new HttpProblem(parserError.status, parserError.message);
