@@ -31,6 +31,10 @@ describe("loadConfig", () => {
     expect(config).toMatchObject({ PORT: 9000, CREATE_NETWORK: true, ALLOWED_REGISTRIES: ["a:5000", "b"], TIMEOUT_MS: 5 });
   });
 
+  it("says what a variable must be when its text is no number at all", () => {
+    expect(() => loadConfig(schema, { PORT: "abc" })).toThrow("PORT: must be a port 1-65535");
+  });
+
   it("names every bad variable in one error", () => {
     try {
       loadConfig(schema, { PORT: "70000", CREATE_NETWORK: "maybe", TIMEOUT_MS: "x", IDS_AGENT_URL: "not a url" });
@@ -41,7 +45,7 @@ describe("loadConfig", () => {
       expect(problems).toHaveLength(4);
       expect(problems.join("\n")).toMatch(/PORT: must be 1-65535/);
       expect(problems.join("\n")).toMatch(/CREATE_NETWORK: must be true or false, got "maybe"/);
-      expect(problems.join("\n")).toMatch(/TIMEOUT_MS/);
+      expect(problems.join("\n")).toMatch(/TIMEOUT_MS: must be a whole number/);
       expect(problems.join("\n")).toMatch(/IDS_AGENT_URL/);
     }
   });

@@ -31,8 +31,11 @@ function bounded<N extends z.ZodCoercedNumber<unknown>>(n: N, min?: number, max?
   return result;
 }
 
-const portNumber = () => z.coerce.number().int("must be a whole number").min(1, "must be 1-65535").max(65535, "must be 1-65535");
-const wholeNumber = (min?: number, max?: number) => bounded(z.coerce.number().int("must be a whole number"), min, max);
+// The coerce's own message matters: text like "abc" becomes NaN, which zod would report as "received NaN".
+const portNumber = () =>
+  z.coerce.number("must be a port 1-65535").int("must be 1-65535").min(1, "must be 1-65535").max(65535, "must be 1-65535");
+const wholeNumber = (min?: number, max?: number) =>
+  bounded(z.coerce.number("must be a whole number").int("must be a whole number"), min, max);
 
 /** Env-variable field builders: each accepts the variable's text and yields a typed value. */
 export const envVar = {
