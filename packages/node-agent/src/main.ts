@@ -7,7 +7,7 @@ try {
   config = readNodeAgentConfig();
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
+  process.stderr.write(`node-agent cannot start. ${err.message}\n`);
   process.exit(1);
 }
 

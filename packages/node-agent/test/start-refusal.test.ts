@@ -1,0 +1,30 @@
+// The built agent, started as `pnpm start` starts it, refuses a bad environment in one message naming every variable.
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { beforeAll, expect, test } from "vitest";
+
+const packageDir = resolve(import.meta.dirname, "..");
+
+// Spawned from dist/, brought up to date first (tsc -b: a no-op after `pnpm build`), so it never runs stale code.
+beforeAll(() => {
+  const tsc = resolve(packageDir, "../../node_modules/typescript/bin/tsc");
+  const build = spawnSync(process.execPath, [tsc, "-b", packageDir], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`tsc -b ${packageDir} failed:\n${build.stdout}${build.stderr}`);
+}, 120_000);
+
+test("a bad environment stops the agent before it listens, naming every variable", () => {
+  const started = spawnSync(process.execPath, [resolve(packageDir, "dist", "main.js")], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, PORT: "abc", CREATE_NETWORK: "maybe", KEEP_IMAGES: "0" },
+    timeout: 20_000,
+  });
+  expect(started.status).toBe(1);
+  expect(started.stdout).toBe("");
+  expect(started.stderr.split("\n")).toEqual([
+    "node-agent cannot start. Invalid configuration:",
+    "  - PORT: must be a port 1-65535",
+    '  - CREATE_NETWORK: must be true or false, got "maybe"',
+    expect.stringMatching(/^ {2}- KEEP_IMAGES: must be at least 1$/),
+    "",
+  ]);
+});
