@@ -67,7 +67,9 @@ describe("clarus-drift", () => {
     const { code, stdout } = run(wine, current);
     expect(code).toBe(0);
     const lines = stdout.split("\n");
-    expect(lines[0]).toBe("No dataset drift: 1 of 12 columns (8.3% of tested columns drifted, threshold 50%)");
+    expect(lines[0]).toBe(
+      "No dataset drift: 1 of 12 tested columns drifted (8.3%), below the 50% share at which the dataset counts as drifted",
+    );
     expect(stdout).toMatch(/^column\s+type\s+test\s+statistic\s+p-value\s+threshold\s+drifted\s+effect\s+missing ref\/cur$/m);
     expect(stdout).toMatch(/^alcohol\s+numerical\s+wasserstein\s+\S+\s+-\s+0\.1\s+DRIFT\s/m);
     expect(stdout).toMatch(/^quality\s+categorical\s+jensenshannon\s+0\s+-\s+0\.1\s+no\s/m);

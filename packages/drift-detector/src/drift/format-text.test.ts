@@ -49,7 +49,7 @@ describe("formatDriftText", () => {
   it("prints the verdict, an aligned line per column, notes, and the columns not tested", () => {
     expect(formatDriftText(result, { reference: "ref.csv", current: "cur.csv" })).toBe(
       [
-        "DRIFT DETECTED: 2 of 3 columns (66.7% of tested columns drifted, threshold 50%)",
+        "DRIFT DETECTED: 2 of 3 tested columns drifted (66.7%), reaching the 50% share at which the dataset counts as drifted",
         "reference: ref.csv (10 rows)",
         "current:   cur.csv (12 rows)",
         "",

@@ -3,9 +3,13 @@ import type { DriftResult } from "./result.js";
 /** The drift result as a plain-text table for a terminal: the verdict first, then one line per column. */
 export function formatDriftText(result: DriftResult, sources: { reference: string; current: string }): string {
   const lines: string[] = [];
-  const share = `${percent(result.drift_share)} of tested columns drifted, threshold ${percent(result.drift_share_threshold)}`;
+  // The same words as the HTML report's verdict, so the terminal and the report read alike.
+  const counted = `${result.number_of_drifted_columns} of ${result.number_of_columns} tested columns drifted (${percent(result.drift_share)})`;
+  const threshold = `the ${percent(result.drift_share_threshold)} share at which the dataset counts as drifted`;
   lines.push(
-    `${result.drift_detected ? "DRIFT DETECTED" : "No dataset drift"}: ${result.number_of_drifted_columns} of ${result.number_of_columns} columns (${share})`,
+    result.drift_detected
+      ? `DRIFT DETECTED: ${counted}, reaching ${threshold}`
+      : `No dataset drift: ${counted}, below ${threshold}`,
   );
   lines.push(`reference: ${sources.reference} (${result.rows_reference} rows)`);
   lines.push(`current:   ${sources.current} (${result.rows_current} rows)`);
