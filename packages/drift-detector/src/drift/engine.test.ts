@@ -281,7 +281,9 @@ describe("detectDrift: errors", () => {
       new DriftOptionsError('per_column_stattest names column "alcool", which is not in both files'),
     );
     await expect(drift(WINE_TEXT, WINE_TEXT, { per_column_stattest: { quality: "ks" } })).rejects.toThrow(
-      new DriftOptionsError('test "ks" cannot compare column "quality", which is categorical (it takes numerical columns)'),
+      new DriftOptionsError(
+        'test "ks" cannot compare column "quality", which is categorical (it takes numerical columns; list it in numerical_columns to test it as one)',
+      ),
     );
   });
 

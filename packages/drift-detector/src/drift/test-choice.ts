@@ -25,8 +25,10 @@ export function chooseTest(
   }
   const test = getTest(name);
   if (!test.allowedTypes.includes(type)) {
+    // A test that takes the other type names the option that declares it (e.g. the integer wine grade is categorical).
+    const declare = test.allowedTypes.length === 1 ? `; list it in ${test.allowedTypes[0]}_columns to test it as one` : "";
     throw new DriftOptionsError(
-      `test "${name}" cannot compare column "${column}", which is ${type} (it takes ${test.allowedTypes.join(" and ")} columns)`,
+      `test "${name}" cannot compare column "${column}", which is ${type} (it takes ${test.allowedTypes.join(" and ")} columns${declare})`,
     );
   }
   return { test, threshold: chooseThreshold(column, type, options) ?? test.defaultThreshold };
