@@ -42,17 +42,17 @@ const driftSummarySchema = z
     drift_share: z.number().meta({ description: "Drifted columns / tested columns", example: 0.58 }),
     drift_share_threshold: z.number().meta({ description: "DRIFT_SHARE (or drift_share of DRIFT_CONFIG_FILE)", example: 0.5 }),
     number_of_columns: z.number().int().meta({ description: "Tested columns" }),
-    number_of_drifted_columns: z.number().int(),
-    drifted_columns: z.array(z.string()).meta({ example: ["alcohol", "pH"] }),
-    rows_reference: z.number().int(),
-    rows_current: z.number().int(),
+    number_of_drifted_columns: z.number().int().meta({ description: "Tested columns whose test says drift" }),
+    drifted_columns: z.array(z.string()).meta({ description: "Their names", example: ["alcohol", "pH"] }),
+    rows_reference: z.number().int().meta({ description: "Data rows of the reference" }),
+    rows_current: z.number().int().meta({ description: "Data rows of the new batch" }),
   })
   .meta({ description: "The drift verdict; the full per-column result is in the JSON report" });
 export type DriftSummary = z.output<typeof driftSummarySchema>;
 
 export const runRecordSchema = z
   .object({
-    id: z.string().meta({ example: "20261126T144012345Z-3f9a1c" }),
+    id: z.string().meta({ description: "Run id: UTC start time and a random suffix", example: "20261126T144012345Z-3f9a1c" }),
     experiment_id: z.string().meta({ description: "EXPERIMENT_ID", example: "Clarus_RedWine_experiment" }),
     status: z
       .enum(["running", "no_drift", "completed", "failed", "interrupted"])
@@ -76,7 +76,7 @@ export const runRecordSchema = z
       .meta({ description: "Paths of the reports in the bucket (GET /api/drift/runs/{id}/report serves them)" }),
     dag_run_id: z.string().optional().meta({ description: "The Airflow DAG run this drift triggered" }),
     archived_reference: z.string().optional().meta({ description: "Where the old reference was copied before the swap" }),
-    steps: z.array(stepOutcomeSchema),
+    steps: z.array(stepOutcomeSchema).meta({ description: `Each step's outcome, in order: ${STEP_NAMES.join(", ")}` }),
     error: z
       .object({ step: z.enum(STEP_NAMES), status: z.number().int(), detail: z.string() })
       .optional()

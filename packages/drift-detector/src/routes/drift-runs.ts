@@ -24,7 +24,7 @@ export interface DriftRunsDependencies {
 const runAnswer = z.object({
   message: originalMessageSchema,
   retraining: retrainingSchema,
-  run_id: z.string(),
+  run_id: z.string().meta({ description: "The run's id (GET /api/drift/runs/{id})", example: "20261126T144012345Z-3f9a1c" }),
   joined_run_in_flight: z.boolean().meta({ description: "True when this call joined a run another call had started" }),
   run: runRecordSchema,
 });
