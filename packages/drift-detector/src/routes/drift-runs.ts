@@ -53,10 +53,14 @@ async function runOnce(deps: DriftRunsDependencies): Promise<z.output<typeof run
 }
 
 const runId = z.object({
-  id: z.string().meta({
-    description: "Run id, as `run_id` of a run's answer or `id` in the listing (UTC start time and a random suffix)",
-    example: "20261126T144012345Z-3f9a1c",
-  }),
+  // Run ids are a compact UTC timestamp and hex; refusing other characters keeps paths like ../ out of the store.
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a run id such as 20261126T144012345Z-3f9a1c (letters, digits, - and _)")
+    .meta({
+      description: "Run id, as `run_id` of a run's answer or `id` in the listing (UTC start time and a random suffix)",
+      example: "20261126T144012345Z-3f9a1c",
+    }),
 });
 
 /** A whole number from the query string, with messages that say what is expected (`abc` is not "NaN"). */

@@ -216,6 +216,11 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
     expect(named.status).toBe(500);
     expect(named.body.detail).toMatch(new RegExp(`^The run record ${PATHS.reports}/runs/${ids[1]}\\.json cannot be read: `));
 
+    for (const path of ["/api/drift/runs/..%2F..%2Fwinequality-red", "/api/drift/runs/a%20b/report"]) {
+      const refused = await service.call("GET", path);
+      expect(refused.status, path).toBe(400);
+      expect(refused.body.errors, path).toEqual([expect.objectContaining({ location: "path", field: "id" })]);
+    }
     const unknown = await service.call("GET", "/api/drift/runs/20260101T000000000Z-abcdef");
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toBe('No drift run with id "20260101T000000000Z-abcdef".');
