@@ -176,7 +176,8 @@ function configurationTable(heading: string): TableRow[] {
   expect(start, `README section ${heading}`).toBeGreaterThanOrEqual(0);
   const end = readme.indexOf("\n## ", start + heading.length + 2);
   const section = readme.slice(start, end < 0 ? undefined : end);
-  const tableStart = section.indexOf("| Variable | Default | Meaning |");
+  // Cells may be padded (biome's markdown formatter aligns the columns).
+  const tableStart = section.search(/\| Variable +\| Default +\| Meaning +\|/);
   expect(tableStart, `a "| Variable | Default | Meaning |" table in ${heading}`).toBeGreaterThan(0);
   const table = section.slice(tableStart);
   const backquoted = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] as string);
