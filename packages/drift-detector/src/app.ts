@@ -1,6 +1,6 @@
 import { createHttpApp, type HttpApp, type Logger } from "@clarus/common";
-import type { Airflow } from "./adapters/airflow/airflow-client.js";
-import type { IdsProvider } from "./adapters/ids/ids-provider-client.js";
+import type { RetrainingTrigger } from "./adapters/airflow/retraining-trigger.js";
+import type { DatasetPublisher } from "./adapters/ids/dataset-publisher.js";
 import type { ObjectStore } from "./adapters/storage/object-store.js";
 import { type DriftAnalysis, DriftPipeline, type PipelineSettings } from "./pipeline/drift-pipeline.js";
 import type { RunRecord } from "./pipeline/run-record.js";
@@ -13,8 +13,8 @@ export interface DriftAppOptions {
   settings: PipelineSettings;
   store: ObjectStore;
   analysis: DriftAnalysis;
-  airflow: Airflow | undefined;
-  ids: IdsProvider | undefined;
+  airflow: RetrainingTrigger | undefined;
+  ids: DatasetPublisher | undefined;
   logger: Logger;
   apiToken?: string | undefined;
 }

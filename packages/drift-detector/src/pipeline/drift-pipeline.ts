@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
-import type { Airflow } from "../adapters/airflow/airflow-client.js";
-import type { IdsProvider } from "../adapters/ids/ids-provider-client.js";
+import type { RetrainingTrigger } from "../adapters/airflow/retraining-trigger.js";
+import type { DatasetPublisher } from "../adapters/ids/dataset-publisher.js";
 import type { ObjectInfo, ObjectStore } from "../adapters/storage/object-store.js";
 import { isConnectionError, UpstreamError } from "../adapters/upstream-error.js";
 import type { DriftResult } from "../drift/result.js";
@@ -47,8 +47,8 @@ export interface PipelineDependencies {
   runs: RunStore;
   analysis: DriftAnalysis;
   /** Undefined when not configured: the step is reported `skipped`. */
-  airflow: Airflow | undefined;
-  ids: IdsProvider | undefined;
+  airflow: RetrainingTrigger | undefined;
+  ids: DatasetPublisher | undefined;
   logger: Logger;
   clock?: () => Date;
 }

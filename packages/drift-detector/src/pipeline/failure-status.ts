@@ -1,4 +1,4 @@
-import { DagPausedError } from "../adapters/airflow/airflow-client.js";
+import { DagPausedError } from "../adapters/airflow/dag-paused-error.js";
 import { ObjectNotFoundError, PreconditionFailedError } from "../adapters/storage/errors.js";
 import { UpstreamError } from "../adapters/upstream-error.js";
 import { CsvFormatError } from "../csv/errors.js";

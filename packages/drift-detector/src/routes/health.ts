@@ -1,13 +1,13 @@
 import { defineRoute, type Route } from "@clarus/common";
 import { z } from "zod";
-import type { Airflow } from "../adapters/airflow/airflow-client.js";
-import type { IdsProvider } from "../adapters/ids/ids-provider-client.js";
+import type { RetrainingTrigger } from "../adapters/airflow/retraining-trigger.js";
+import type { DatasetPublisher } from "../adapters/ids/dataset-publisher.js";
 import type { ObjectStore } from "../adapters/storage/object-store.js";
 
 export interface HealthDependencies {
   store: ObjectStore;
-  airflow: Airflow | undefined;
-  ids: IdsProvider | undefined;
+  airflow: RetrainingTrigger | undefined;
+  ids: DatasetPublisher | undefined;
 }
 
 const check = z.object({

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DagPausedError, HttpAirflowClient } from "../../src/adapters/airflow/airflow-client.js";
+import { HttpAirflowClient } from "../../src/adapters/airflow/airflow-client.js";
+import { DagPausedError } from "../../src/adapters/airflow/dag-paused-error.js";
 import { UpstreamError } from "../../src/adapters/upstream-error.js";
 import { type FakeAirflow, startFakeAirflow } from "../support/fake-airflow.js";
 

@@ -2,58 +2,15 @@ import type { AirflowConfig } from "../../config.js";
 import { type HttpAnswer, type HttpRequest, httpCall, quote } from "../http-call.js";
 import type { RetryPolicy } from "../retry.js";
 import { UpstreamError } from "../upstream-error.js";
-
-/** Airflow 2 serves `/api/v1` with basic auth; Airflow 3 serves `/api/v2` with a JWT from `/auth/token`. */
-export type AirflowApi = "v1" | "v2";
-
-export interface DagRunRequest {
-  /** Explicit and deterministic, so a retried trigger answers 409 instead of starting a second run. */
-  dagRunId: string;
-  conf: Record<string, unknown>;
-  note: string;
-}
-
-export interface DagRunOutcome {
-  dagRunId: string;
-  state: string;
-  /** True when the run already existed (409) and was read back instead of created. */
-  alreadyTriggered: boolean;
-  api: AirflowApi;
-  /** True when this call unpaused the DAG (AIRFLOW_UNPAUSE_DAG). */
-  unpaused: boolean;
-}
-
-export interface AirflowStatus {
-  version: string;
-  api: AirflowApi;
-}
-
-export interface AirflowDagStatus extends AirflowStatus {
-  paused: boolean;
-}
-
-/** Triggering retraining runs in Airflow; the pipeline sees only this. */
-export interface Airflow {
-  readonly dagId: string;
-  trigger(request: DagRunRequest): Promise<DagRunOutcome>;
-  /** Version (no credentials needed). */
-  status(): Promise<AirflowStatus>;
-  /** Version, and the DAG as the configured user sees it: proves address, credentials and DAG id together. */
-  dagStatus(): Promise<AirflowDagStatus>;
-}
-
-/** The DAG is paused: a run triggered now would sit `queued` forever (CONTRACT-NOTES.md §4.1), so we refuse to trigger it. */
-export class DagPausedError extends UpstreamError {
-  constructor(dagId: string) {
-    super(
-      "airflow",
-      "rejected",
-      `DAG "${dagId}" is paused in Airflow, so a retraining run would stay queued; unpause it (or set AIRFLOW_UNPAUSE_DAG=true) and call again`,
-      { transient: false, body: { dag_id: dagId, is_paused: true } },
-    );
-    this.name = "DagPausedError";
-  }
-}
+import { DagPausedError } from "./dag-paused-error.js";
+import type {
+  AirflowApi,
+  AirflowDagStatus,
+  AirflowStatus,
+  DagRunOutcome,
+  DagRunRequest,
+  RetrainingTrigger,
+} from "./retraining-trigger.js";
 
 const REMOVED_V1 = "/api/v1 has been removed in Airflow 3";
 
@@ -61,7 +18,7 @@ const REMOVED_V1 = "/api/v1 has been removed in Airflow 3";
  * Airflow REST client following /work/shared/contracts/airflow/CONTRACT-NOTES.md: version detection (§3), auth (§1/§2.1),
  * paused check (§4.1), trigger with `logical_date: null` on v2 (§2.2), 409 = already triggered → read the run (§4.3).
  */
-export class HttpAirflowClient implements Airflow {
+export class HttpAirflowClient implements RetrainingTrigger {
   readonly dagId: string;
   private detected: AirflowStatus | undefined;
   private token: string | undefined;

@@ -2,31 +2,13 @@ import type { IdsConfig } from "../../config.js";
 import { httpCall, quote } from "../http-call.js";
 import type { RetryPolicy } from "../retry.js";
 import { UpstreamError } from "../upstream-error.js";
-
-/** A dataset the data space should offer: where it lies in the storage and which experiment it belongs to. */
-export interface DatasetAsset {
-  experimentId: string;
-  description: string;
-  bucket: string;
-  path: string;
-}
-
-export interface IdsPublication {
-  status: number;
-  answer: unknown;
-}
-
-/** Announcing new datasets to the IDS provider (the CLARUS data space connector). */
-export interface IdsProvider {
-  publishDataset(asset: DatasetAsset): Promise<IdsPublication>;
-  ping(): Promise<void>;
-}
+import type { DatasetAsset, DatasetPublisher, IdsPublication } from "./dataset-publisher.js";
 
 /**
  * The IDS agent's provider API, as its Postman collection (contracts/ids-agent, request "createExpIDSAsset") shows:
  * `POST /api/provider/asset` with exp_id, exp_description, asset_type "dataset", minio_endpoint, minio_bucket, minio_path.
  */
-export class HttpIdsProvider implements IdsProvider {
+export class HttpIdsProvider implements DatasetPublisher {
   constructor(
     private readonly config: IdsConfig,
     private readonly policy: RetryPolicy,
