@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { detectDrift } from "../dist/drift/engine.js";
+import { detectDrift } from "../dist/drift/detect-drift.js";
 import { renderHtmlReport } from "../dist/report/index.js";
 import { chromiumAvailable, launchChromium } from "./headless-chromium.mjs";
 import { shiftedWineCopy } from "./shifted-wine.mjs";

@@ -5,7 +5,7 @@ import { access, constants, readFile, rename, rm, stat, writeFile } from "node:f
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { CsvFormatError } from "./csv/errors.js";
-import { detectDrift } from "./drift/engine.js";
+import { detectDrift } from "./drift/detect-drift.js";
 import { formatDriftText } from "./drift/format-text.js";
 import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./drift/options.js";
 import { renderHtmlReport } from "./report/index.js";

@@ -1,4 +1,4 @@
-import { detectDrift } from "../drift/engine.js";
+import { detectDrift } from "../drift/detect-drift.js";
 import type { DriftOptions } from "../drift/options.js";
 import { renderHtmlReport, reportJson } from "../report/index.js";
 import type { DriftAnalysis } from "./drift-pipeline.js";

@@ -9,7 +9,7 @@ import {
   wideResult,
   wineLikeResult,
 } from "../../test/report/sample-results.js";
-import { detectDrift } from "../drift/engine.js";
+import { detectDrift } from "../drift/detect-drift.js";
 import type { ColumnDrift } from "../drift/result.js";
 import { ReportInputError, renderHtmlReport, verdictOf } from "./index.js";
 

@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from "../../scripts/headless-chromium.mjs";
 import { shiftedWineCopy } from "../../scripts/shifted-wine.mjs";
-import { detectDrift } from "../../src/drift/engine.js";
+import { detectDrift } from "../../src/drift/detect-drift.js";
 import type { ColumnDrift } from "../../src/drift/result.js";
 import { renderHtmlReport, verdictOf } from "../../src/report/index.js";
 import { categoricalColumn, ROWS, resultOf, SAMPLE_META, wideResult, wineLikeResult } from "./sample-results.js";

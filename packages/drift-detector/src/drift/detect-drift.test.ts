@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { expectAgrees, newTracker } from "../../test/stats/golden/compare.js";
 import { loadWine, viewColumn, type WineView } from "../../test/stats/golden/wine.js";
 import { CsvFormatError } from "../csv/errors.js";
-import { detectDrift } from "./engine.js";
+import { detectDrift } from "./detect-drift.js";
 import { DriftOptionsError, type DriftOptionsInput, driftOptionsSchema } from "./options.js";
 import type { DriftResult } from "./result.js";
 
