@@ -45,6 +45,7 @@ export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAg
     keepImages: config.KEEP_IMAGES,
     allowedRegistries: config.ALLOWED_REGISTRIES,
     createNetwork: config.CREATE_NETWORK,
+    agentPort: config.PORT,
     logger,
   });
   const assets = createIdsAssetSource({

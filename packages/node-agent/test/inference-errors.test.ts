@@ -32,7 +32,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
   let agent: AgentUnderTest;
   let image: string;
   let portHolder: Server;
-  const ports = { process: 0, foreign: 0, inference: 0, free: 0 };
+  const ports = { process: 0, foreign: 0, inference: 0, free: 0, agent: 0 };
   let heldBy: string;
   let foreign: string;
 
@@ -52,7 +52,8 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       HostConfig: { PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(ports.foreign) }] } },
     });
     await container.start();
-    agent = await bed.startAgent();
+    // The agent really listens on its PORT, as main.ts makes it, so a deploy can ask for the agent's own port.
+    agent = await bed.startAgent({ PORT: String(ports.agent) });
     const held = await agent.call(
       "POST",
       "/api/inference/deploy",
@@ -167,6 +168,13 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     deploy("host port held by another process", deployBody({ forward: ports.process }), 409, /held by another process/, [
       "body:inference_rest_api_forward_port",
     ]),
+    deploy(
+      "host port the agent itself listens on",
+      deployBody({ forward: ports.agent }),
+      409,
+      new RegExp(`Host port ${ports.agent} is the port this node agent listens on \\(PORT=${ports.agent}\\).*choose another`),
+      ["body:inference_rest_api_forward_port"],
+    ),
     deploy(
       "host port held by a foreign container",
       deployBody({ forward: ports.foreign }),
@@ -451,6 +459,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
         keepImages: 1,
         allowedRegistries: [],
         createNetwork: false,
+        agentPort: 8081,
         logger: createLogger({ name: "launch-test", level: "silent" }),
       };
       const id = scope.name("netless-start");

@@ -16,5 +16,10 @@ export interface InferenceContext {
   allowedRegistries: string[];
   /** Create the inference network when it is missing instead of refusing to deploy. */
   createNetwork: boolean;
+  /**
+   * The port this agent listens on (PORT). Under compose it is the agent container's port, which the host may
+   * publish under another number, so it names the agent's own port, not necessarily a host port.
+   */
+  agentPort: number;
   logger: Logger;
 }

@@ -54,19 +54,31 @@ async function createAndStart(ctx: InferenceContext, spec: ContainerSpec): Promi
     if (err instanceof RuntimeError && err.kind === "port-taken") {
       // A container that took the port since the check is named; otherwise it is some other process.
       await assertHostPortFree(ctx, spec.port.hostPort);
-      throw new HttpProblem(
-        409,
-        `Host port ${spec.port.hostPort} is held by another process on the host (not by a container): ${err.engineMessage}`,
-        {
-          type: "port-taken",
-          errors: [{ location: "body", field: "inference_rest_api_forward_port", message: "in use by another process" }],
-          extensions: { held_by: { process: "another process" }, upstream: { source: "engine", message: err.engineMessage } },
-          cause: err,
-        },
-      );
+      throw portHeldByProcess(ctx, spec.port.hostPort, err);
     }
     throw err;
   }
+}
+
+/**
+ * 409 for a host port no container publishes but some process holds. When it is the agent's own PORT the answer
+ * says so: it stays true under compose, where the agent listens on PORT inside its container and the host may
+ * publish that under another number.
+ */
+function portHeldByProcess(ctx: InferenceContext, hostPort: number, err: RuntimeError): HttpProblem {
+  const ownPort = hostPort === ctx.agentPort;
+  const detail = ownPort
+    ? `Host port ${hostPort} is the port this node agent listens on (PORT=${ctx.agentPort}) and is taken on the host; choose another inference_rest_api_forward_port: ${err.engineMessage}`
+    : `Host port ${hostPort} is held by another process on the host (not by a container): ${err.engineMessage}`;
+  const message = ownPort
+    ? `is the port this node agent listens on (PORT=${ctx.agentPort}); choose another`
+    : "in use by another process";
+  return new HttpProblem(409, detail, {
+    type: "port-taken",
+    errors: [{ location: "body", field: "inference_rest_api_forward_port", message }],
+    extensions: { held_by: { process: "another process" }, upstream: { source: "engine", message: err.engineMessage } },
+    cause: err,
+  });
 }
 
 /** Why a new container did not come up, with its last log lines. */

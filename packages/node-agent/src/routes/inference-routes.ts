@@ -18,7 +18,7 @@ const DEPLOY_ERRORS = {
   409: {
     description:
       "The host port is published by another inference or container (named in `held_by`) or held by another process " +
-      "(the agent's own 8081 too), or the name is taken by a container this agent did not create",
+      "(the agent's own PORT too, named as such), or the name is taken by a container this agent did not create",
   },
   422: { description: "A field is invalid, or the registry has no such image (its message quoted)" },
   502: { description: "The registry refused or failed (quoted), or the new container exited; a replaced version is restored" },

@@ -1,4 +1,4 @@
-// The node agent started in-process (as main.ts wires it) on 127.0.0.1 with an OS-chosen port,
+// The node agent started in-process (as main.ts wires it) on 127.0.0.1, on its PORT when env sets one, else on an OS-chosen port,
 // plus small HTTP helpers for the tests that drive it.
 import { createLogger, listen, type RunningServer } from "@clarus/common";
 import { createNodeAgent, type NodeAgent } from "../../src/app.js";
@@ -22,7 +22,7 @@ export async function startAgent(env: Record<string, string>): Promise<AgentUnde
   const agent = createNodeAgent(config, createLogger({ name: "node-agent-test", level: config.LOG_LEVEL }));
   // As main.ts: an agent starts even when the engine is unreachable.
   await agent.service.recover().catch(() => []);
-  const server: RunningServer = await listen(agent.app, { port: 0, host: "127.0.0.1" });
+  const server: RunningServer = await listen(agent.app, { port: env.PORT === undefined ? 0 : config.PORT, host: "127.0.0.1" });
   let closing: Promise<void> | undefined;
   return {
     url: server.url,
