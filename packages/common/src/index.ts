@@ -3,6 +3,7 @@ export { createHttpApp, type HttpApp, type HttpAppOptions } from "./http/app.js"
 export { bearerAuth } from "./http/auth.js";
 export { createHttpMetrics, type HttpMetrics } from "./http/metrics.js";
 export { buildOpenApiDocument, jsonSchema, type OpenApiInfo } from "./http/openapi.js";
+export { pingRoute } from "./http/ping-route.js";
 export {
   type FieldError,
   type FieldLocation,

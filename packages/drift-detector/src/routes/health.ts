@@ -1,4 +1,4 @@
-import { defineRoute, type Route } from "@clarus/common";
+import { defineRoute, pingRoute, type Route } from "@clarus/common";
 import { z } from "zod";
 import type { RetrainingTrigger } from "../adapters/airflow/retraining-trigger.js";
 import type { DatasetPublisher } from "../adapters/ids/dataset-publisher.js";
@@ -39,17 +39,12 @@ async function probe(what: () => Promise<string>): Promise<Check> {
 
 export function healthRoutes(deps: HealthDependencies): Route[] {
   return [
-    defineRoute({
-      method: "get",
-      path: "/api/ping",
-      operationId: "ping",
+    pingRoute({
       summary: "Liveness signal",
       description:
         'Answers `"OK"` while the process serves HTTP (the compose health check); /api/health checks the dependencies.',
-      tags: ["health"],
-      public: true,
-      responses: { 200: { description: "The detector is up", schema: z.literal("OK") } },
-      handler: () => ({ status: 200, body: "OK" }),
+      tag: "health",
+      upDescription: "The detector is up",
     }),
     defineRoute({
       method: "get",

@@ -1,19 +1,14 @@
-import { defineRoute, type Route } from "@clarus/common";
+import { defineRoute, pingRoute, type Route } from "@clarus/common";
 import { z } from "zod";
 import type { InferenceService } from "../inference/inference-service.js";
 
 export function systemRoutes(service: InferenceService): Route[] {
   return [
-    defineRoute({
-      method: "get",
-      path: "/api/ping",
-      operationId: "ping",
+    pingRoute({
       summary: "Liveness signal (as the original agent)",
       description: 'Answers `"OK"` while the process serves HTTP, whatever the engine does (see /api/health). Needs no token.',
-      tags: ["ping"],
-      public: true,
-      responses: { 200: { description: "The agent is up", schema: z.literal("OK") } },
-      handler: () => ({ status: 200, body: "OK" }),
+      tag: "ping",
+      upDescription: "The agent is up",
     }),
     defineRoute({
       method: "get",
