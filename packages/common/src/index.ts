@@ -13,6 +13,7 @@ export {
   type ProblemBody,
   problemHandler,
   problemSchema,
+  quoteUpstream,
   type UpstreamDetails,
   type UpstreamFailure,
   validationProblem,

@@ -38,6 +38,14 @@ export interface UpstreamDetails {
   [detail: string]: unknown;
 }
 
+const QUOTE_LIMIT = 500;
+
+/** An outside system's answer (text, or JSON serialised) cut short enough to quote in a problem detail or log line. */
+export function quoteUpstream(body: unknown): string {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}… (${text.length - QUOTE_LIMIT} more characters)` : text;
+}
+
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 const TITLES: Record<number, string> = {

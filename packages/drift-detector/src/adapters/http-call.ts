@@ -1,3 +1,4 @@
+import { quoteUpstream } from "@clarus/common";
 import axios, { type AxiosRequestConfig } from "axios";
 import { type RetryPolicy, withRetries } from "./retry.js";
 import { isConnectionError, UpstreamError, type UpstreamService } from "./upstream-error.js";
@@ -14,12 +15,6 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Sent as JSON. */
   json?: unknown;
-}
-
-/** The upstream's answer as text short enough to quote in a log line or a problem detail. */
-export function quote(body: unknown): string {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
 /**
@@ -48,7 +43,7 @@ export function httpCall(service: UpstreamService, what: string, policy: RetryPo
       throw asUpstreamError(service, what, err);
     }
     if (answer.status >= 500 || answer.status === 429) {
-      throw new UpstreamError(service, "rejected", `${what}: HTTP ${answer.status} ${quote(answer.body)}`, answer);
+      throw new UpstreamError(service, "rejected", `${what}: HTTP ${answer.status} ${quoteUpstream(answer.body)}`, answer);
     }
     return answer;
   });

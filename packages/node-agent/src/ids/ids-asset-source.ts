@@ -1,6 +1,6 @@
 // The InferenceAssetSource backed by the local IDS agent (contract: ClarusIdsAgent Postman collection,
 // request "getAssetArtifact": GET /api/v2/consumer/asset?exp_id=…&provider_ip=…).
-import { HttpProblem, type Logger, type UpstreamDetails } from "@clarus/common";
+import { HttpProblem, type Logger, quoteUpstream, type UpstreamDetails } from "@clarus/common";
 import axios from "axios";
 import { readIdsAsset } from "./ids-asset-answer.js";
 import type { InferenceAsset, InferenceAssetSource } from "./inference-asset-source.js";
@@ -17,14 +17,8 @@ export interface IdsAssetSourceOptions {
   maxAnswerBytes?: number;
 }
 
-const QUOTE_LIMIT = 500;
 /** Socket errors meaning nothing listens at the address (as opposed to a peer that broke off). */
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
-
-/** The upstream's answer, cut short enough to quote in a problem detail. */
-function quote(text: string): string {
-  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}… (${text.length - QUOTE_LIMIT} more characters)` : text;
-}
 
 /** What identifies the call in a problem's `upstream` member, before how it failed is known. */
 interface IdsCall {
@@ -76,16 +70,20 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
       if (status === 404) {
         throw new HttpProblem(404, `The IDS agent has no inference asset for exp_id ${expId}.`, {
           type: "ids-asset-not-found",
-          extensions: { upstream: { ...upstream, failure: "rejected", status, body: quote(text) } satisfies UpstreamDetails },
+          extensions: {
+            upstream: { ...upstream, failure: "rejected", status, body: quoteUpstream(text) } satisfies UpstreamDetails,
+          },
         });
       }
       if (status < 200 || status > 299) {
         throw new HttpProblem(
           502,
-          `The IDS agent answered HTTP ${status} for exp_id ${expId}: ${quote(text) || "(empty body)"}`,
+          `The IDS agent answered HTTP ${status} for exp_id ${expId}: ${quoteUpstream(text) || "(empty body)"}`,
           {
             type: "ids-error",
-            extensions: { upstream: { ...upstream, failure: "rejected", status, body: quote(text) } satisfies UpstreamDetails },
+            extensions: {
+              upstream: { ...upstream, failure: "rejected", status, body: quoteUpstream(text) } satisfies UpstreamDetails,
+            },
           },
         );
       }
@@ -106,10 +104,10 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
 function badAnswer(expId: string, reason: string, text: string, upstream: IdsCall): HttpProblem {
   return new HttpProblem(
     502,
-    `The IDS agent's answer for exp_id ${expId} names no usable inference asset (${reason}); it answered: ${quote(text) || "(empty body)"}`,
+    `The IDS agent's answer for exp_id ${expId} names no usable inference asset (${reason}); it answered: ${quoteUpstream(text) || "(empty body)"}`,
     {
       type: "ids-bad-answer",
-      extensions: { upstream: { ...upstream, failure: "rejected", body: quote(text) } satisfies UpstreamDetails },
+      extensions: { upstream: { ...upstream, failure: "rejected", body: quoteUpstream(text) } satisfies UpstreamDetails },
     },
   );
 }

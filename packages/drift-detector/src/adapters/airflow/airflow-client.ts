@@ -1,5 +1,6 @@
+import { quoteUpstream } from "@clarus/common";
 import type { AirflowConfig } from "../../config.js";
-import { type HttpAnswer, type HttpRequest, httpCall, quote } from "../http-call.js";
+import { type HttpAnswer, type HttpRequest, httpCall } from "../http-call.js";
 import type { RetryPolicy } from "../retry.js";
 import { UpstreamError } from "../upstream-error.js";
 import { DagPausedError } from "./dag-paused-error.js";
@@ -41,7 +42,7 @@ export class HttpAirflowClient implements RetrainingTrigger {
       this.detected = { version: versionOf(v2.body) ?? "", api: "v1" };
       return this.detected;
     }
-    if (v2.status === 404 && quote(v2.body).includes(REMOVED_V1)) {
+    if (v2.status === 404 && quoteUpstream(v2.body).includes(REMOVED_V1)) {
       this.detected = { version: "3", api: "v2" };
       return this.detected;
     }
@@ -145,11 +146,16 @@ export class HttpAirflowClient implements RetrainingTrigger {
 
   private expect(answer: HttpAnswer, ok: number[], what: string): HttpAnswer {
     if (ok.includes(answer.status) && typeof answer.body === "object" && answer.body !== null) return answer;
-    throw new UpstreamError("airflow", "rejected", `Airflow: ${what} answered HTTP ${answer.status}: ${quote(answer.body)}`, {
-      status: answer.status,
-      body: answer.body,
-      transient: false,
-    });
+    throw new UpstreamError(
+      "airflow",
+      "rejected",
+      `Airflow: ${what} answered HTTP ${answer.status}: ${quoteUpstream(answer.body)}`,
+      {
+        status: answer.status,
+        body: answer.body,
+        transient: false,
+      },
+    );
   }
 }
 

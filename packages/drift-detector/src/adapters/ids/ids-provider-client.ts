@@ -1,5 +1,6 @@
+import { quoteUpstream } from "@clarus/common";
 import type { IdsConfig } from "../../config.js";
-import { httpCall, quote } from "../http-call.js";
+import { httpCall } from "../http-call.js";
 import type { RetryPolicy } from "../retry.js";
 import { UpstreamError } from "../upstream-error.js";
 import type { DatasetAsset, DatasetPublisher, IdsPublication } from "./dataset-publisher.js";
@@ -28,7 +29,7 @@ export class HttpIdsProvider implements DatasetPublisher {
       },
     });
     if (answer.status < 200 || answer.status > 299) {
-      throw new UpstreamError("ids", "rejected", `IDS provider answered HTTP ${answer.status}: ${quote(answer.body)}`, {
+      throw new UpstreamError("ids", "rejected", `IDS provider answered HTTP ${answer.status}: ${quoteUpstream(answer.body)}`, {
         status: answer.status,
         body: answer.body,
         transient: false,
@@ -43,10 +44,15 @@ export class HttpIdsProvider implements DatasetPublisher {
       url: `${this.config.baseUrl}/api/ping`,
     });
     if (answer.status !== 200) {
-      throw new UpstreamError("ids", "rejected", `IDS provider /api/ping answered HTTP ${answer.status}: ${quote(answer.body)}`, {
-        status: answer.status,
-        body: answer.body,
-      });
+      throw new UpstreamError(
+        "ids",
+        "rejected",
+        `IDS provider /api/ping answered HTTP ${answer.status}: ${quoteUpstream(answer.body)}`,
+        {
+          status: answer.status,
+          body: answer.body,
+        },
+      );
     }
   }
 }
