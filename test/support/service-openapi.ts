@@ -1,10 +1,10 @@
 // Both services started in this test process from their real main.ts (free loopback ports, local-folder storage,
 // no Docker engine), so checks on the collection and the README compare with the OpenAPI the services really serve.
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../packages/node-agent/test/support/free-port.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -32,17 +32,6 @@ export interface Operation {
 export interface OpenApi {
   paths: Record<string, Record<string, unknown>>;
   components?: { schemas?: Record<string, unknown> };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**
