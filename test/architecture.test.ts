@@ -1,4 +1,4 @@
-// The layering of STYLE.md, checked on every import of every non-test source file: a pure core (drift-detector csv,
+// The layering, checked on every import of every non-test source file: a pure core (drift-detector csv,
 // stats, drift, report; node-agent inference) that imports no adapter and no I/O library, I/O libraries only inside
 // the adapter that owns them, and a common package that knows no service.
 import { readdirSync, readFileSync } from "node:fs";
@@ -132,7 +132,7 @@ function layeringViolations(imports: SourceImport[]): string[] {
   return violations;
 }
 
-describe("architecture: imports follow the layering of STYLE.md", () => {
+describe("architecture: imports follow the layering", () => {
   const imports = allImports();
 
   it("reads the imports of every source file (dynamic and type-only imports included)", () => {

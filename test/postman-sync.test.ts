@@ -87,7 +87,7 @@ describe("Postman collection", () => {
   });
 
   it("keeps the original collection's requests: names, methods, paths and body fields", async () => {
-    const originalFile = join(ROOT, "..", "shared", "contracts", "clarus-original", "ClarusInference.postman_collection.json");
+    const originalFile = join(ROOT, "contracts", "clarus-original", "ClarusInference.postman_collection.json");
     const original = JSON.parse(await readFile(originalFile, "utf8")) as { item: PostmanItem[] };
     const bodyFields = (item: PostmanItem | undefined) =>
       item?.request?.body?.raw ? Object.keys(JSON.parse(item.request.body.raw)).sort() : [];

@@ -1,4 +1,4 @@
-// The README shows every route of both services with a curl example (issue 7), and no curl example calls a route
+// The README shows every route of both services with a curl example, and no curl example calls a route
 // that does not exist. Routes come from the OpenAPI the services serve (support/service-openapi.ts).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 // A stand-in for the local IDS agent (clarus_ids_agent:8082) in the compose end-to-end run, with the routes the
-// two services call, shaped as /work/shared/contracts/ids-agent/ClarusIdsAgent.postman_collection.json shows:
+// two services call, shaped as the repository's contracts/ids-agent/ClarusIdsAgent.postman_collection.json shows:
 //   GET  /api/ping
 //   GET  /api/v2/consumer/asset?exp_id=…&provider_ip=…   (node agent, POST /api/v3/inference/deploy)
 //   POST /api/provider/asset {exp_id, exp_description, asset_type, minio_endpoint, minio_bucket, minio_path}

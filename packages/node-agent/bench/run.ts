@@ -165,7 +165,7 @@ try {
     });
     printList(results.list);
   }
-  const out = join(fileURLToPath(new URL("../../../../..", import.meta.url)), "bench-out", "node-agent-bench.json");
+  const out = join(fileURLToPath(new URL("../../..", import.meta.url)), "bench-out", "node-agent-bench.json");
   await mkdir(join(out, ".."), { recursive: true });
   await writeFile(out, `${JSON.stringify({ options, engineVersion, ...results }, null, 2)}\n`);
   console.log(`\nfigures written to ${out}`);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import type { Logger } from "pino";
+import type { Logger } from "@clarus/common";
 import type { RetrainingTrigger } from "../adapters/airflow/retraining-trigger.js";
 import type { DatasetPublisher } from "../adapters/ids/dataset-publisher.js";
 import type { ObjectInfo, ObjectStore } from "../adapters/storage/object-store.js";

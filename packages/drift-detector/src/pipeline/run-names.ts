@@ -9,7 +9,7 @@ export function newRunId(at: Date): string {
   return `${compactTimestamp(at)}-${randomBytes(3).toString("hex")}`;
 }
 
-/** Airflow's default `allowed_run_id_pattern` is `^[A-Za-z0-9_.~:+-]+$` (CONTRACT-NOTES.md §1.1); anything else becomes `-`. */
+/** Airflow's default `allowed_run_id_pattern` is `^[A-Za-z0-9_.~:+-]+$` (contracts/airflow/CONTRACT-NOTES.md §1.1); anything else becomes `-`. */
 function runIdSafe(text: string): string {
   return text.replace(/[^A-Za-z0-9_.~:+-]/g, "-").slice(0, 100);
 }

@@ -1,7 +1,7 @@
 /**
  * The Airflow request bodies the fakes accept, built from the contract schemas themselves:
  * contracts/airflow-request-schemas.json holds them verbatim, copied by contracts/extract-airflow-schemas.py out of the
- * shared reference folder's contracts/airflow/ (see its CONTRACT-NOTES.md), each with its source file's blob SHA:
+ * repository's contracts/airflow/ (see its CONTRACT-NOTES.md), each with its source file's blob SHA:
  * - Airflow 2: `airflow2-v1.yaml` = apache/airflow airflow/api_connexion/openapi/v1.yaml @ 0d87d27d (2.10.0), `DAGRun`.
  * - Airflow 3: `airflow3-v2-rest-api.yaml` @ c57fba0e, `TriggerDAGRunPostBody` and `DAGPatchBody`;
  *   `airflow3-simple-auth-manager.yaml`, `LoginBody` (POST /auth/token answers 201 {access_token}).
@@ -91,7 +91,7 @@ export const airflow2DagRunBody = requestBody("airflow2.DAGRun", { refine: runId
 /** Before 2.5.0 `DAGRun` had no `note` ("New in 2.5.0" in the schema's description). */
 export const airflow2DagRunBodyBefore25 = requestBody("airflow2.DAGRun", { omit: ["note"], refine: runIdRule });
 
-/** `partition_key` came with 3.2 (CONTRACT-NOTES.md §2.5); the fake is a 3.0-3.1 server, which answers it with 422. */
+/** `partition_key` came with 3.2 (contracts/airflow/CONTRACT-NOTES.md §2.5); the fake is a 3.0-3.1 server, which answers it with 422. */
 export const airflow3TriggerBody = requestBody("airflow3.TriggerDAGRunPostBody", { omit: ["partition_key"], refine: runIdRule });
 
 /** Sent with `?update_mask=is_paused` (v1 takes the same body on its `DAG` schema, where only is_paused is writable). */

@@ -66,7 +66,7 @@ export async function startFakeAirflow(options: FakeAirflowOptions): Promise<Fak
   const violation = (request: FakeRequest, what: string) => state.violations.push(`${request.method} ${request.path}: ${what}`);
   const zodIssues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
 
-  /** Airflow 2 errors are RFC 7807 problem+json (CONTRACT-NOTES.md §0.5). */
+  /** Airflow 2 errors are RFC 7807 problem+json (contracts/airflow/CONTRACT-NOTES.md §0.5). */
   const problem2 = (status: number, title: string, detail: string | null = null): FakeAnswer => ({
     status,
     contentType: "application/problem+json",
@@ -128,7 +128,7 @@ export async function startFakeAirflow(options: FakeAirflowOptions): Promise<Fak
     state.requests.push(`${request.method} ${request.path}`);
     const { method, path } = request;
 
-    // Version probes: no auth on either version (CONTRACT-NOTES.md §3).
+    // Version probes: no auth on either version (contracts/airflow/CONTRACT-NOTES.md §3).
     if (method === "GET" && path === "/api/v1/version") {
       if (options.major === 3) return { status: 404, json: { error: AIRFLOW3_V1_REMOVED } };
       return {

@@ -1,7 +1,6 @@
 /**
  * The IDS provider request the fake enforces, built from the IDS agent's own Postman collection
- * (contracts/ClarusIdsAgent.postman_collection.json, a verbatim copy of the shared reference folder's
- * contracts/ids-agent/ one), request "createExpIDSAsset": `POST /api/provider/asset` whose raw JSON body is
+ * (the repository's contracts/ids-agent/ClarusIdsAgent.postman_collection.json), request "createExpIDSAsset": `POST /api/provider/asset` whose raw JSON body is
  * { exp_id, exp_description, asset_type: "dataset", minio_endpoint: "<host>:9000", minio_bucket, minio_path }.
  */
 import { readFileSync } from "node:fs";
@@ -13,7 +12,7 @@ interface PostmanItem {
 }
 
 const collection: { item: PostmanItem[] } = JSON.parse(
-  readFileSync(new URL("./contracts/ClarusIdsAgent.postman_collection.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../../../contracts/ids-agent/ClarusIdsAgent.postman_collection.json", import.meta.url), "utf8"),
 );
 const createAsset = collection.item.find((item) => item.name === "createExpIDSAsset");
 if (!createAsset?.request.body) throw new Error("createExpIDSAsset has no body in the IDS agent's Postman collection");

@@ -22,7 +22,7 @@ interface PostmanItem {
 /** The requests the collection defines: method, path and query parameter names (all of them required). */
 export function loadIdsContract(): ContractRequest[] {
   const collection = JSON.parse(
-    readFileSync(new URL("./contracts/ClarusIdsAgent.postman_collection.json", import.meta.url), "utf8"),
+    readFileSync(new URL("../../../../contracts/ids-agent/ClarusIdsAgent.postman_collection.json", import.meta.url), "utf8"),
   ) as { item: PostmanItem[] };
   return collection.item.map(({ name, request }) => ({
     name,

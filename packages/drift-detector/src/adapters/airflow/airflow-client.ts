@@ -16,7 +16,7 @@ import type {
 const REMOVED_V1 = "/api/v1 has been removed in Airflow 3";
 
 /**
- * Airflow REST client following /work/shared/contracts/airflow/CONTRACT-NOTES.md: version detection (§3), auth (§1/§2.1),
+ * Airflow REST client following contracts/airflow/CONTRACT-NOTES.md: version detection (§3), auth (§1/§2.1),
  * paused check (§4.1), trigger with `logical_date: null` on v2 (§2.2), 409 = already triggered → read the run (§4.3).
  */
 export class HttpAirflowClient implements RetrainingTrigger {
@@ -159,7 +159,7 @@ export class HttpAirflowClient implements RetrainingTrigger {
   }
 }
 
-/** `DAGRun.note` is "New in 2.5.0" (CONTRACT-NOTES.md §1.1); an older Airflow 2 refuses the unknown field with 400. */
+/** `DAGRun.note` is "New in 2.5.0" (contracts/airflow/CONTRACT-NOTES.md §1.1); an older Airflow 2 refuses the unknown field with 400. */
 function takesNote(version: string): boolean {
   const [major = 0, minor = 0] = version.split(".").map(Number);
   return major > 2 || (major === 2 && minor >= 5);

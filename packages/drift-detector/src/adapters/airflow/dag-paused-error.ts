@@ -1,6 +1,6 @@
 import { UpstreamError } from "../upstream-error.js";
 
-/** The DAG is paused: a run triggered now would sit `queued` forever (CONTRACT-NOTES.md §4.1), so we refuse to trigger it. */
+/** The DAG is paused: a run triggered now would sit `queued` forever (contracts/airflow/CONTRACT-NOTES.md §4.1), so we refuse to trigger it. */
 export class DagPausedError extends UpstreamError {
   constructor(dagId: string) {
     super(

@@ -2,7 +2,7 @@
 """Copies the request-body schemas the Airflow fakes enforce out of the saved Airflow contracts, verbatim (a property's
 $ref is inlined), with the blob SHA of each source file, into airflow-request-schemas.json beside this script.
 
-Usage: python3 extract-airflow-schemas.py /work/shared/contracts/airflow
+Usage (from the repository root): python3 packages/drift-detector/test/support/contracts/extract-airflow-schemas.py contracts/airflow
 """
 import hashlib
 import json
