@@ -9,5 +9,15 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    coverage: {
+      provider: "v8",
+      include: ["packages/*/src/**/*.ts"],
+      exclude: ["packages/*/src/**/*.test.ts"],
+      reporter: ["text-summary", "json-summary", "html"],
+      reportsDirectory: "coverage",
+      // The whole suite's level when the thresholds were set (statements 90.2, branches 82.6, functions 91.6,
+      // lines 91.7): a change may not lower it. Code that only spawned processes run is not counted.
+      thresholds: { statements: 90, branches: 82, functions: 91, lines: 91 },
+    },
   },
 });

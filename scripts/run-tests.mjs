@@ -11,9 +11,12 @@ mkdirSync(dirname(reportFile), { recursive: true });
 rmSync(reportFile, { force: true });
 
 const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
+const filters = process.argv.slice(2);
+// The whole suite is measured against the coverage thresholds (vitest.config.ts); a filtered run is not.
+const coverage = filters.length === 0 ? ["--coverage"] : [];
 const run = spawnSync(
   process.execPath,
-  [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`, ...process.argv.slice(2)],
+  [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`, ...coverage, ...filters],
   { cwd: root, stdio: "inherit" },
 );
 
@@ -32,6 +35,11 @@ try {
   };
 } catch {
   summary = { passed: 0, failed: 1, skipped: 0 };
+}
+// vitest also fails a run whose tests all passed when coverage is under its thresholds: one more failure.
+if (run.status !== 0 && summary.failed === 0) {
+  console.error(`vitest exited with ${run.status} although no test failed (coverage under its thresholds? see above)`);
+  summary.failed = 1;
 }
 console.log(`${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
 process.exit(run.status === 0 && summary.failed === 0 ? 0 : 1);

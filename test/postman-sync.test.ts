@@ -4,7 +4,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error: plain ESM script without type declarations.
 import { buildCollection, buildEnvironment, COLLECTION_FILE, ENVIRONMENT_FILE } from "../postman/generate-collection.mjs";
 import { type Operation, operationOf, ROOT, SERVICES, type ServiceName, startServices } from "./support/service-openapi.js";
 

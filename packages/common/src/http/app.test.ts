@@ -25,7 +25,7 @@ const routes = [
     summary: "create",
     params: z.object({ id: z.string().regex(/^[a-z]+$/, "lower-case letters only") }),
     query: z.object({ dry: z.enum(["true", "false"]).optional() }),
-    body: z.object({ port: z.union([z.number(), z.string()]).pipe(z.coerce.number().int().min(1).max(65535)) }),
+    body: z.object({ port: z.union([z.number(), z.string()]).pipe(z.coerce.number<string | number>().int().min(1).max(65535)) }),
     responses: { 201: { description: "created", schema: z.object({ id: z.string(), port: z.number().int() }) } },
     handler: ({ params, body }) => ({ status: 201, body: { id: params.id, port: body.port } }),
   }),

@@ -106,6 +106,7 @@ export function resultOf(columns: ColumnDrift[], extra: Partial<DriftResult> = {
     columns_only_in_reference: [],
     columns_only_in_current: [],
     untested_columns: [],
+    p_value_correction: "none",
     ...extra,
   };
 }
