@@ -3,6 +3,7 @@ import type { RetrainingTrigger } from "./adapters/airflow/retraining-trigger.js
 import type { DatasetPublisher } from "./adapters/ids/dataset-publisher.js";
 import type { ObjectStore } from "./adapters/storage/object-store.js";
 import { type DriftAnalysis, DriftPipeline, type PipelineSettings } from "./pipeline/drift-pipeline.js";
+import { RunJournal } from "./pipeline/run-journal.js";
 import type { RunRecord } from "./pipeline/run-record.js";
 import { RunStore } from "./pipeline/run-store.js";
 import { SingleFlight } from "./pipeline/single-flight.js";
@@ -17,19 +18,32 @@ export interface DriftAppOptions {
   ids: DatasetPublisher | undefined;
   logger: Logger;
   apiToken?: string | undefined;
+  /** Local folder where run records wait, fsynced, until storage has them. */
+  journalDir: string;
+}
+
+export interface DriftApp extends HttpApp {
+  /** Stores journalled run records and settles the newest run if its process died; call once at start. */
+  recover(): Promise<RunRecord | undefined>;
+  /** Stops background work (the journal's periodic flush). */
+  close(): void;
 }
 
 /** The drift detector's HTTP app: one pipeline per experiment at a time (concurrent calls join it), runs stored beside the reports. */
-export function createDriftApp(options: DriftAppOptions): HttpApp {
+export function createDriftApp(options: DriftAppOptions): DriftApp {
   const { settings, store, analysis, airflow, ids, logger } = options;
-  const runs = new RunStore(store, settings.reportPath, (id) => pipeline.activeRunId === id);
+  const runs = new RunStore(store, settings.reportPath, {
+    journal: new RunJournal(options.journalDir),
+    logger,
+    isActive: (id) => pipeline.activeRunId === id,
+  });
   const pipeline: DriftPipeline = new DriftPipeline(settings, { store, runs, analysis, airflow, ids, logger });
   const flight = new SingleFlight<RunRecord>();
   const runDrift = async () => {
     const { promise, joined } = flight.run(settings.experimentId, () => pipeline.run());
     return { record: await promise, joined };
   };
-  return createHttpApp({
+  const http = createHttpApp({
     info: {
       title: "clarus drift detector",
       version: settings.detectorVersion,
@@ -42,4 +56,5 @@ export function createDriftApp(options: DriftAppOptions): HttpApp {
     apiTokenVariable: "DRIFT_API_TOKEN",
     routes: [...driftRunRoutes({ runDrift, runs, store }), ...healthRoutes({ store, airflow, ids })],
   });
+  return { ...http, recover: () => pipeline.recover(), close: () => runs.close() };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { ConfigError, envVar, loadConfig } from "@clarus/common";
 import { z } from "zod";
 import { type DriftOptions, driftOptionsSchema } from "./drift/options.js";
@@ -93,6 +93,8 @@ export interface ServiceConfig {
   apiToken: string | undefined;
   storage: StorageConfig;
   storageTimeoutMs: number;
+  /** `DATA_DIR/.run-journal`: run records wait there, fsynced, until storage has them (a dot name is no bucket's). */
+  journalDir: string;
   bucket: string;
   referencePath: string;
   newDataPath: string;
@@ -183,6 +185,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     apiToken: e.DRIFT_API_TOKEN,
     storage,
     storageTimeoutMs: e.STORAGE_TIMEOUT_MS,
+    journalDir: join(resolve(e.DATA_DIR), ".run-journal"),
     bucket: e.MINIO_BUCKET,
     referencePath: e.MINIO_REF_DATA,
     newDataPath: e.MINIO_NEW_DATA,

@@ -31,7 +31,7 @@ const store: ObjectStore =
 const airflow = config.airflow && new HttpAirflowClient(config.airflow, config.outbound);
 const ids = config.ids && new HttpIdsProvider(config.ids, config.outbound);
 
-const { app } = createDriftApp({
+const drift = createDriftApp({
   settings: {
     experimentId: config.experimentId,
     experimentDescription: config.experimentDescription,
@@ -47,6 +47,7 @@ const { app } = createDriftApp({
   ids,
   logger,
   apiToken: config.apiToken,
+  journalDir: config.journalDir,
 });
 
 if (config.storage.kind === "local") {
@@ -56,7 +57,7 @@ if (config.storage.kind === "local") {
     `MINIO_IP is unset: storage is the local folder ${store.location}; put the reference at ${config.referencePath} and new data at ${config.newDataPath} inside it`,
   );
 }
-const server = await listen(app, { port: config.port });
+const server = await listen(drift.app, { port: config.port });
 logger.info(
   {
     port: server.port,
@@ -66,4 +67,9 @@ logger.info(
   },
   "drift detector listening",
 );
-exitOnSignal(logger, server.close);
+// Run records journalled before a crash go to storage, and a run the crash cut short gets its true status.
+void drift.recover();
+exitOnSignal(logger, async () => {
+  drift.close();
+  await server.close();
+});

@@ -1,16 +1,18 @@
-import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Logger } from "@clarus/common";
 import type { RetrainingTrigger } from "../adapters/airflow/retraining-trigger.js";
 import type { DatasetPublisher } from "../adapters/ids/dataset-publisher.js";
+import { ObjectNotFoundError, PreconditionFailedError } from "../adapters/storage/errors.js";
 import type { ObjectInfo, ObjectStore } from "../adapters/storage/object-store.js";
 import { isConnectionError, UpstreamError } from "../adapters/upstream-error.js";
 import type { DriftResult } from "../drift/result.js";
 import type { ReportMeta } from "../report/report-meta.js";
 import { type FingerprintedStream, fingerprint } from "./content-fingerprint.js";
 import { failureStatus } from "./failure-status.js";
+import { currentOwner } from "./process-owner.js";
+import { type ExpectedContent, readContent, sameContent } from "./read-back.js";
 import { CopyVerificationError, messageOf, ReferenceRestoreError, RunFailure } from "./run-failure.js";
-import { dagRunIdFor, historyKey, newRunId, reportKeys } from "./run-names.js";
+import { archiveKey, dagRunIdFor, newRunId, reportKeys } from "./run-names.js";
 import {
   type DriftSummary,
   ORIGINAL_MESSAGES,
@@ -19,6 +21,7 @@ import {
   type StepName,
   type StepOutcome,
 } from "./run-record.js";
+import { RunSettlement, referenceUnknownDetail } from "./run-settlement.js";
 import type { RunStore } from "./run-store.js";
 
 export interface NamedStream {
@@ -75,11 +78,14 @@ interface DriftContext {
 
 /**
  * One drift run: read both datasets → detect → (on drift) reports → IDS → Airflow → archive → replace the reference.
- * Each step after detection is recorded as it ends; a failure stops the run before the reference is touched, and the next
- * run on the same data reuses what was already done (reports, IDS, the DAG run) instead of doing it twice.
+ * Each step after detection is recorded before it starts and as it ends (the run store journals every record locally
+ * first); a failure stops the run before the reference is touched, and the next run on the same data reuses what was
+ * already done (reports, IDS, the DAG run, the archive) instead of doing it twice. Before each run, the previous one is
+ * settled: a run whose process died, or whose swap answer was lost, is told apart by reading the reference back.
  */
 export class DriftPipeline {
   private readonly clock: () => Date;
+  private readonly settlement: RunSettlement;
   /** The id of the run going on now, if any. */
   activeRunId: string | undefined;
 
@@ -88,6 +94,7 @@ export class DriftPipeline {
     private readonly deps: PipelineDependencies,
   ) {
     this.clock = deps.clock ?? (() => new Date());
+    this.settlement = new RunSettlement(deps.store, deps.runs, this.clock);
   }
 
   async run(): Promise<RunRecord> {
@@ -101,10 +108,24 @@ export class DriftPipeline {
     }
   }
 
+  /**
+   * What a start does before any call: journalled records go to storage, and the newest run, if its process died or
+   * its swap answer was lost, gets its true status. Storage being down only postpones this to the next run.
+   */
+  async recover(): Promise<RunRecord | undefined> {
+    const log = this.deps.logger.child({ recovery: true });
+    await this.deps.runs.flush().catch((err: unknown) => log.warn({ err }, "journalled run records not flushed yet"));
+    return this.settlement.settleLatest(log).catch((err: unknown) => {
+      log.warn({ err }, "could not settle the latest run yet");
+      return undefined;
+    });
+  }
+
   private async runAs(id: string, startedAt: Date): Promise<RunRecord> {
     const { store } = this.deps;
     const { referencePath, newDataPath } = this.settings;
     const log = this.deps.logger.child({ run: id });
+    const latest = await this.recover();
 
     let read: Awaited<ReturnType<DriftPipeline["readData"]>>;
     try {
@@ -129,6 +150,7 @@ export class DriftPipeline {
       status: "running",
       message: result.drift_detected ? MESSAGES.inProgress : MESSAGES.noDrift,
       started_at: startedAt.toISOString(),
+      owner: currentOwner(),
       bucket: store.bucket,
       reference: { path: referencePath, size: reference.size, etag: reference.etag, sha256: hashes[0] },
       current: { path: newDataPath, size: current.size, etag: current.etag, sha256: hashes[1] },
@@ -149,16 +171,21 @@ export class DriftPipeline {
       record.status = "no_drift";
       record.finished_at = this.clock().toISOString();
       await this.save(record, log);
+      await this.settlement.link(latest, record, log);
       log.info({ drift_share: result.drift_share }, "no drift");
       return record;
     }
 
     record.dag_run_id = dagRunIdFor(this.settings.experimentId, hashes[1], hashes[0]);
-    const previous = await this.resumable(record.dag_run_id);
+    const previous = resumable(latest, record.dag_run_id);
     if (previous) record.resumed_from = previous.id;
     log.info({ dag_run_id: record.dag_run_id, resumed_from: previous?.id }, "drift detected");
     await this.save(record, log);
-    return this.afterDrift({ record, reference, current, result, previous }, log);
+    try {
+      return await this.afterDrift({ record, reference, current, result, previous }, log);
+    } finally {
+      await this.settlement.link(latest, record, log);
+    }
   }
 
   /** Step read_data: size and ETag of both objects, and their content as fingerprinted streams. */
@@ -208,37 +235,38 @@ export class DriftPipeline {
     ];
     for (const [index, [name, perform]] of steps.entries()) {
       const started_at = this.clock().toISOString();
+      // Stored before the side effect, so a process killed in the middle leaves a record naming the step.
+      record.steps.push({ name, status: "running", started_at });
+      await this.save(record, log);
       try {
         const outcome = await perform();
-        record.steps.push({ name, ...outcome, started_at, finished_at: this.clock().toISOString() });
+        record.steps[record.steps.length - 1] = { name, ...outcome, started_at, finished_at: this.clock().toISOString() };
         log.info({ step: name, status: outcome.status }, outcome.detail);
       } catch (err) {
+        const outcome = name === "replace_reference" ? undefined : unknownOutcome(name, err, record);
         const failed: StepOutcome = {
           name,
           status: "failed",
-          detail: messageOf(err),
+          detail: outcome ? `${messageOf(err)}; ${outcome}` : messageOf(err),
           started_at,
           finished_at: this.clock().toISOString(),
         };
         if (err instanceof UpstreamError) {
           failed.upstream = { service: err.service, ...(err.status !== undefined ? { status: err.status } : {}), body: err.body };
         }
-        record.steps.push(failed);
+        record.steps[record.steps.length - 1] = failed;
         for (const [later] of steps.slice(index + 1))
           record.steps.push({ name: later, status: "not_run", detail: `${name} failed` });
         record.status = "failed";
-        record.message =
-          err instanceof ReferenceRestoreError
-            ? `Drift detected; the run stopped at ${name} and could not put the reference back: the old one is intact at ${err.archivedAt}`
-            : `Drift detected; the run stopped at ${name} and the reference was left unchanged`;
+        if (!(err instanceof ReferenceRestoreError)) record.reference_state ??= "unchanged";
+        record.message = stoppedMessage(record, name, err);
         record.finished_at = this.clock().toISOString();
         log.warn({ step: name, err }, "run failed");
-        const failure = new RunFailure(name, err, record);
+        const failure = new RunFailure(name, err, record, outcome ?? swapOutcome(record));
         record.error = { step: name, status: failureStatus(err), detail: failure.message };
         await this.save(record, log);
         throw failure;
       }
-      await this.save(record, log);
     }
     record.message = MESSAGES.driftDetected;
     record.status = "completed";
@@ -269,6 +297,10 @@ export class DriftPipeline {
     return { status: "succeeded", detail: `wrote ${keys.html} and ${keys.json}` };
   }
 
+  /**
+   * At least once: the IDS agent's API names an asset by exp_id and asset_type only and every drift announces the same
+   * bucket and path, so no read can tell whether a post whose answer was lost arrived; such a post is sent again.
+   */
   private async updateIds({ record, previous }: DriftContext): Promise<StepResult> {
     const ids = this.deps.ids;
     if (!ids) return { status: "skipped", detail: "not configured (IDS_PROVIDER_IP unset)" };
@@ -280,7 +312,14 @@ export class DriftPipeline {
       bucket: record.bucket,
       path: record.current.path,
     });
-    return { status: "succeeded", detail: `published ${record.bucket}/${record.current.path} (HTTP ${published.status})` };
+    const again =
+      previous && mayHaveArrived(previous, "update_ids")
+        ? `; run ${previous.id} had sent it too, without learning whether it arrived (the IDS API cannot tell), so it was posted again`
+        : "";
+    return {
+      status: "succeeded",
+      detail: `published ${record.bucket}/${record.current.path} (HTTP ${published.status})${again}`,
+    };
   }
 
   private async triggerRetraining({ record, previous }: DriftContext): Promise<StepResult> {
@@ -311,31 +350,68 @@ export class DriftPipeline {
     };
   }
 
+  /** The archive is named by the reference's SHA-256: a retry, or a later run on the same reference, finds it there. */
   private async archiveReference({ record, reference, previous }: DriftContext): Promise<StepResult> {
     const { store } = this.deps;
-    const earlier = previous?.archived_reference;
-    if (earlier && (await this.matches(earlier, reference))) {
-      record.archived_reference = earlier;
-      return { status: "reused", detail: `reference already archived at ${earlier} by run ${previous?.id}` };
+    const expected = { ...reference, sha256: record.reference.sha256 };
+    const key = archiveKey(this.settings.historyPath, reference.key, record.reference.sha256 ?? "");
+    const found = await readContent(store, key);
+    if (found.kind === "unreadable") throw new UpstreamError("storage", "unreachable", found.reason);
+    if (found.kind === "found" && (await sameContent(store, found.info, expected))) {
+      record.archived_reference = key;
+      return previous?.archived_reference === key
+        ? { status: "reused", detail: `reference already archived at ${key} by run ${previous.id}` }
+        : { status: "succeeded", detail: `the reference's content is already archived at ${key}; not copied again` };
     }
-    const key = historyKey(this.settings.historyPath, reference.key, this.clock());
-    const copy = await store.copy(reference.key, key, { ifMatch: reference.etag });
-    await this.verifyCopy(copy, reference, record.reference.sha256);
-    record.archived_reference = key;
-    return { status: "succeeded", detail: `archived the reference to ${key} (${copy.size} bytes, ETag ${copy.etag} verified)` };
-  }
-
-  private async replaceReference({ record, reference, current }: DriftContext): Promise<StepResult> {
-    const copy = await this.deps.store.copy(current.key, reference.key, { ifMatch: current.etag });
+    let copy: ObjectInfo;
+    let lost = "";
     try {
-      await this.verifyCopy(copy, current, record.current.sha256);
-    } catch (mismatch) {
-      await this.restoreReference(record, reference, mismatch);
-      throw mismatch;
+      copy = await store.copy(reference.key, key, { ifMatch: reference.etag });
+    } catch (err) {
+      const back = await this.readBack(err, key, expected);
+      if (!back) throw err;
+      copy = back;
+      lost = `; the storage's answer was lost (${messageOf(err)}), read back: the copy is there`;
     }
+    await this.verifyCopy(copy, expected);
+    record.archived_reference = key;
     return {
       status: "succeeded",
-      detail: `replaced ${reference.key} with ${current.key} (${copy.size} bytes, ETag ${copy.etag} verified)`,
+      detail: `archived the reference to ${key} (${copy.size} bytes, ETag ${copy.etag} verified)${lost}`,
+    };
+  }
+
+  /**
+   * The swap. Its answer can be lost after the storage did it: then the reference is read back before anything is
+   * said, and the run records what it holds (`reference_state`): new data, old data, or unknown with how to tell.
+   */
+  private async replaceReference({ record, reference, current }: DriftContext): Promise<StepResult> {
+    const expected = { ...current, sha256: record.current.sha256 };
+    let copy: ObjectInfo;
+    let lost = "";
+    try {
+      copy = await this.deps.store.copy(current.key, reference.key, { ifMatch: current.etag });
+    } catch (err) {
+      if (isDefinite(err)) throw err;
+      const state = await this.settlement.referenceState(record);
+      record.reference_state = state.state;
+      if (state.state !== "replaced") throw err;
+      copy = state.info;
+      lost = `; the storage's answer was lost (${messageOf(err)}), read back: ${state.detail}`;
+    }
+    try {
+      await this.verifyCopy(copy, expected);
+    } catch (mismatch) {
+      // A failed restore leaves reference_state unset: the reference holds bad bytes, and the message says where the old ones are.
+      record.reference_state = undefined;
+      await this.restoreReference(record, reference, mismatch);
+      record.reference_state = "unchanged";
+      throw mismatch;
+    }
+    record.reference_state = "replaced";
+    return {
+      status: "succeeded",
+      detail: `replaced ${reference.key} with ${current.key} (${copy.size} bytes, ETag ${copy.etag} verified)${lost}`,
     };
   }
 
@@ -347,31 +423,21 @@ export class DriftPipeline {
     const archived = record.archived_reference ?? "";
     try {
       const back = await this.deps.store.copy(archived, reference.key, { ifMatch: reference.etag });
-      await this.verifyCopy(back, reference, record.reference.sha256);
+      await this.verifyCopy(back, { ...reference, sha256: record.reference.sha256 });
     } catch (err) {
       throw new ReferenceRestoreError(reference.key, archived, mismatch, err);
     }
   }
 
-  /**
-   * Size and ETag must match the source. Multipart ETags (`<md5>-<parts>`) need not survive a server-side copy, so for
-   * those the copy's content is hashed and compared with the SHA-256 taken while the source was analysed.
-   */
-  private async verifyCopy(copy: ObjectInfo, source: ObjectInfo, sourceSha256: string | undefined): Promise<void> {
-    const mismatch = new CopyVerificationError(copy.key, source, copy);
-    if (copy.size !== source.size) throw mismatch;
-    if (copy.etag === source.etag) return;
-    if (!(copy.etag.includes("-") || source.etag.includes("-")) || sourceSha256 === undefined) throw mismatch;
-    const hash = createHash("sha256");
-    for await (const chunk of await this.deps.store.get(copy.key)) hash.update(chunk as Buffer);
-    if (hash.digest("hex") !== sourceSha256) throw mismatch;
+  /** After a copy failed in a way that may hide success: the destination's content, when it holds the source's. */
+  private async readBack(err: unknown, key: string, expected: ExpectedContent): Promise<ObjectInfo | undefined> {
+    if (isDefinite(err)) return undefined;
+    const found = await readContent(this.deps.store, key);
+    return found.kind === "found" && (await sameContent(this.deps.store, found.info, expected)) ? found.info : undefined;
   }
 
-  /** The latest stored run, when it stopped (failed or interrupted) on this same data and so can be resumed. */
-  private async resumable(dagRunId: string): Promise<RunRecord | undefined> {
-    const latest = await this.deps.runs.latest().catch(() => undefined);
-    if (!latest || latest.dag_run_id !== dagRunId) return undefined;
-    return latest.status === "failed" || latest.status === "interrupted" ? latest : undefined;
+  private async verifyCopy(copy: ObjectInfo, source: ExpectedContent & { key?: string }): Promise<void> {
+    if (!(await sameContent(this.deps.store, copy, source))) throw new CopyVerificationError(copy.key, source, copy);
   }
 
   private async allExist(keys: string[]): Promise<boolean> {
@@ -386,17 +452,12 @@ export class DriftPipeline {
     return found.every(Boolean);
   }
 
-  private async matches(key: string, expected: ObjectInfo): Promise<boolean> {
-    const info = await this.deps.store.stat(key).catch(() => undefined);
-    return info !== undefined && info.size === expected.size && info.etag === expected.etag;
-  }
-
-  /** Best effort: a run record that cannot be written must not hide the run's own outcome from the caller. */
+  /** A record the store could take neither in its journal nor in storage must not hide the run's own outcome. */
   private async save(record: RunRecord, log: Logger): Promise<void> {
     try {
       await this.deps.runs.save(record);
     } catch (err) {
-      log.error({ err }, "could not store the run record");
+      log.error({ err }, "could not store the run record, neither in storage nor in the local journal");
     }
   }
 
@@ -405,8 +466,54 @@ export class DriftPipeline {
   }
 }
 
+/** The latest run, when it stopped (failed or interrupted) on this same data and nothing has finished it since. */
+function resumable(latest: RunRecord | undefined, dagRunId: string): RunRecord | undefined {
+  if (!latest || latest.dag_run_id !== dagRunId || latest.finished_by || latest.superseded_by) return undefined;
+  return latest.status === "failed" || latest.status === "interrupted" ? latest : undefined;
+}
+
+/** Failures that say the copy was not made: the storage answered, and not with a server error. */
+function isDefinite(err: unknown): boolean {
+  return err instanceof PreconditionFailedError || err instanceof ObjectNotFoundError;
+}
+
+/** For a side effect whose request may have arrived although the call failed: what became of it, and what the next call does. */
+function unknownOutcome(step: StepName, err: unknown, record: RunRecord): string | undefined {
+  if (!(err instanceof UpstreamError) || err.kind === "rejected") return undefined;
+  if (step === "update_ids")
+    return "the IDS provider may have received the post; the next call posts again (at least once: the IDS API cannot tell)";
+  if (step === "trigger_retraining")
+    return `Airflow may have created DAG run ${record.dag_run_id}; the next call triggers the same id, and Airflow's 409 counts as triggered`;
+  return undefined;
+}
+
+/** For a failed swap: where things stand, read back. */
+function swapOutcome(record: RunRecord): string | undefined {
+  if (record.reference_state !== "unknown") return undefined;
+  return referenceUnknownDetail(record);
+}
+
+function stoppedMessage(record: RunRecord, step: StepName, err: unknown): string {
+  const prefix = `Drift detected; the run stopped at ${step}`;
+  if (err instanceof ReferenceRestoreError)
+    return `${prefix} and could not put the reference back: the old one is intact at ${err.archivedAt}`;
+  if (record.reference_state === "unknown") return `${prefix}; ${referenceUnknownDetail(record)}`;
+  if (step === "replace_reference") return `${prefix} and the reference was left unchanged (read back: it holds the old data)`;
+  return `${prefix} and the reference was left unchanged`;
+}
+
 function doneIn(run: RunRecord, step: StepName): boolean {
   return run.steps.some((outcome) => outcome.name === step && (outcome.status === "succeeded" || outcome.status === "reused"));
+}
+
+/** The step's request went out and its outcome is unknown: in flight when the process died, or its answer lost or a 5xx. */
+function mayHaveArrived(run: RunRecord, step: StepName): boolean {
+  return run.steps.some(
+    (outcome) =>
+      outcome.name === step &&
+      (outcome.status === "running" ||
+        (outcome.status === "failed" && (outcome.upstream?.status === undefined || outcome.upstream.status >= 500))),
+  );
 }
 
 function summarize(result: DriftResult): DriftSummary {

@@ -1,11 +1,15 @@
 import type { RunRecord, StepName } from "./run-record.js";
 
-/** A run stopped at `step` because of `cause`; `record` is the stored run record when the run got far enough to have one. */
+/**
+ * A run stopped at `step` because of `cause`; `record` is the stored run record when the run got far enough to have
+ * one; `outcome` says what became of a side effect whose request may have arrived although the call failed.
+ */
 export class RunFailure extends Error {
   constructor(
     readonly step: StepName,
     override readonly cause: unknown,
     readonly record?: RunRecord,
+    readonly outcome?: string,
   ) {
     super(`${step}: ${messageOf(cause)}`);
     this.name = "RunFailure";

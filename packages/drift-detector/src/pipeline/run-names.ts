@@ -27,10 +27,13 @@ export function reportKeys(reportPath: string, runId: string): { html: string; j
   return { html: `${base}.html`, json: `${base}.json` };
 }
 
-/** `uc_wine/winequality-red.csv` → `<historyPath>/winequality-red.<timestamp>.csv`. */
-export function historyKey(historyPath: string, referencePath: string, at: Date): string {
+/**
+ * `uc_wine/winequality-red.csv` → `<historyPath>/winequality-red.<sha256, 32 hex>.csv`: named by content, so a retried
+ * archive finds its own copy and one reference content is archived once.
+ */
+export function archiveKey(historyPath: string, referencePath: string, sha256: string): string {
   const name = referencePath.slice(referencePath.lastIndexOf("/") + 1);
   const dot = name.lastIndexOf(".");
   const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
-  return `${historyPath}/${stem}.${compactTimestamp(at)}${extension}`;
+  return `${historyPath}/${stem}.${sha256.slice(0, 32)}${extension}`;
 }

@@ -14,9 +14,11 @@ export type StepName = (typeof STEP_NAMES)[number];
 
 const stepOutcomeSchema = z.object({
   name: z.enum(STEP_NAMES).meta({ description: "The step, in pipeline order" }),
-  status: z
-    .enum(["succeeded", "reused", "skipped", "failed", "not_run"])
-    .meta({ description: "`reused`: done by the earlier failed run this one resumed; `not_run`: an earlier step failed" }),
+  status: z.enum(["running", "succeeded", "reused", "skipped", "failed", "not_run"]).meta({
+    description:
+      "`running`: stored before the step's side effect began, so a run whose process died names the step it was in; " +
+      "`reused`: done by the earlier run this one resumed; `not_run`: an earlier step failed",
+  }),
   detail: z.string().optional().meta({ description: "What the step did, or why it was skipped or failed" }),
   started_at: z.iso.datetime().optional().meta({ example: "2026-11-26T14:40:12.345Z" }),
   finished_at: z.iso.datetime().optional().meta({ example: "2026-11-26T14:40:12.530Z" }),
@@ -50,13 +52,30 @@ const driftSummarySchema = z
   .meta({ description: "The drift verdict; the full per-column result is in the JSON report" });
 export type DriftSummary = z.output<typeof driftSummarySchema>;
 
+const ownerSchema = z
+  .object({
+    pid: z.number().int().meta({ description: "Process id" }),
+    boot_id: z.string().optional().meta({ description: "Linux boot id of the machine (/proc/sys/kernel/random/boot_id)" }),
+    start_ticks: z.string().optional().meta({
+      description: "Process start time in clock ticks since boot (/proc/<pid>/stat), so a reused pid is not taken for it",
+    }),
+    host: z.string().meta({ description: "Host name, for people reading the record" }),
+  })
+  .meta({ description: "The process that ran the run; a `running` record whose process no longer exists is `interrupted`" });
+export type RunOwner = z.output<typeof ownerSchema>;
+
+export const REFERENCE_STATES = ["unchanged", "replaced", "unknown"] as const;
+export type ReferenceState = (typeof REFERENCE_STATES)[number];
+
 export const runRecordSchema = z
   .object({
     id: z.string().meta({ description: "Run id: UTC start time and a random suffix", example: "20261126T144012345Z-3f9a1c" }),
     experiment_id: z.string().meta({ description: "EXPERIMENT_ID", example: "Clarus_RedWine_experiment" }),
-    status: z
-      .enum(["running", "no_drift", "completed", "failed", "interrupted"])
-      .meta({ description: "`interrupted`: the service stopped during the run; the next call resumes it" }),
+    status: z.enum(["running", "no_drift", "completed", "failed", "interrupted"]).meta({
+      description:
+        "`running`: its process is alive; `interrupted`: the process running it died (killed, crashed, machine " +
+        "restarted) before it finished; `message` says whether a later run resumes it",
+    }),
     message: z.string().meta({
       description: "The original message once finished; otherwise where the run stands (in progress, stopped at a step)",
     }),
@@ -65,7 +84,22 @@ export const runRecordSchema = z
       .datetime()
       .optional()
       .meta({ description: "UTC; absent while running", example: "2026-11-26T14:40:14.102Z" }),
-    resumed_from: z.string().optional().meta({ description: "The failed run whose finished steps this run reused" }),
+    resumed_from: z
+      .string()
+      .optional()
+      .meta({ description: "The failed or interrupted run whose finished steps this run reused" }),
+    finished_by: z
+      .string()
+      .optional()
+      .meta({ description: "Failed or interrupted runs: the later run that resumed this one and finished its work" }),
+    superseded_by: z.string().optional().meta({
+      description:
+        "Failed or interrupted runs: the later run that found other data (new data or reference changed), so nothing will finish this run's work",
+    }),
+    recovered: z.object({ at: z.iso.datetime(), detail: z.string() }).optional().meta({
+      description: "Set when the outcome was learnt after the run stopped, by reading the storage back: when and what was read",
+    }),
+    owner: ownerSchema.optional(),
     bucket: z.string().meta({ description: "MINIO_BUCKET (or the local folder's bucket)", example: "datasets" }),
     reference: datasetSchema,
     current: datasetSchema,
@@ -75,7 +109,18 @@ export const runRecordSchema = z
       .optional()
       .meta({ description: "Paths of the reports in the bucket (GET /api/drift/runs/{id}/report serves them)" }),
     dag_run_id: z.string().optional().meta({ description: "The Airflow DAG run this drift triggered" }),
-    archived_reference: z.string().optional().meta({ description: "Where the old reference was copied before the swap" }),
+    archived_reference: z.string().optional().meta({
+      description:
+        "Where the old reference was copied before the swap; the name holds its SHA-256, so one content is archived once",
+    }),
+    reference_state: z
+      .enum(REFERENCE_STATES)
+      .optional()
+      .meta({
+        description:
+          "Drift runs that stopped: what the reference holds, read back from storage: `unchanged` (the old data), `replaced` " +
+          "(the new data) or `unknown` (storage could not be read after a swap whose answer was lost; `message` says how to tell)",
+      }),
     steps: z.array(stepOutcomeSchema).meta({ description: `Each step's outcome, in order: ${STEP_NAMES.join(", ")}` }),
     error: z
       .object({ step: z.enum(STEP_NAMES), status: z.number().int(), detail: z.string() })

@@ -8,10 +8,11 @@ import { messageOf, type RunFailure } from "../pipeline/run-failure.js";
 
 /** A failed run as a problem answer: the step, what went wrong, the upstream's own answer and the stored run record. */
 export function runProblem(failure: RunFailure): HttpProblem {
-  const { step, cause, record } = failure;
+  const { step, cause, record, outcome } = failure;
   const status = failureStatus(cause);
   const extensions: Record<string, unknown> = { step };
   if (record) extensions.run_id = record.id;
+  if (record?.reference_state) extensions.reference_state = record.reference_state;
   if (cause instanceof ObjectNotFoundError) Object.assign(extensions, { bucket: cause.bucket, path: cause.key });
   if (cause instanceof CsvFormatError) Object.assign(extensions, { file: cause.file, row: cause.row, column: cause.column });
   if (cause instanceof UpstreamError) {
@@ -32,6 +33,6 @@ export function runProblem(failure: RunFailure): HttpProblem {
           ? "invalid-drift-options"
           : `${step.replace(/_/g, "-")}-failed`;
   const reason = messageOf(cause);
-  const detail = status === 404 || status === 422 ? reason : `Step ${step} failed: ${reason}`;
+  const detail = status === 404 || status === 422 ? reason : `Step ${step} failed: ${reason}${outcome ? `; ${outcome}` : ""}`;
   return new HttpProblem(status, detail, { type, extensions, cause });
 }

@@ -38,9 +38,10 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
     ]);
     expect(run.drift.drift_detected).toBe(true);
 
-    // The reference is now the new data; the old one is in the history, byte for byte.
+    // The reference is now the new data; the old one is in the history, byte for byte, named by its content.
     expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
-    expect(run.archived_reference).toMatch(/^uc_test\/history\/reference\.\d{8}T\d{9}Z\.csv$/);
+    expect(run.archived_reference).toBe(`uc_test/history/reference.${sha256(REFERENCE_CSV).slice(0, 32)}.csv`);
+    expect(run.reference_state).toBe("replaced");
     expect(await service.read(run.archived_reference)).toBe(REFERENCE_CSV);
 
     // Exactly one DAG run, its id derived from both contents, its conf carrying what retraining needs.

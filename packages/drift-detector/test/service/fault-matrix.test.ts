@@ -14,7 +14,7 @@ interface Fault {
   inject: (service: ServiceUnderTest) => void;
   /** What the answer quotes from the upstream. */
   quotes?: unknown;
-  /** Archive copies the failed run left behind (a copy that failed its verification stays, named in the run). */
+  /** Archive copies the failed run left behind (a copy that failed its verification stays until the retry rewrites it). */
   archivedBeforeRetry?: number;
   /** Airflow created the DAG run although the call failed (the answer was lost). */
   committed?: boolean;
@@ -179,9 +179,8 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
       expect(service.ids?.violations).toEqual([]);
       expect(service.ids?.assets).toHaveLength(1);
       expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
-      expect(await service.keys(`${PATHS.history}/`)).toHaveLength(
-        (fault.archivedBeforeRetry ?? 0) + (fault.step === "replace_reference" ? 0 : 1),
-      );
+      // The archive is named by the reference's content: the retry finds or rewrites the failed run's copy, never adds one.
+      expect(await service.keys(`${PATHS.history}/`)).toHaveLength(1);
       expect(await service.read(retried.body.run.archived_reference)).toBe(REFERENCE_CSV);
       // Reports are written once per dataset, not again by the retry (a report write that failed half way leaves its
       // first half behind: never overwritten, never served).
@@ -219,12 +218,22 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
     await service.seed(REFERENCE_CSV, DRIFTED_CSV);
     service.ids?.faults.fail("asset", { kind: "status", status: 500 });
     const failed = await service.call("POST", "/api/drift/runs");
-    // What a crash after write_reports leaves behind: the record as it was stored while running.
+    // What a crash after write_reports leaves behind: the record as it was stored while running, owned by a process
+    // that no longer exists (this pid, but another start time: the pid reused after the crash).
     const key = `${PATHS.reports}/runs/${failed.body.run_id}.json`;
     const stored = JSON.parse(await service.read(key));
+    const steps = stored.steps.slice(0, 3).concat({ name: "update_ids", status: "running", started_at: stored.started_at });
     await service.store.put(
       key,
-      JSON.stringify({ ...stored, status: "running", error: undefined, finished_at: undefined }),
+      JSON.stringify({
+        ...stored,
+        status: "running",
+        steps,
+        owner: { ...stored.owner, start_ticks: "1" },
+        error: undefined,
+        finished_at: undefined,
+        reference_state: undefined,
+      }),
       "application/json",
     );
     service.ids?.faults.clear();
@@ -232,12 +241,21 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
     service = await service.restart();
     const shown = await service.call("GET", `/api/drift/runs/${failed.body.run_id}`);
     expect(shown.body.status).toBe("interrupted");
+    expect(shown.body.message).toBe(
+      `Interrupted: the process running it (pid ${process.pid} on ${stored.owner.host}) stopped during update_ids; a call on the same data resumes it`,
+    );
     const resumed = await service.call("POST", "/api/drift/runs");
 
     expect(resumed.status).toBe(201);
     expect(resumed.body.run.resumed_from).toBe(failed.body.run_id);
+    expect(resumed.body.run.steps.find((s: { name: string }) => s.name === "update_ids").detail).toMatch(
+      /had sent it too, without learning whether it arrived \(the IDS API cannot tell\), so it was posted again$/,
+    );
     expect(service.airflow?.runs.size).toBe(1);
     expect(await service.read(PATHS.reference)).toBe(DRIFTED_CSV);
+    const earlier = await service.call("GET", `/api/drift/runs/${failed.body.run_id}`);
+    expect(earlier.body).toMatchObject({ status: "interrupted", finished_by: resumed.body.run_id });
+    expect(earlier.body.message).toMatch(new RegExp(`; run ${resumed.body.run_id} resumed it and finished its work$`));
   });
 
   it("a swap whose restore fails too names where the intact old reference is", async () => {

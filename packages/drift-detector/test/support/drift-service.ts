@@ -72,6 +72,7 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
   const airflow = options.airflow === false ? undefined : await startFakeAirflow({ major: options.airflow ?? 3 });
   const ids = options.ids === false ? undefined : await startFakeIdsProvider();
   const counters = { detections: 0, gate: Promise.resolve(), requests: 0 };
+  const journalDir = await mkdtemp(join(tmpdir(), "drift-journal-"));
 
   const boot = async (): Promise<ServiceUnderTest> => {
     const core = coreAnalysis(driftOptionsSchema.parse({}));
@@ -83,7 +84,7 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
         return core.detect(reference, current);
       },
     };
-    const { app } = createDriftApp({
+    const drift = createDriftApp({
       settings: {
         experimentId: EXPERIMENT,
         experimentDescription: "test data",
@@ -109,7 +110,11 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
       ids: ids && new HttpIdsProvider({ baseUrl: ids.url, storageEndpoint: "127.0.0.1:9000" }, FAST_POLICY),
       logger: createLogger({ name: "drift-test", level: "silent" }),
       apiToken: options.apiToken,
+      journalDir,
     });
+    const { app } = drift;
+    // As main.ts does at start: journalled records go to storage, a run cut short by a crash is settled.
+    await drift.recover();
     // An outer app counts requests as they arrive, so a test can wait for all its calls to be inside.
     const counting = express();
     counting.use((_req, _res, next) => {
@@ -156,11 +161,14 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
       read: async (key) => text(await store.get(key)),
       keys: async (prefix = "") => (await store.list(prefix)).map((o) => o.key),
       restart: async () => {
+        drift.close();
         await server.close();
         return boot();
       },
       close: async () => {
+        drift.close();
         await server.close();
+        await rm(journalDir, { recursive: true, force: true });
         await airflow?.close();
         await ids?.close();
         if (tempDir) await rm(tempDir, { recursive: true, force: true });

@@ -9,6 +9,10 @@ interface Rule {
   /** Matched against the key written (put, copy destination) or read. */
   key: (key: string) => boolean;
   error: () => Error;
+  /** Do the operation, then fail: a request the storage carried out whose answer was lost. */
+  afterCommit: boolean;
+  /** How many more calls it fails. */
+  remaining: number;
 }
 
 /** A real store that can be told to fail chosen operations on chosen keys, to break one pipeline step at a time. */
@@ -29,8 +33,19 @@ export class FaultyStore implements ObjectStore {
     return this.inner.location;
   }
 
-  fail(operation: Operation, key: (key: string) => boolean, error: () => Error): void {
-    this.rules.push({ operation, key, error });
+  fail(
+    operation: Operation,
+    key: (key: string) => boolean,
+    error: () => Error,
+    options: { afterCommit?: boolean; times?: number } = {},
+  ): void {
+    this.rules.push({
+      operation,
+      key,
+      error,
+      afterCommit: options.afterCommit ?? false,
+      remaining: options.times ?? Number.POSITIVE_INFINITY,
+    });
   }
 
   dropWhileReading(key: (key: string) => boolean): void {
@@ -47,13 +62,21 @@ export class FaultyStore implements ObjectStore {
     this.corruptCopies = [];
   }
 
-  private maybeFail(operation: Operation, key: string): void {
-    const rule = this.rules.find((r) => r.operation === operation && r.key(key));
+  /** Runs `work` unless a rule fails the call before it; a rule with afterCommit fails it after. */
+  private async guarded<T>(operation: Operation, key: string, work: () => Promise<T>): Promise<T> {
+    const rule = this.rules.find((r) => r.operation === operation && r.key(key) && r.remaining > 0);
+    if (rule) rule.remaining -= 1;
+    if (rule && !rule.afterCommit) throw rule.error();
+    const result = await work();
     if (rule) throw rule.error();
+    return result;
   }
 
-  async get(key: string): Promise<Readable> {
-    this.maybeFail("get", key);
+  get(key: string): Promise<Readable> {
+    return this.guarded("get", key, () => this.getUnguarded(key));
+  }
+
+  private async getUnguarded(key: string): Promise<Readable> {
     if (!this.droppedReads.some((matches) => matches(key))) return this.inner.get(key);
     const firstLine = (await text(await this.inner.get(key))).split("\n")[0];
     return Readable.from(
@@ -64,13 +87,15 @@ export class FaultyStore implements ObjectStore {
     );
   }
 
-  async put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
-    this.maybeFail("put", key);
-    return this.inner.put(key, body, contentType);
+  put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
+    return this.guarded("put", key, () => this.inner.put(key, body, contentType));
   }
 
-  async copy(sourceKey: string, destinationKey: string, options?: { ifMatch?: string }): Promise<ObjectInfo> {
-    this.maybeFail("copy", destinationKey);
+  copy(sourceKey: string, destinationKey: string, options?: { ifMatch?: string }): Promise<ObjectInfo> {
+    return this.guarded("copy", destinationKey, () => this.copyUnguarded(sourceKey, destinationKey, options));
+  }
+
+  private async copyUnguarded(sourceKey: string, destinationKey: string, options?: { ifMatch?: string }): Promise<ObjectInfo> {
     const copy = await this.inner.copy(sourceKey, destinationKey, options);
     const corrupt = this.corruptCopies.findIndex((matches) => matches(destinationKey));
     if (corrupt === -1) return copy;
@@ -79,14 +104,12 @@ export class FaultyStore implements ObjectStore {
     return this.inner.put(destinationKey, content.slice(0, content.length / 2), "text/csv");
   }
 
-  async stat(key: string): Promise<ObjectInfo> {
-    this.maybeFail("stat", key);
-    return this.inner.stat(key);
+  stat(key: string): Promise<ObjectInfo> {
+    return this.guarded("stat", key, () => this.inner.stat(key));
   }
 
-  async list(prefix: string): Promise<ObjectInfo[]> {
-    this.maybeFail("list", prefix);
-    return this.inner.list(prefix);
+  list(prefix: string): Promise<ObjectInfo[]> {
+    return this.guarded("list", prefix, () => this.inner.list(prefix));
   }
 
   check(): Promise<void> {
