@@ -1,4 +1,4 @@
-import type { Logger } from "pino";
+import type { Logger } from "@clarus/common";
 import type { ObjectInfo, ObjectStore } from "../adapters/storage/object-store.js";
 import { readContent, sameContent } from "./read-back.js";
 import { ORIGINAL_MESSAGES, type ReferenceState, type RunRecord } from "./run-record.js";

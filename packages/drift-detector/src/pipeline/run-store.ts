@@ -1,5 +1,5 @@
 import { json } from "node:stream/consumers";
-import type { Logger } from "pino";
+import type { Logger } from "@clarus/common";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import type { ObjectStore } from "../adapters/storage/object-store.js";
 import { currentOwner, ownerAlive } from "./process-owner.js";

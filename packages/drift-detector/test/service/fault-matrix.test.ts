@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { UpstreamError } from "../../src/adapters/upstream-error.js";
 import { DRIFTED_CSV, REFERENCE_CSV } from "../support/datasets.js";
-import { PATHS, type ServiceUnderTest, startDriftService } from "../support/drift-service.js";
+import { leaveRunningByDeadProcess, PATHS, type ServiceUnderTest, startDriftService } from "../support/drift-service.js";
 
 const storageDown = () =>
   new UpstreamError("storage", "unreachable", "MinIO: cannot reach s3://127.0.0.1:9/datasets (ECONNREFUSED)");
@@ -218,31 +218,16 @@ describe("fault matrix: each step failing in turn, then a clean retry", () => {
     await service.seed(REFERENCE_CSV, DRIFTED_CSV);
     service.ids?.faults.fail("asset", { kind: "status", status: 500 });
     const failed = await service.call("POST", "/api/drift/runs");
-    // What a crash after write_reports leaves behind: the record as it was stored while running, owned by a process
-    // that no longer exists (this pid, but another start time: the pid reused after the crash).
-    const key = `${PATHS.reports}/runs/${failed.body.run_id}.json`;
-    const stored = JSON.parse(await service.read(key));
-    const steps = stored.steps.slice(0, 3).concat({ name: "update_ids", status: "running", started_at: stored.started_at });
-    await service.store.put(
-      key,
-      JSON.stringify({
-        ...stored,
-        status: "running",
-        steps,
-        owner: { ...stored.owner, start_ticks: "1" },
-        error: undefined,
-        finished_at: undefined,
-        reference_state: undefined,
-      }),
-      "application/json",
-    );
+    // What a crash during update_ids leaves behind.
+    await leaveRunningByDeadProcess(service, failed.body.run_id, 3, "update_ids");
+    const owner = JSON.parse(await service.read(`${PATHS.reports}/runs/${failed.body.run_id}.json`)).owner;
     service.ids?.faults.clear();
 
     service = await service.restart();
     const shown = await service.call("GET", `/api/drift/runs/${failed.body.run_id}`);
     expect(shown.body.status).toBe("interrupted");
     expect(shown.body.message).toBe(
-      `Interrupted: the process running it (pid ${process.pid} on ${stored.owner.host}) stopped during update_ids; a call on the same data resumes it`,
+      `Interrupted: the process running it (pid ${process.pid} on ${owner.host}) stopped during update_ids; a call on the same data resumes it`,
     );
     const resumed = await service.call("POST", "/api/drift/runs");
 

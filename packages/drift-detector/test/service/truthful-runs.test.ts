@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { UpstreamError } from "../../src/adapters/upstream-error.js";
 import { currentOwner } from "../../src/pipeline/process-owner.js";
 import { DRIFTED_CSV, REFERENCE_CSV, SAME_POPULATION_CSV } from "../support/datasets.js";
-import { PATHS, type ServiceUnderTest, sha256, startDriftService } from "../support/drift-service.js";
+import { leaveRunningByDeadProcess, PATHS, type ServiceUnderTest, sha256, startDriftService } from "../support/drift-service.js";
 
 const answerLost = () =>
   new UpstreamError("storage", "unreachable", "MinIO copy: cannot reach s3://127.0.0.1:9/datasets (ECONNRESET)");
@@ -14,26 +14,6 @@ let service: ServiceUnderTest;
 afterEach(async () => {
   await service?.close();
 });
-
-/** A stored run record rewritten as a process killed at some instant leaves it: `running`, owned by a dead process. */
-async function leftByDeadProcess(id: string, steps: number, inFlight?: string): Promise<void> {
-  const key = `${PATHS.reports}/runs/${id}.json`;
-  const stored = JSON.parse(await service.read(key));
-  const kept = stored.steps.slice(0, steps);
-  if (inFlight) kept.push({ name: inFlight, status: "running", started_at: stored.started_at });
-  const { finished_at: _f, error: _e, reference_state: _r, ...rest } = stored;
-  await service.store.put(
-    key,
-    JSON.stringify({
-      ...rest,
-      status: "running",
-      message: "Drift detected; the run is in progress",
-      steps: kept,
-      owner: { ...stored.owner, start_ticks: "1" },
-    }),
-    "application/json",
-  );
-}
 
 describe("answers and records say what is true after an ambiguous failure", () => {
   it("a swap whose answer is lost is read back: the reference holds the new data, so the run completed", async () => {
@@ -177,7 +157,7 @@ describe("run records are durable and say which process ran them", () => {
     service = await startDriftService();
     await service.seed(REFERENCE_CSV, DRIFTED_CSV);
     const done = await service.call("POST", "/api/drift/runs");
-    await leftByDeadProcess(done.body.run_id, 6, "replace_reference");
+    await leaveRunningByDeadProcess(service, done.body.run_id, 6, "replace_reference");
 
     service = await service.restart();
 
@@ -204,7 +184,7 @@ describe("run records are durable and say which process ran them", () => {
     service.airflow?.faults.fail("trigger", { kind: "status", status: 500 });
     const stopped = await service.call("POST", "/api/drift/runs");
     service.airflow?.faults.clear();
-    await leftByDeadProcess(stopped.body.run_id, 4, "trigger_retraining");
+    await leaveRunningByDeadProcess(service, stopped.body.run_id, 4, "trigger_retraining");
     service = await service.restart();
     const interrupted = await service.call("GET", `/api/drift/runs/${stopped.body.run_id}`);
     expect(interrupted.body).toMatchObject({ status: "interrupted", reference_state: "unchanged" });

@@ -66,6 +66,26 @@ export function sha256(content: string): string {
   return createHash("sha256").update(content).digest("hex");
 }
 
+/**
+ * Rewrites a stored run record as a process killed at some instant leaves it: `running`, its first `steps` steps kept,
+ * `inFlight` stored as started, owned by a process that no longer exists (this pid with another start time, as when
+ * the pid is reused after the crash).
+ */
+export async function leaveRunningByDeadProcess(
+  service: ServiceUnderTest,
+  id: string,
+  steps: number,
+  inFlight?: string,
+): Promise<void> {
+  const key = `${PATHS.reports}/runs/${id}.json`;
+  const stored = JSON.parse(await service.read(key));
+  const kept = stored.steps.slice(0, steps);
+  if (inFlight) kept.push({ name: inFlight, status: "running", started_at: stored.started_at });
+  const { finished_at: _finished, error: _error, reference_state: _state, ...rest } = stored;
+  const running = { ...rest, status: "running", steps: kept, owner: { ...stored.owner, start_ticks: "1" } };
+  await service.store.put(key, JSON.stringify(running), "application/json");
+}
+
 export async function startDriftService(options: ServiceOptions = {}): Promise<ServiceUnderTest> {
   const tempDir = options.store ? undefined : await mkdtemp(join(tmpdir(), "drift-service-"));
   const store = new FaultyStore(options.store ?? new LocalFolderStore(tempDir ?? "", "datasets"));
