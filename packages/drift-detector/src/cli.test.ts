@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -176,5 +176,84 @@ describe("clarus-drift", () => {
     const { code, stderr } = run(wine, wine, "--config", config);
     expect(code).toBe(2);
     expect(stderr).toBe('clarus-drift: drift options: per_column_stattest names column "alcool", which is not in both files\n');
+  });
+});
+
+describe("clarus-drift: limits of crafted files (exit 2, one line naming file, row, column, limit and option)", () => {
+  const small = () => write("small.csv", "a,b\n1,x\n2,y\n");
+  it.each([
+    [
+      "--max-record-chars",
+      "10",
+      "a,b\n1,x\n2,yyyyyyyyyyyy\n",
+      "(row 3): line too long: more than the limit of 10 characters in one record",
+    ],
+    [
+      "--max-record-chars",
+      "10",
+      'a,b\n1,"x"\n2,"y\ny\nyyyyyyyy"\n',
+      "(row 3): record too long: more than the limit of 10 characters in one record",
+    ],
+    ["--max-columns", "2", "a,b,c\n1,2,3\n", "(row 1): header has 3 columns: more than the limit of 2 columns"],
+    ["--max-distinct-labels", "2", "a,b\n1,x\n1,y\n1,x\n1,z\n", '(row 5, column "b"): too many distinct labels'],
+    ["--max-file-bytes", "20", "a,b\n1,x\n2,y\n3,z\n4,w\n5,v\n", ": file too large (24 bytes): more than the limit of 20 bytes"],
+  ])("%s %s", (option, value, content, message) => {
+    const crafted = write("crafted.csv", content);
+    const { code, stdout, stderr } = run(small(), crafted, option, value);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toMatch(new RegExp(`^clarus-drift: ${crafted}`));
+    expect(stderr).toContain(message);
+    expect(stderr).toMatch(new RegExp(`\\(raise it with ${option}\\)\n$`));
+    expect(stderr.split("\n")).toHaveLength(2);
+  });
+
+  it("refuses a limit that is not a whole number", () => {
+    const { code, stderr } = run(wine, wine, "--max-columns", "1e3");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^clarus-drift: --max-columns: must be a whole number of at least 1, got "1e3"\n/);
+  });
+});
+
+describe("clarus-drift: what it writes and prints cannot be turned against the user", () => {
+  it("never writes through a symbolic link planted at the report's temporary or final name", () => {
+    const victim = write("victim.txt", "precious\n");
+    const out = join(work, "linked-report.html");
+    symlinkSync(victim, `${out}.partial`);
+    const { code } = run(wine, wine, "--report", out);
+    expect(code).toBe(0);
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    expect(readlinkSync(`${out}.partial`)).toBe(victim);
+    expect(lstatSync(out).isFile()).toBe(true);
+    expect(readFileSync(out, "utf8")).toContain("winequality-red.csv");
+
+    // A link at the report's own name is replaced by the report, not followed.
+    const linkedOut = join(work, "linked-out.html");
+    symlinkSync(victim, linkedOut);
+    expect(run(wine, wine, "--report", linkedOut).code).toBe(0);
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    expect(lstatSync(linkedOut).isFile()).toBe(true);
+    expect(readdirSync(work).filter((name) => name.endsWith(".partial") && !name.startsWith("linked-report"))).toEqual([]);
+  });
+
+  it("shows control characters of headers and cells escaped in the table, the JSON and error messages", () => {
+    const osc = "\u001b]0;owned\u0007";
+    const csi = "\u001b[2J";
+    const crafted = write("controls.csv", `temp,${osc}name${csi},\u009bgrade\u202e\n1,a,x\n2,b,y\n3,c,x\n`);
+    const table = run(crafted, crafted);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain("\\x1B]0;owned\\x07name\\x1B[2J");
+    expect(table.stdout).toContain("\\x9Bgrade\\u202E");
+    const json = run(crafted, crafted, "--json");
+    expect(JSON.parse(json.stdout).columns.map((column: { column: string }) => column.column)).toContain("\u009bgrade\u202e");
+    const ragged = write("controls-ragged.csv", `temp,${osc}name${csi}\n1,a\n2,b,c\n`);
+    const error = run(crafted, ragged);
+    expect(error.code).toBe(2);
+    expect(error.stderr).toContain('column "\\x1B]0;owned\\x07name\\x1B[2J"');
+    const controls = (text: string) =>
+      [...text].filter((char) => {
+        const code = char.charCodeAt(0);
+        return (code < 0x20 && char !== "\n") || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e);
+      });
+    for (const output of [table.stdout, json.stdout, error.stderr]) expect(controls(output)).toEqual([]);
   });
 });

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // clarus-drift: the drift engine on two local CSV files. Composition root of the CLI; exit 0 no drift, 1 drift, 2 error.
+import { randomBytes } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
-import { access, constants, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { access, constants, type FileHandle, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { CsvFormatError } from "./csv/errors.js";
+import { type CsvLimit, CsvLimitError, type CsvLimitName, type CsvLimits, csvLimits } from "./csv/limits.js";
 import { detectDrift } from "./drift/detect-drift.js";
-import { formatDriftText } from "./drift/format-text.js";
+import { formatDriftText, visibleControlCharacters } from "./drift/format-text.js";
 import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./drift/options.js";
 import { renderHtmlReport } from "./report/index.js";
 
@@ -18,7 +20,20 @@ Compares every column of CURRENT with REFERENCE and says whether the dataset dri
   --config FILE     drift options (JSON): drift_share, stattest, num_stattest, cat_stattest, per_column_stattest,
                     *_threshold, numerical_columns, categorical_columns, columns (Evidently's names),
                     p_value_correction (none, bonferroni, benjamini-hochberg; default none)
+Limits of each file (a file beyond one is refused, exit 2):
+  --max-file-bytes N       bytes (default 4294967296, 4 GiB)
+  --max-record-chars N     characters of one record (default 1048576)
+  --max-columns N          columns (default 10000)
+  --max-distinct-labels N  distinct labels in one column (default 1000000)
 Exit status: 0 no drift, 1 drift, 2 error.`;
+
+/** The option that sets each CSV limit. */
+const LIMIT_OPTIONS = {
+  fileBytes: "max-file-bytes",
+  recordChars: "max-record-chars",
+  columns: "max-columns",
+  distinctLabels: "max-distinct-labels",
+} as const satisfies Record<CsvLimitName, string>;
 
 /** A problem the user can fix; printed without a stack trace. */
 class UsageError extends Error {}
@@ -36,10 +51,12 @@ async function main(argv: string[]): Promise<number> {
   // Checked before the comparison, so a long run on large files does not end in "cannot write".
   if (args.report) await checkReportTarget(args.report);
   const [referencePath, currentPath] = args.files;
+  await Promise.all(args.files.map((path) => checkFileSize(path, args.limits.fileBytes)));
   const result = await detectDrift(
     { name: referencePath, stream: openFile(referencePath) },
     { name: currentPath, stream: openFile(currentPath) },
     options,
+    args.limits,
   );
   if (args.report) {
     const [referenceStat, currentStat] = await Promise.all([stat(referencePath), stat(currentPath)]);
@@ -54,9 +71,7 @@ async function main(argv: string[]): Promise<number> {
     await writeReport(args.report, html);
   }
   process.stdout.write(
-    args.json
-      ? `${JSON.stringify(result, null, 2)}\n`
-      : formatDriftText(result, { reference: referencePath, current: currentPath }),
+    args.json ? `${jsonForTerminal(result)}\n` : formatDriftText(result, { reference: referencePath, current: currentPath }),
   );
   return result.drift_detected ? 1 : 0;
 }
@@ -65,6 +80,7 @@ function parseCommandLine(argv: string[]): {
   files: [string, string];
   json: boolean;
   help: boolean;
+  limits: CsvLimits;
   report?: string;
   config?: string;
 } {
@@ -78,7 +94,8 @@ function parseCommandLine(argv: string[]): {
     throw new UsageError(`${problem}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { files: ["", ""], json: false, help: true };
+  const limits = csvLimits(limitValues(values), (name) => `--${LIMIT_OPTIONS[name]}`);
+  if (values.help) return { files: ["", ""], json: false, help: true, limits };
   if (positionals.length !== 2) {
     throw new UsageError(`expected 2 files (reference and current), got ${positionals.length}\n${USAGE}`);
   }
@@ -86,6 +103,7 @@ function parseCommandLine(argv: string[]): {
     files: positionals as [string, string],
     json: values.json ?? false,
     help: false,
+    limits,
     ...(values.report !== undefined && { report: values.report }),
     ...(values.config !== undefined && { config: values.config }),
   };
@@ -96,7 +114,25 @@ const OPTIONS = {
   report: { type: "string" },
   config: { type: "string" },
   help: { type: "boolean", short: "h" },
+  "max-file-bytes": { type: "string" },
+  "max-record-chars": { type: "string" },
+  "max-columns": { type: "string" },
+  "max-distinct-labels": { type: "string" },
 } as const;
+
+function limitValues(values: Partial<Record<string, string | boolean>>): Partial<Record<CsvLimitName, number>> {
+  const limits: Partial<Record<CsvLimitName, number>> = {};
+  for (const [name, option] of Object.entries(LIMIT_OPTIONS) as Array<[CsvLimitName, string]>) {
+    const text = values[option];
+    if (typeof text !== "string") continue;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+      throw new UsageError(`--${option}: must be a whole number of at least 1, got ${JSON.stringify(text)}\n${USAGE}`);
+    }
+    limits[name] = value;
+  }
+  return limits;
+}
 
 async function readOptions(path: string): Promise<DriftOptions> {
   let text: string;
@@ -122,6 +158,16 @@ async function readOptions(path: string): Promise<DriftOptions> {
     throw new UsageError(`${path}: invalid drift options:\n${problems.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** A file larger than the limit is refused from its size, before it is read (pipes and devices report no size). */
+async function checkFileSize(path: string, limit: CsvLimit): Promise<void> {
+  const info = await stat(path).catch((error: unknown) => {
+    throw new UsageError(`${path}: ${fileProblem(error)}`);
+  });
+  if (info.isFile() && info.size > limit.value) {
+    throw new CsvLimitError(path, "fileBytes", limit, `file too large (${info.size} bytes)`);
+  }
 }
 
 function openFile(path: string): AsyncIterable<Uint8Array> {
@@ -150,14 +196,24 @@ async function checkReportTarget(path: string): Promise<void> {
   });
 }
 
-/** Written beside the target, then renamed: a failed write never leaves half a report. */
+/**
+ * Written beside the target under a fresh random name, then renamed: a failed write never leaves half a report. The
+ * temporary file is created exclusively and never through a symbolic link, so a link planted in the folder cannot
+ * redirect the write to another file; the rename replaces `path` itself, never what a link there points to.
+ */
 async function writeReport(path: string, html: string): Promise<void> {
-  const partial = `${path}.partial`;
+  const partial = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString("hex")}.partial`);
+  let file: FileHandle | undefined;
   try {
-    await writeFile(partial, html);
+    file = await open(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    await file.writeFile(html);
+    await file.close();
+    file = undefined;
     await rename(partial, path);
   } catch (error) {
-    await rm(partial, { force: true });
+    if (file) await file.close().catch(() => undefined);
+    // Only a file this run created is removed: O_EXCL failing means the name was someone else's.
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") await rm(partial, { force: true });
     throw new UsageError(`${path}: cannot write the report: ${fileProblem(error)}`);
   }
 }
@@ -175,10 +231,25 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+/** The result as JSON, with the controls JSON leaves as they are (DEL, C1, bidi overrides) escaped too. */
+function jsonForTerminal(result: unknown): string {
+  return JSON.stringify(result, null, 2).replace(
+    /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** An error as the lines to print; what came from a file (names, cells) has its control characters escaped. */
 function describeError(error: unknown): string {
-  if (error instanceof UsageError || error instanceof CsvFormatError) return error.message;
-  if (error instanceof DriftOptionsError) return `drift options: ${error.message}`;
-  return `internal error: ${(error as Error).stack ?? String(error)}`;
+  // A CSV error is one line, even when a name in it holds a line break.
+  if (error instanceof CsvFormatError) return visibleControlCharacters(error.message);
+  const text =
+    error instanceof UsageError
+      ? error.message
+      : error instanceof DriftOptionsError
+        ? `drift options: ${error.message}`
+        : `internal error: ${(error as Error).stack ?? String(error)}`;
+  return text.split("\n").map(visibleControlCharacters).join("\n");
 }
 
 // A reader that stops early (`| head`) closes the pipe: nothing left to say, so no stack trace either.

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError, envVar, loadConfig } from "@clarus/common";
 import { z } from "zod";
+import { type CsvLimitName, type CsvLimits, csvLimits, DEFAULT_CSV_LIMITS } from "./csv/limits.js";
 import { type DriftOptions, driftOptionsSchema } from "./drift/options.js";
 
 /** S3 bucket naming rules (AWS "Bucket naming rules"): 3-63 chars of a-z, 0-9, dot and hyphen. */
@@ -16,6 +17,16 @@ const objectPath = () =>
       (path) => !path.split("/").some((segment) => segment === ".." || segment === "."),
       "must not contain . or .. segments",
     );
+
+/** The environment variable that sets each CSV limit. */
+export const CSV_LIMIT_VARIABLES = {
+  fileBytes: "CSV_MAX_FILE_BYTES",
+  recordChars: "CSV_MAX_RECORD_CHARS",
+  columns: "CSV_MAX_COLUMNS",
+  distinctLabels: "CSV_MAX_DISTINCT_LABELS",
+} as const satisfies Record<CsvLimitName, string>;
+
+const csvLimit = (name: CsvLimitName) => envVar.integer({ min: 1, fallback: DEFAULT_CSV_LIMITS[name] });
 
 /** The seed's variables (same names and meaning as the original service) plus extras with working defaults. */
 const environmentSchema = z.object({
@@ -56,6 +67,11 @@ const environmentSchema = z.object({
   UPSTREAM_RETRIES: envVar.integer({ min: 0, max: 10, fallback: 3 }),
   UPSTREAM_RETRY_DELAY_MS: envVar.integer({ min: 0, max: 60_000, fallback: 500 }),
   STORAGE_TIMEOUT_MS: envVar.integer({ min: 100, max: 600_000, fallback: 30_000 }),
+
+  CSV_MAX_FILE_BYTES: csvLimit("fileBytes"),
+  CSV_MAX_RECORD_CHARS: csvLimit("recordChars"),
+  CSV_MAX_COLUMNS: csvLimit("columns"),
+  CSV_MAX_DISTINCT_LABELS: csvLimit("distinctLabels"),
 
   DRIFT_CONFIG_FILE: envVar.optionalString(),
   DRIFT_SHARE: z.coerce.number("must be a number").gt(0, "must be above 0").max(1, "must be at most 1").optional(),
@@ -107,6 +123,8 @@ export interface ServiceConfig {
   outbound: OutboundCallPolicy;
   /** From DRIFT_CONFIG_FILE (Evidently DataDriftPreset parameters), with DRIFT_SHARE on top. */
   drift: DriftOptions;
+  /** What each dataset may hold (CSV_MAX_*). */
+  csvLimits: CsvLimits;
 }
 
 function set(env: Record<string, string | undefined>, name: string): boolean {
@@ -212,6 +230,15 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
         : undefined,
     outbound: { timeoutMs: e.UPSTREAM_TIMEOUT_MS, retries: e.UPSTREAM_RETRIES, retryDelayMs: e.UPSTREAM_RETRY_DELAY_MS },
     drift,
+    csvLimits: csvLimits(
+      {
+        fileBytes: e.CSV_MAX_FILE_BYTES,
+        recordChars: e.CSV_MAX_RECORD_CHARS,
+        columns: e.CSV_MAX_COLUMNS,
+        distinctLabels: e.CSV_MAX_DISTINCT_LABELS,
+      },
+      (name) => CSV_LIMIT_VARIABLES[name],
+    ),
   };
 }
 

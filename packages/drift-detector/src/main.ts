@@ -42,7 +42,7 @@ const drift = createDriftApp({
     detectorVersion: version,
   },
   store,
-  analysis: coreAnalysis(config.drift),
+  analysis: coreAnalysis(config.drift, config.csvLimits),
   airflow,
   ids,
   logger,

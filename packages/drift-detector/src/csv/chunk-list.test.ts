@@ -8,7 +8,7 @@ describe("ChunkList", () => {
     for (let i = 0; i < count; i++) list.push(i * 0.5);
     expect(list.length).toBe(count);
     const lengths = [...list.chunks()].map((chunk) => chunk.length);
-    expect(lengths.slice(0, 3)).toEqual([1024, 2048, 4096]);
+    expect(lengths.slice(0, 3)).toEqual([16, 32, 64]);
     expect(Math.max(...lengths)).toBe(65_536);
     let expected = 0;
     for (const value of list.values()) {
@@ -23,5 +23,21 @@ describe("ChunkList", () => {
     list.push(5);
     expect(list.length).toBe(5);
     expect([...list.values()]).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe("ChunkList memory", () => {
+  it("allocates nothing until the first value, then a small chunk", () => {
+    const lengths: number[] = [];
+    const list = new ChunkList((length) => {
+      lengths.push(length);
+      return new Int32Array(length);
+    });
+    expect(lengths).toEqual([]);
+    expect([...list.chunks()]).toEqual([]);
+    list.push(7);
+    list.push(8);
+    expect(lengths).toEqual([16]);
+    expect([...list.values()]).toEqual([7, 8]);
   });
 });

@@ -1,12 +1,15 @@
-/** The first chunk is small, so that a file of many short columns stays small; chunks double up to the largest. */
-const FIRST_CHUNK_LENGTH = 1 << 10;
+/**
+ * Chunks start small and double up to the largest: a column is allocated only as its values arrive, so a file of
+ * very many short columns stays small, while a long column ends in few chunks.
+ */
+const FIRST_CHUNK_LENGTH = 1 << 4;
 const LARGEST_CHUNK_LENGTH = 1 << 16;
 
-/** An append-only list of numbers in typed-array chunks: no copying while it grows. */
+/** An append-only list of numbers in typed-array chunks: no copying while it grows, nothing allocated while empty. */
 export class ChunkList<T extends Int32Array | Float64Array> {
   private readonly full: T[] = [];
   private fullLength = 0;
-  private current: T;
+  private current: T | undefined;
   private used = 0;
 
   /** `chunks`: values already filled (e.g. handed over from another thread), kept as they are. */
@@ -14,7 +17,6 @@ export class ChunkList<T extends Int32Array | Float64Array> {
     private readonly create: (length: number) => T,
     chunks: readonly T[] = [],
   ) {
-    this.current = create(FIRST_CHUNK_LENGTH);
     for (const chunk of chunks) {
       this.full.push(chunk);
       this.fullLength += chunk.length;
@@ -26,23 +28,29 @@ export class ChunkList<T extends Int32Array | Float64Array> {
   }
 
   push(value: number): void {
-    const current = this.current;
-    if (this.used === current.length) {
-      this.full.push(current);
-      this.fullLength += current.length;
-      this.current = this.create(Math.min(current.length * 2, LARGEST_CHUNK_LENGTH));
-      this.used = 0;
-    }
-    this.current[this.used++] = value;
+    let current = this.current;
+    if (current === undefined || this.used === current.length) current = this.grow(current);
+    current[this.used++] = value;
   }
 
   /** The filled part of every chunk, in order (views: writing to them changes the list). */
   *chunks(): Generator<T> {
     yield* this.full;
-    yield this.current.subarray(0, this.used) as T;
+    if (this.current) yield this.current.subarray(0, this.used) as T;
   }
 
   *values(): Generator<number> {
     for (const chunk of this.chunks()) yield* chunk;
+  }
+
+  private grow(filled: T | undefined): T {
+    if (filled) {
+      this.full.push(filled);
+      this.fullLength += filled.length;
+    }
+    const next = this.create(filled ? Math.min(filled.length * 2, LARGEST_CHUNK_LENGTH) : FIRST_CHUNK_LENGTH);
+    this.current = next;
+    this.used = 0;
+    return next;
   }
 }

@@ -18,24 +18,31 @@ export class ColumnAccumulator {
   private integerOnly = true;
   private missing = 0;
 
-  constructor(readonly name: string) {}
+  /** `maxLabels`: distinct labels beyond which `addText` refuses a cell. */
+  constructor(
+    readonly name: string,
+    private readonly maxLabels: number,
+  ) {}
 
-  /** A cell as text (any spelling; surrounding spaces are ignored). */
-  addText(cell: string): void {
+  /**
+   * A cell as text (any spelling; surrounding spaces are ignored). False when it would make the column hold more
+   * than `maxLabels` distinct labels: the cell is then not counted, and the caller refuses the file.
+   */
+  addText(cell: string): boolean {
     const text = cell.trim();
     if (isMissingToken(text)) {
       this.missing++;
-      return;
+      return true;
     }
     if (this.numbers) {
       const value = parseNumberText(text);
       if (value !== undefined) {
         this.addNumber(value, isIntegerText(text));
-        return;
+        return true;
       }
-      this.switchToLabels();
+      if (!this.switchToLabels()) return false;
     }
-    this.countLabel(text);
+    return this.countLabel(text);
   }
 
   finish(): ColumnValues {
@@ -66,15 +73,20 @@ export class ColumnAccumulator {
     this.numbers?.addDouble(value);
   }
 
-  private switchToLabels(): void {
+  private switchToLabels(): boolean {
     const numbers = this.numbers;
     this.numbers = undefined;
     this.labels = new Map();
-    if (numbers) for (const value of numbers.values()) this.countLabel(String(value));
+    if (numbers) for (const value of numbers.values()) if (!this.countLabel(String(value))) return false;
+    return true;
   }
 
-  private countLabel(label: string): void {
+  private countLabel(label: string): boolean {
     const labels = this.labels as Map<string, number>;
-    labels.set(label, (labels.get(label) ?? 0) + 1);
+    const count = labels.get(label);
+    if (count !== undefined) labels.set(label, count + 1);
+    else if (labels.size < this.maxLabels) labels.set(label, 1);
+    else return false;
+    return true;
   }
 }

@@ -1,4 +1,5 @@
 import { parse as parseSync } from "csv-parse/sync";
+import { type CsvLimit, CsvLimitError } from "./limits.js";
 import type { Delimiter } from "./sniff.js";
 import type { TableBuilder } from "./table-builder.js";
 
@@ -16,6 +17,7 @@ export class PlainLineReader {
   constructor(
     private readonly table: TableBuilder,
     private readonly delimiter: Delimiter,
+    private readonly maxChars: CsvLimit,
   ) {
     this.delimiterCode = delimiter.charCodeAt(0);
   }
@@ -33,6 +35,9 @@ export class PlainLineReader {
       const lineEnd = newline === -1 ? text.length : newline;
       const end = text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
       this.lineNumber++;
+      if (end - position > this.maxChars.value) {
+        throw new CsvLimitError(this.table.file, "recordChars", this.maxChars, "line too long", { row: this.lineNumber });
+      }
       if (quoteAt !== -1 && quoteAt < end) {
         if (table.hasHeader || !quotesClose(text, position, end)) {
           this.lineNumber--;

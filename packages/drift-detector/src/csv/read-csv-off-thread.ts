@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import type { CsvLimits } from "./limits.js";
 import { type CsvTable, readCsvTable } from "./read-csv.js";
 import type { FromReader, ToReader } from "./read-csv-worker.js";
 import { errorFromOutcome, tableFromMessage } from "./table-transfer.js";
@@ -16,10 +17,11 @@ const MAX_IN_FLIGHT = 4;
 export async function readCsvTableOffThread(
   source: AsyncIterable<Uint8Array | string>,
   file: string,
+  limits: CsvLimits,
   signal?: AbortSignal,
 ): Promise<CsvTable> {
-  if (!import.meta.url.endsWith(".js")) return readCsvTable(source, file);
-  const worker = new Worker(WORKER_SCRIPT, { workerData: { file } });
+  if (!import.meta.url.endsWith(".js")) return readCsvTable(source, file, limits);
+  const worker = new Worker(WORKER_SCRIPT, { workerData: { file, limits } });
   try {
     return await new Promise<CsvTable>((resolve, reject) => {
       let settled = false;

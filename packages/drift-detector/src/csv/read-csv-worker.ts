@@ -1,6 +1,7 @@
 // Worker thread of readCsvTableOffThread: reads one CSV from the byte chunks the main thread posts, acknowledging
 // each so the sender never runs far ahead, and posts back the table (number chunks transferred, not copied).
 import { parentPort, workerData } from "node:worker_threads";
+import type { CsvLimits } from "./limits.js";
 import { readCsvTable } from "./read-csv.js";
 import { errorToOutcome, type ReadOutcome, tableToMessage } from "./table-transfer.js";
 
@@ -8,7 +9,7 @@ export type ToReader = { type: "chunk"; bytes: Uint8Array | string } | { type: "
 export type FromReader = { type: "ack" } | ReadOutcome;
 
 const port = parentPort as NonNullable<typeof parentPort>;
-const { file } = workerData as { file: string };
+const { file, limits } = workerData as { file: string; limits: CsvLimits };
 
 async function* postedChunks(): AsyncGenerator<Uint8Array | string> {
   const queue: Array<Uint8Array | string> = [];
@@ -34,7 +35,7 @@ async function* postedChunks(): AsyncGenerator<Uint8Array | string> {
   }
 }
 
-readCsvTable(postedChunks(), file).then(
+readCsvTable(postedChunks(), file, limits).then(
   (table) => {
     const { message, transfer } = tableToMessage(table);
     port.postMessage({ type: "table", table: message } satisfies FromReader, transfer);

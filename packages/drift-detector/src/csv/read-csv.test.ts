@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { ColumnValues } from "./column-accumulator.js";
 import { CsvFormatError } from "./errors.js";
+import { type CsvLimitName, csvLimits } from "./limits.js";
 import { type CsvTable, readCsvTable } from "./read-csv.js";
 
 const WINE = new URL("../../test/fixtures/winequality-red.csv", import.meta.url);
@@ -15,8 +16,12 @@ function streamOf(content: string | Buffer, chunkSize = 1 << 16): Readable {
   return Readable.from(chunks);
 }
 
+/** Each limit at its default unless given, raised by an option named after it. */
+const limitsOf = (values: Partial<Record<CsvLimitName, number>> = {}) => csvLimits(values, (name) => `--${name}`);
+const LIMITS = limitsOf();
+
 async function read(content: string | Buffer, chunkSize?: number): Promise<CsvTable> {
-  return readCsvTable(streamOf(content, chunkSize), "data.csv");
+  return readCsvTable(streamOf(content, chunkSize), "data.csv", LIMITS);
 }
 
 /** A numeric column's values, in file order. */
@@ -138,7 +143,7 @@ describe("readCsvTable: formats", () => {
   });
 
   it("reads the real wine data: 1599 rows, 12 numeric columns, no missing values", async () => {
-    const table = await readCsvTable(createReadStream(WINE), "winequality-red.csv");
+    const table = await readCsvTable(createReadStream(WINE), "winequality-red.csv", LIMITS);
     expect(table.rows).toBe(1599);
     expect(table.columns.size).toBe(12);
     expect(table.columns.get("quality")).toMatchObject({ kind: "numbers", integerOnly: true, missing: 0 });
@@ -225,7 +230,7 @@ describe("readCsvTable: errors name the file, row and column", () => {
         yield "1,2\n";
       }
     }
-    await expect(readCsvTable(endless(), "endless.csv")).rejects.toThrow(/ragged row/);
+    await expect(readCsvTable(endless(), "endless.csv", LIMITS)).rejects.toThrow(/ragged row/);
     expect(pulled).toBeLessThan(20_000);
   });
 });

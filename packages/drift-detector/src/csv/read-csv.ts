@@ -2,10 +2,13 @@ import { once } from "node:events";
 import { CsvError, parse } from "csv-parse";
 import { decodeText } from "./decode-text.js";
 import { CsvFormatError } from "./errors.js";
+import type { CsvLimits } from "./limits.js";
 import { PlainLineReader } from "./plain-lines.js";
 import { QuotedRowNumbers } from "./quoted-row-numbers.js";
+import { boundRecordLength } from "./record-length.js";
 import { type Delimiter, sniffDelimiter } from "./sniff.js";
 import { type CsvTable, TableBuilder } from "./table-builder.js";
+import { WholeLines } from "./whole-lines.js";
 
 export type { CsvTable } from "./table-builder.js";
 
@@ -22,33 +25,43 @@ const SAMPLE_CHARS = 64 * 1024;
  * with the cells read into columns; the fast path reads the whole file into columns in ~0.6 s (README, section
  * "drift-detector core and CLI").
  */
-export async function readCsvTable(source: AsyncIterable<Uint8Array | string>, file: string): Promise<CsvTable> {
-  const texts = decodeText(source, file);
+export async function readCsvTable(
+  source: AsyncIterable<Uint8Array | string>,
+  file: string,
+  limits: CsvLimits,
+): Promise<CsvTable> {
+  const texts = decodeText(source, file, limits.fileBytes);
   try {
-    return await readTexts(texts, file);
+    return await readTexts(texts, file, limits);
   } finally {
     // Stops reading the source when a bad row ends the work early.
     await texts.return(undefined);
   }
 }
 
-async function readTexts(texts: AsyncGenerator<string>, file: string): Promise<CsvTable> {
-  let pending = await readSample(texts);
-  const delimiter = sniffDelimiter(pending);
-  rejectNonCsv(pending, delimiter, file);
-  const table = new TableBuilder(file);
-  const lines = new PlainLineReader(table, delimiter);
+async function readTexts(texts: AsyncGenerator<string>, file: string, limits: CsvLimits): Promise<CsvTable> {
+  const sample = await readSample(texts);
+  const delimiter = sniffDelimiter(sample);
+  rejectNonCsv(sample, delimiter, file);
+  const table = new TableBuilder(file, limits);
+  const lines = new PlainLineReader(table, delimiter, limits.recordChars);
+  const wholeLines = new WholeLines(limits.recordChars, file, () => lines.lineNumber + 1);
+  let chunk = sample;
   let final = false;
   for (;;) {
-    const { position, quoted } = lines.read(pending, 0, final);
+    // Whole lines only, and at the end the last line, which has no line break.
+    const text = final ? wholeLines.rest() : wholeLines.push(chunk);
+    const { position, quoted } = lines.read(text, 0, final);
     if (quoted) {
-      await readQuoted(restOf(pending.slice(position), texts), delimiter, table, lines.lineNumber, file);
+      const rest = restOf([text.slice(position), wholeLines.rest()], texts);
+      const records = boundRecordLength(rest, limits.recordChars, file, lines.lineNumber);
+      await readQuoted(records, delimiter, table, lines.lineNumber, file);
       break;
     }
     if (final) break;
     const next = await texts.next();
     if (next.done) final = true;
-    pending = pending.slice(position) + (next.value ?? "");
+    else chunk = next.value;
   }
   return table.finish(delimiter);
 }
@@ -71,13 +84,13 @@ function rejectNonCsv(sample: string, delimiter: Delimiter, file: string): void 
   if (looksLike) throw new CsvFormatError(file, `not a CSV file: it looks like ${looksLike}`, { row: 1 });
 }
 
-async function* restOf(pending: string, texts: AsyncGenerator<string>): AsyncGenerator<string> {
-  yield pending;
+async function* restOf(read: string[], texts: AsyncGenerator<string>): AsyncGenerator<string> {
+  for (const text of read) if (text !== "") yield text;
   yield* texts;
 }
 
 async function readQuoted(
-  texts: AsyncGenerator<string>,
+  texts: AsyncIterable<string>,
   delimiter: Delimiter,
   table: TableBuilder,
   linesBefore: number,

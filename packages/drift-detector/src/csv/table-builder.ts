@@ -1,5 +1,6 @@
 import { ColumnAccumulator, type ColumnValues } from "./column-accumulator.js";
 import { CsvFormatError } from "./errors.js";
+import { CsvLimitError, type CsvLimits } from "./limits.js";
 
 const MAX_EXACT_DIGITS = 15;
 
@@ -19,13 +20,20 @@ export class TableBuilder {
   private headerRow = 0;
   private rows = 0;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly limits: CsvLimits,
+  ) {}
 
   get hasHeader(): boolean {
     return this.names.length > 0;
   }
 
   setHeader(cells: readonly string[], row: number): void {
+    const maxColumns = this.limits.columns;
+    if (cells.length > maxColumns.value) {
+      throw new CsvLimitError(this.file, "columns", maxColumns, `header has ${cells.length} columns`, { row });
+    }
     const names = cells.map((cell) => cell.trim());
     const seen = new Set<string>();
     names.forEach((name, index) => {
@@ -35,13 +43,15 @@ export class TableBuilder {
     });
     this.names = names;
     this.headerRow = row;
-    this.accumulators = names.map((name) => new ColumnAccumulator(name));
+    this.accumulators = names.map((name) => new ColumnAccumulator(name, this.limits.distinctLabels.value));
   }
 
   /** A record split by the CSV parser. */
   addRecord(cells: readonly string[], row: number): void {
     if (cells.length !== this.accumulators.length) this.throwRagged(cells.length, row);
-    for (let i = 0; i < cells.length; i++) (this.accumulators[i] as ColumnAccumulator).addText(cells[i] as string);
+    for (let i = 0; i < cells.length; i++) {
+      if (!(this.accumulators[i] as ColumnAccumulator).addText(cells[i] as string)) this.throwTooManyLabels(i, row);
+    }
     this.rows++;
   }
 
@@ -82,7 +92,7 @@ export class TableBuilder {
         accumulator.addDecimal(mantissa, fractionDigits, negative, !point);
       } else {
         while (i < end && line.charCodeAt(i) !== delimiterCode) i++;
-        accumulator.addText(line.slice(cellStart, i));
+        if (!accumulator.addText(line.slice(cellStart, i))) this.throwTooManyLabels(column, row);
       }
       column++;
       if (i >= end) break;
@@ -98,6 +108,14 @@ export class TableBuilder {
     const columns = new Map<string, ColumnValues>();
     for (const accumulator of this.accumulators) columns.set(accumulator.name, accumulator.finish());
     return { file: this.file, delimiter, rows: this.rows, columns };
+  }
+
+  private throwTooManyLabels(column: number, row: number): never {
+    const limit = this.limits.distinctLabels;
+    throw new CsvLimitError(this.file, "distinctLabels", limit, "too many distinct labels (an identifier or timestamp column?)", {
+      row,
+      column: this.names[column] as string,
+    });
   }
 
   private throwRagged(cells: number, row: number): never {

@@ -1,5 +1,6 @@
 import type { ColumnValues } from "./column-accumulator.js";
 import { CsvFormatError } from "./errors.js";
+import { CsvLimitError, type CsvLimitName } from "./limits.js";
 import { NumberColumn, type NumberColumnState } from "./number-column.js";
 import type { CsvTable } from "./table-builder.js";
 
@@ -18,6 +19,15 @@ export interface TableMessage {
 export type ReadOutcome =
   | { type: "table"; table: TableMessage }
   | { type: "csv-error"; file: string; detail: string; row?: number; column?: string }
+  | {
+      type: "csv-limit";
+      file: string;
+      limit: CsvLimitName;
+      cap: { value: number; setting: string };
+      what: string;
+      row?: number;
+      column?: string;
+    }
   | { type: "error"; message: string };
 
 export function tableToMessage(table: CsvTable): { message: TableMessage; transfer: ArrayBuffer[] } {
@@ -48,24 +58,26 @@ export function tableFromMessage(message: TableMessage): CsvTable {
 }
 
 export function errorToOutcome(error: unknown): ReadOutcome {
-  if (error instanceof CsvFormatError) {
-    return {
-      type: "csv-error",
-      file: error.file,
-      detail: error.detail,
-      ...(error.row !== undefined && { row: error.row }),
-      ...(error.column !== undefined && { column: error.column }),
-    };
+  if (error instanceof CsvLimitError) {
+    const cap = { value: error.limitValue, setting: error.setting };
+    return { type: "csv-limit", file: error.file, limit: error.limit, cap, what: error.what, ...placeOf(error) };
   }
+  if (error instanceof CsvFormatError) return { type: "csv-error", file: error.file, detail: error.detail, ...placeOf(error) };
   return { type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 
 export function errorFromOutcome(outcome: Exclude<ReadOutcome, { type: "table" }>): Error {
-  if (outcome.type === "csv-error") {
-    return new CsvFormatError(outcome.file, outcome.detail, {
-      ...(outcome.row !== undefined && { row: outcome.row }),
-      ...(outcome.column !== undefined && { column: outcome.column }),
-    });
+  if (outcome.type === "csv-limit") {
+    return new CsvLimitError(outcome.file, outcome.limit, outcome.cap, outcome.what, placeOf(outcome));
   }
+  if (outcome.type === "csv-error") return new CsvFormatError(outcome.file, outcome.detail, placeOf(outcome));
   return new Error(`reading thread failed: ${outcome.message}`);
+}
+
+/** Row and column, only those that are known. */
+function placeOf(where: { row?: number | undefined; column?: string | undefined }): { row?: number; column?: string } {
+  return {
+    ...(where.row !== undefined && { row: where.row }),
+    ...(where.column !== undefined && { column: where.column }),
+  };
 }

@@ -1,5 +1,6 @@
 import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
+import { type CsvLimits, csvLimits } from "../csv/limits.js";
 import type { CsvTable } from "../csv/read-csv.js";
 import { readCsvTableOffThread } from "../csv/read-csv-off-thread.js";
 import {
@@ -27,17 +28,19 @@ export interface CsvSource {
 
 /**
  * Compares every column the two files share, each with its own test (its verdict corrected for multiple testing
- * when the options ask), and gives the dataset verdict: drift when the share of drifted columns reaches `drift_share`. Both files are read at the same time.
+ * when the options ask), and gives the dataset verdict: drift when the share of drifted columns reaches `drift_share`.
+ * Both files are read at the same time, each within `limits`.
  */
 export async function detectDrift(
   reference: CsvSource,
   current: CsvSource,
   options: DriftOptions = driftOptionsSchema.parse({}),
+  limits: CsvLimits = csvLimits({}, (name) => `the ${name} limit`),
 ): Promise<DriftResult> {
   // The first file to fail stops the reading of the other.
   const abort = new AbortController();
   const read = (source: CsvSource) =>
-    readCsvTableOffThread(source.stream, source.name, abort.signal).catch((error: unknown) => {
+    readCsvTableOffThread(source.stream, source.name, limits, abort.signal).catch((error: unknown) => {
       abort.abort(error);
       throw error;
     });

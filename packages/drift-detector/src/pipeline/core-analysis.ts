@@ -1,12 +1,14 @@
+import type { CsvLimits } from "../csv/limits.js";
 import { detectDrift } from "../drift/detect-drift.js";
 import type { DriftOptions } from "../drift/options.js";
 import { renderHtmlReport, reportJson } from "../report/index.js";
 import type { DriftAnalysis } from "./drift-pipeline.js";
 
-/** The drift core (engine + report builders) with the service's configured options. */
-export function coreAnalysis(options: DriftOptions): DriftAnalysis {
+/** The drift core (engine + report builders) with the service's configured options and CSV limits. */
+export function coreAnalysis(options: DriftOptions, limits: CsvLimits): DriftAnalysis {
   return {
-    detect: (reference, current) => detectDrift(reference, current, options),
+    limits,
+    detect: (reference, current) => detectDrift(reference, current, options, limits),
     renderReports: (result, meta) => ({
       html: renderHtmlReport(result, meta),
       json: `${JSON.stringify(reportJson(result, meta), null, 2)}\n`,

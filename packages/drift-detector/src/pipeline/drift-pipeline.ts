@@ -5,6 +5,7 @@ import type { DatasetPublisher } from "../adapters/ids/dataset-publisher.js";
 import { ObjectNotFoundError, PreconditionFailedError } from "../adapters/storage/errors.js";
 import type { ObjectInfo, ObjectStore } from "../adapters/storage/object-store.js";
 import { isConnectionError, UpstreamError } from "../adapters/upstream-error.js";
+import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
 import type { DriftResult } from "../drift/result.js";
 import type { ReportMeta } from "../report/report-meta.js";
 import { type FingerprintedStream, fingerprint } from "./content-fingerprint.js";
@@ -31,6 +32,8 @@ export interface NamedStream {
 
 /** The drift core as the pipeline needs it: compare two CSV streams, and render the result as HTML and JSON reports. */
 export interface DriftAnalysis {
+  /** What the core accepts of each file; a dataset larger than `fileBytes` is refused before it is read. */
+  limits: CsvLimits;
   detect(reference: NamedStream, current: NamedStream): Promise<DriftResult>;
   renderReports(result: DriftResult, meta: ReportMeta): { html: string; json: string };
 }
@@ -197,6 +200,12 @@ export class DriftPipeline {
     const { store } = this.deps;
     const { referencePath, newDataPath } = this.settings;
     const [reference, current] = await Promise.all([store.stat(referencePath), store.stat(newDataPath)]);
+    const maxBytes = this.deps.analysis.limits.fileBytes;
+    for (const info of [reference, current]) {
+      if (info.size > maxBytes.value) {
+        throw new CsvLimitError(this.describe(info.key), "fileBytes", maxBytes, `file too large (${info.size} bytes)`);
+      }
+    }
     const opened = await Promise.allSettled([store.get(referencePath), store.get(newDataPath)]);
     const streams = opened.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
     const failed = opened.find((outcome) => outcome.status === "rejected");

@@ -2,6 +2,7 @@ import { HttpProblem, type UpstreamDetails } from "@clarus/common";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import { UpstreamError } from "../adapters/upstream-error.js";
 import { CsvFormatError } from "../csv/errors.js";
+import { CsvLimitError } from "../csv/limits.js";
 import { DriftOptionsError } from "../drift/options.js";
 import { failureStatus } from "../pipeline/failure-status.js";
 import { messageOf, type RunFailure } from "../pipeline/run-failure.js";
@@ -15,6 +16,7 @@ export function runProblem(failure: RunFailure): HttpProblem {
   if (record?.reference_state) extensions.reference_state = record.reference_state;
   if (cause instanceof ObjectNotFoundError) Object.assign(extensions, { bucket: cause.bucket, path: cause.key });
   if (cause instanceof CsvFormatError) Object.assign(extensions, { file: cause.file, row: cause.row, column: cause.column });
+  if (cause instanceof CsvLimitError) extensions.limit = { name: cause.limit, value: cause.limitValue, setting: cause.setting };
   if (cause instanceof UpstreamError) {
     extensions.upstream = {
       service: cause.service,

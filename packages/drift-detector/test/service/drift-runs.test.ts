@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { LocalFolderStore } from "../../src/adapters/storage/local-folder-store.js";
 import { CsvFormatError } from "../../src/csv/errors.js";
+import { csvLimits } from "../../src/csv/limits.js";
 import { driftOptionsSchema } from "../../src/drift/options.js";
 import { coreAnalysis } from "../../src/pipeline/core-analysis.js";
 import { DRIFTED_CSV, REFERENCE_CSV, SAME_POPULATION_CSV } from "../support/datasets.js";
@@ -134,7 +135,10 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
     await service.seed(REFERENCE_CSV, badCsv);
     const before = await service.keys();
     const named = (path: string, csv: string) => ({ name: `${service.store.location}/${path}`, stream: Readable.from([csv]) });
-    const coreError = await coreAnalysis(driftOptionsSchema.parse({}))
+    const coreError = await coreAnalysis(
+      driftOptionsSchema.parse({}),
+      csvLimits({}, (name) => name),
+    )
       .detect(named(PATHS.reference, REFERENCE_CSV), named(PATHS.current, badCsv))
       .catch((err: unknown) => err);
     expect(coreError).toBeInstanceOf(CsvFormatError);

@@ -10,6 +10,8 @@ import { HttpIdsProvider } from "../../src/adapters/ids/ids-provider-client.js";
 import { LocalFolderStore } from "../../src/adapters/storage/local-folder-store.js";
 import type { ObjectStore } from "../../src/adapters/storage/object-store.js";
 import { createDriftApp } from "../../src/app.js";
+import { CSV_LIMIT_VARIABLES } from "../../src/config.js";
+import { type CsvLimitName, csvLimits } from "../../src/csv/limits.js";
 import { driftOptionsSchema } from "../../src/drift/options.js";
 import { coreAnalysis } from "../../src/pipeline/core-analysis.js";
 import type { DriftAnalysis } from "../../src/pipeline/drift-pipeline.js";
@@ -60,6 +62,8 @@ export interface ServiceOptions {
   airflow?: 2 | 3 | false;
   ids?: boolean;
   apiToken?: string;
+  /** CSV limits other than the defaults. */
+  csvLimits?: Partial<Record<CsvLimitName, number>>;
 }
 
 export function sha256(content: string): string {
@@ -95,8 +99,10 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
   const journalDir = await mkdtemp(join(tmpdir(), "drift-journal-"));
 
   const boot = async (): Promise<ServiceUnderTest> => {
-    const core = coreAnalysis(driftOptionsSchema.parse({}));
+    const limits = csvLimits(options.csvLimits ?? {}, (name) => CSV_LIMIT_VARIABLES[name]);
+    const core = coreAnalysis(driftOptionsSchema.parse({}), limits);
     const analysis: DriftAnalysis = {
+      limits,
       renderReports: core.renderReports,
       detect: async (reference, current) => {
         counters.detections += 1;
