@@ -8,14 +8,14 @@ import { decisionValue, missingShare } from "./test-outcome.js";
 /** Largest Jensen–Shannon distance with natural logarithms, √ln 2 (scipy.spatial.distance.jensenshannon, base e). */
 const MAX_EFFECT = Math.sqrt(Math.LN2);
 
-/** The table of every tested column, in report order, each row linking to the column's chart. */
-export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult): string {
+/** The table of every tested column, in report order; the first `charted` rows link to their column's chart. */
+export function columnTable(ordered: readonly ColumnDrift[], result: DriftResult, charted: number): string {
   const rows = ordered
     .map((column, index) => {
       const decision = decisionValue(column);
       return (
         `<tr id="row-${index}" data-name="${escapeHtml(column.column.toLowerCase())}" data-drifted="${column.drifted}"${column.drifted ? ' class="is-drifted"' : ""}>` +
-        `<th scope="row"><a href="#col-${index}">${escapeHtml(column.column)}</a></th>` +
+        `<th scope="row">${index < charted ? `<a href="#col-${index}">${escapeHtml(column.column)}</a>` : escapeHtml(column.column)}</th>` +
         `<td>${driftBadge(column.drifted)}</td>` +
         `<td>${column.type}</td>` +
         `<td class="num">${column.summary ? `${formatNumber(column.summary.reference.mean)} → ${formatNumber(column.summary.current.mean)}` : ""}</td>` +

@@ -11,7 +11,7 @@ import {
 } from "../../test/report/sample-results.js";
 import { detectDrift } from "../drift/detect-drift.js";
 import type { ColumnDrift } from "../drift/result.js";
-import { ReportInputError, renderHtmlReport, verdictOf } from "./index.js";
+import { ReportInputError, renderHtmlReport, reportJson, verdictOf } from "./index.js";
 
 const HOSTILE = `<script>alert("x")</script> & 'q'`;
 const HOSTILE_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;";
@@ -289,6 +289,37 @@ describe("renderHtmlReport", () => {
     expect(html.match(/<svg class="chart"/g)).toHaveLength(200);
     expect(html).toContain('<details class="group" open><summary>Drifted columns (40)</summary>');
     expect(html).toContain('<details class="group"><summary>Columns without drift (160)</summary>');
+  });
+
+  it("beyond 200 columns keeps every column in the table, charts the drifted ones first, and says so", () => {
+    const result = wideResult(3000);
+    const html = renderHtmlReport(result, SAMPLE_META);
+    // 3,000 charted columns would weigh ~12 MB; the table alone is about 1 KB a column.
+    expect(Buffer.byteLength(html)).toBeLessThan(5 * 1024 * 1024);
+    expect(html.match(/<tr id="row-\d+"/g)).toHaveLength(3000);
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(200);
+    // 600 columns drifted: the 200 charts all go to drifted columns.
+    expect(html).toContain('<details class="group" open><summary>Drifted columns (200)</summary>');
+    expect(html).not.toContain("Columns without drift (");
+    expect(html).toContain(
+      '<p class="chart-limit" id="chart-limit">3,000 columns were tested; charts are drawn for at most 200 of them: the 200 drifted columns with the largest effect sizes (of 600 drifted).',
+    );
+    // Rows link to charts only where there is one.
+    expect(html.match(/<th scope="row"><a href="#col-/g)).toHaveLength(200);
+    const json = reportJson(result, SAMPLE_META);
+    expect(json.charts).toEqual({
+      charted_columns: 200,
+      tested_columns: 3000,
+      limit: 200,
+      note: expect.stringMatching(/^3,000 columns/),
+    });
+    expect(json.result.columns).toHaveLength(3000);
+    expect(json.result.columns.filter((column) => column.distribution !== undefined)).toHaveLength(200);
+    expect(json.result.columns.slice(0, 200).every((column) => column.drifted && column.distribution)).toBe(true);
+
+    const fewDrifted = renderHtmlReport(wideResult(250), SAMPLE_META);
+    expect(fewDrifted).toContain("all 50 drifted columns, then the columns without drift with the largest effect sizes");
+    expect(fewDrifted).toContain('<details class="group"><summary>Columns without drift (150)</summary>');
   });
 
   it("refuses a distribution it cannot draw, naming the column", () => {

@@ -1,5 +1,6 @@
 import type { DriftResult } from "../drift/result.js";
 import { chartDefinitions } from "./chart-frame.js";
+import { selectCharted } from "./chart-limit.js";
 import { columnCard } from "./column-card.js";
 import { COLUMN_FILTER_SCRIPT } from "./column-filter-script.js";
 import { orderColumns } from "./column-order.js";
@@ -18,7 +19,7 @@ const EXPANDED_COLUMN_LIMIT = 24;
 
 /**
  * The drift report as one self-contained HTML document: verdict, column table and a chart per
- * tested column, all static (readable with scripts disabled and in print).
+ * tested column (up to MAX_CHARTED_COLUMNS, drifted first), all static (readable with scripts disabled and in print).
  */
 export function renderHtmlReport(result: DriftResult, meta: ReportMeta): string {
   checkReportMeta(meta);
@@ -26,7 +27,8 @@ export function renderHtmlReport(result: DriftResult, meta: ReportMeta): string 
   const verdict = verdictOf(result);
   const ordered = orderColumns(result.columns);
   const rows = { reference: result.rows_reference, current: result.rows_current };
-  const cards = ordered.map((column, index) => ({ drifted: column.drifted, html: columnCard(column, index, rows) }));
+  const selection = selectCharted(ordered);
+  const cards = selection.charted.map((column, index) => ({ drifted: column.drifted, html: columnCard(column, index, rows) }));
   const drifted = cards.filter((card) => card.drifted);
   const stable = cards.filter((card) => !card.drifted);
   const group = (label: string, members: typeof cards, open: boolean) =>
@@ -51,11 +53,12 @@ ${reportHeader(title, verdict, result, meta)}
 <section id="columns"><h2>Columns</h2>
 ${readingGuide(result)}
 <div class="filter" id="filter" hidden role="search"><label>Filter columns <input type="search" id="filter-text" placeholder="column name" autocomplete="off"></label><label><input type="checkbox" id="filter-drifted"> drifted only</label><span id="filter-count" class="muted" aria-live="polite"></span></div>
-${ordered.length > 0 ? columnTable(ordered, result) : "<p>No column could be tested.</p>"}
+${ordered.length > 0 ? columnTable(ordered, result, selection.charted.length) : "<p>No column could be tested.</p>"}
 </section>
 ${notTestedList(result)}
 <section id="charts"><h2>Distributions</h2>
 <p class="muted">Each chart overlays the reference data (solid blue) and the current data (hatched orange) as shares of rows, on the same bins or categories. Hover a bar for exact shares.</p>
+${selection.note ? `<p class="chart-limit" id="chart-limit">${escapeHtml(selection.note)}</p>` : ""}
 ${group("Drifted columns", drifted, true)}
 ${group("Columns without drift", stable, cards.length <= EXPANDED_COLUMN_LIMIT)}
 </section>

@@ -60,6 +60,7 @@ details.group > summary { cursor: pointer; font-size: 18px; font-weight: 700; ma
 .card.is-drifted { border-top: 4px solid var(--drift); }
 .card .test-line, .card .summary, .card .note { margin: 2px 0; font-size: 12.5px; }
 .card .note { color: #a33f00; }
+.chart-limit { max-width: 980px; margin: 6px 0 12px; padding: 6px 10px; border-left: 4px solid #0b5394; background: #f3f6fa; }
 .chart { display: block; width: 100%; max-width: 560px; height: auto; margin: 6px 0; font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
 .chart-title { font-size: 13px; font-weight: 700; fill: var(--ink); }
 .chart .tick { fill: #3c3c3c; }
