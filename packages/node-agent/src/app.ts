@@ -1,11 +1,16 @@
 import { createHttpApp, type HttpApp, type Logger } from "@clarus/common";
 import type { NodeAgentConfig } from "./config.js";
 import { createIdsAssetSource } from "./ids/index.js";
+import { createContainerBackend } from "./inference/container-backend.js";
+import type { InferenceBackend } from "./inference/inference-backend.js";
 import { createInferenceService, type InferenceService } from "./inference/inference-service.js";
+import { defaultRolloutOrder } from "./inference/swarm/service-spec.js";
+import { createSwarmBackend } from "./inference/swarm/swarm-backend.js";
 import { deployV3Route } from "./routes/deploy-v3-route.js";
 import { inferenceRoutes } from "./routes/inference-routes.js";
 import { systemRoutes } from "./routes/system-routes.js";
 import { DockerRuntime } from "./runtime/docker-runtime.js";
+import { SwarmRuntime } from "./runtime/swarm-runtime.js";
 import { acceptsConnections } from "./runtime/tcp-probe.js";
 
 const NODE_AGENT_VERSION = "0.1.0";
@@ -14,18 +19,9 @@ export interface NodeAgent extends HttpApp {
   service: InferenceService;
 }
 
-/**
- * Wires the node agent from its configuration: the Docker runtime, the TCP readiness probe and the
- * IDS client (the only adapters), the inference use cases over them, and the HTTP routes over those.
- */
-export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAgent {
-  const runtime = new DockerRuntime({
-    dockerHost: config.DOCKER_HOST,
-    dockerConfigFile: config.dockerConfigFile,
-    pullTimeoutMs: config.PULL_TIMEOUT_SECONDS * 1000,
-  });
-  const service = createInferenceService({
-    runtime,
+/** The backend RUNTIME names, over its engine adapter, with the operator's policy. */
+function createBackend(config: NodeAgentConfig, logger: Logger): InferenceBackend {
+  const shared = {
     policy: {
       agentName: config.AGENT_NAME,
       network: config.INFERENCE_NETWORK,
@@ -42,12 +38,43 @@ export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAg
       acceptsConnections,
     },
     stopTimeoutSeconds: config.STOP_TIMEOUT_SECONDS,
-    keepImages: config.KEEP_IMAGES,
     allowedRegistries: config.ALLOWED_REGISTRIES,
+    allowGpus: config.ALLOW_GPUS,
     createNetwork: config.CREATE_NETWORK,
-    agentPort: config.PORT,
     logger,
+  };
+  const engine = { dockerHost: config.DOCKER_HOST, dockerConfigFile: config.dockerConfigFile };
+  if (config.RUNTIME === "swarm") {
+    return createSwarmBackend({
+      ...shared,
+      services: new SwarmRuntime({
+        ...engine,
+        registryTimeoutMs: config.PULL_TIMEOUT_SECONDS * 1000,
+        stopGraceSeconds: config.STOP_TIMEOUT_SECONDS,
+      }),
+      publishMode: config.SWARM_PUBLISH_MODE,
+      rollout: {
+        order: defaultRolloutOrder(config.SWARM_PUBLISH_MODE),
+        parallelism: 1,
+        delaySeconds: 0,
+        monitorSeconds: config.SWARM_UPDATE_MONITOR_SECONDS,
+      },
+    });
+  }
+  return createContainerBackend({
+    ...shared,
+    runtime: new DockerRuntime({ ...engine, pullTimeoutMs: config.PULL_TIMEOUT_SECONDS * 1000 }),
+    keepImages: config.KEEP_IMAGES,
+    agentPort: config.PORT,
   });
+}
+
+/**
+ * Wires the node agent from its configuration: the engine adapter RUNTIME names (Docker or Docker Swarm), the TCP
+ * readiness probe and the IDS client (the only adapters), the inference use cases over them, and the HTTP routes.
+ */
+export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAgent {
+  const service = createInferenceService(createBackend(config, logger), logger);
   const assets = createIdsAssetSource({
     baseUrl: config.IDS_AGENT_URL,
     providerIp: config.IDS_PROVIDER_IP,

@@ -34,6 +34,10 @@ export const nodeAgentConfigSchema = z.object({
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit')
     .default(DEFAULT_AGENT_NAME),
 
+  RUNTIME: z.enum(["docker", "swarm"], 'must be "docker" or "swarm"').default("docker"),
+  SWARM_PUBLISH_MODE: z.enum(["ingress", "host"], 'must be "ingress" or "host"').default("ingress"),
+  SWARM_UPDATE_MONITOR_SECONDS: envVar.number({ min: 0, max: 3600, fallback: 5 }),
+  ALLOW_GPUS: envVar.boolean(false),
   DOCKER_HOST: dockerHost(),
   DOCKER_CONFIG: envVar.optionalString(),
   INFERENCE_NETWORK: z

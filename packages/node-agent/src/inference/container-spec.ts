@@ -1,4 +1,5 @@
-import type { ContainerSpec } from "../runtime/container-runtime.js";
+import type { ContainerSpec, GpuRequest } from "../runtime/container-runtime.js";
+import type { RolloutPolicy } from "../runtime/service-runtime.js";
 import { type InferenceLabels, toLabels } from "./labels.js";
 
 /** The operator's limits and defaults for every inference container (from the agent's config). */
@@ -24,6 +25,14 @@ export interface InferenceRequest {
   hostPort: number;
   env: Record<string, string>;
   expId?: string | undefined;
+  /** Tasks to run (swarm backend only). */
+  replicas?: number | undefined;
+  /** Swarm placement constraints (swarm backend only). */
+  placement?: string[] | undefined;
+  /** How a replacement rolls out (swarm backend only); unset parts take the backend's defaults. */
+  update?: Partial<RolloutPolicy> | undefined;
+  /** GPUs to reserve (only when the operator set ALLOW_GPUS=true). */
+  gpus?: GpuRequest | undefined;
 }
 
 /**
@@ -58,5 +67,6 @@ export function buildContainerSpec(
     logging: { maxSize: policy.logMaxSize, maxFiles: policy.logMaxFiles },
     memoryBytes: policy.memoryBytes,
     nanoCpus: policy.nanoCpus,
+    gpus: request.gpus,
   };
 }

@@ -1,9 +1,8 @@
 import { HttpProblem } from "@clarus/common";
 import { buildContainerSpec, type InferenceRequest } from "./container-spec.js";
+import { checkDeployRequest, refuseClusterFields } from "./deploy-checks.js";
 import { pruneImages } from "./image-pruning.js";
-import { parseImageReference } from "./image-reference.js";
 import type { InferenceContext } from "./inference-context.js";
-import { registryAllowed } from "./inference-rules.js";
 import type { DeploymentView } from "./inference-view.js";
 import { fromLabels } from "./labels.js";
 import { assertHostPortFree, describeDeployment, ensureNetwork, launchUntilReady } from "./launch-container.js";
@@ -15,25 +14,8 @@ import { replaceInference } from "./replace-inference.js";
  * running version safely. Callers serialise calls per inference id.
  */
 export async function deployInference(ctx: InferenceContext, request: InferenceRequest): Promise<DeploymentView> {
-  const reference = parseImageReference(request.image);
-  if ("error" in reference) {
-    throw new HttpProblem(422, `docker_img_uri "${request.image}": ${reference.error}`, {
-      type: "validation-error",
-      errors: [{ location: "body", field: "docker_img_uri", message: reference.error }],
-    });
-  }
-  if (!registryAllowed(reference.registry, ctx.allowedRegistries)) {
-    throw new HttpProblem(
-      403,
-      `Images from ${reference.registry} are not allowed here; ALLOWED_REGISTRIES is ${ctx.allowedRegistries.join(", ")}.`,
-      {
-        type: "registry-not-allowed",
-        errors: [
-          { location: "body", field: "docker_img_uri", message: `registry ${reference.registry} is not in ALLOWED_REGISTRIES` },
-        ],
-      },
-    );
-  }
+  const reference = checkDeployRequest(ctx, request);
+  refuseClusterFields(request);
   const existing = await ctx.runtime.inspectContainer(request.inferenceId);
   if (existing && !isManaged(ctx, existing)) {
     throw new HttpProblem(

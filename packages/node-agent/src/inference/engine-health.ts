@@ -6,6 +6,8 @@ export interface HealthView {
   status: "ok" | "degraded";
   engine: { reachable: true; version: string; api_version: string };
   network: { name: string; present: boolean; created_on_demand: boolean };
+  /** RUNTIME=swarm: whether the engine is a swarm manager (services can be created only on one). */
+  swarm?: { manager: boolean; state: string };
 }
 
 /** Engine reachable and its version, inference network present; 503 with the reason when the engine is not reachable. */

@@ -1,10 +1,11 @@
 import type { Logger } from "@clarus/common";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
 import type { ContainerPolicy } from "./container-spec.js";
+import type { DeployRules } from "./deploy-checks.js";
 import type { ReadinessOptions } from "./readiness.js";
 
 /** What every inference use case works with: the engine, the operator's policy, a logger. */
-export interface InferenceContext {
+export interface InferenceContext extends DeployRules {
   runtime: ContainerRuntime;
   policy: ContainerPolicy;
   readiness: ReadinessOptions;
@@ -12,8 +13,6 @@ export interface InferenceContext {
   stopTimeoutSeconds: number;
   /** Images of an inference kept after a replacement (the running one included). */
   keepImages: number;
-  /** Registry hosts images may come from; empty = any. */
-  allowedRegistries: string[];
   /** Create the inference network when it is missing instead of refusing to deploy. */
   createNetwork: boolean;
   /**

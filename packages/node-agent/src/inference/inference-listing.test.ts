@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createLogger } from "@clarus/common";
 import { expect, test } from "vitest";
 import type { ContainerRuntime, ContainerSummary } from "../runtime/container-runtime.js";
+import { createContainerBackend } from "./container-backend.js";
 import type { InferenceContext } from "./inference-context.js";
 import { createInferenceListing } from "./inference-listing.js";
 import { DEFAULT_AGENT_NAME, toLabels } from "./labels.js";
@@ -57,7 +58,7 @@ function container(id: string, state: ContainerSummary["state"] = "running"): Co
 test("served from memory while the engine reports no change; an event or the agent's own change forces a fresh read", async () => {
   const { engine, ctx } = standIn();
   engine.containers = [container("a")];
-  const listing = createInferenceListing(ctx, 60_000);
+  const listing = createInferenceListing(createContainerBackend(ctx), ctx.logger, 60_000);
   expect((await listing.read()).map((i) => i.inference_id)).toEqual(["a"]);
   await sleep(0);
   await listing.read(); // the watch is now up; this read refreshed once more for what it may have missed
@@ -79,7 +80,7 @@ test("served from memory while the engine reports no change; an event or the age
 test("without a working event stream every read asks the engine, and the watch is re-established", async () => {
   const { engine, ctx } = standIn();
   engine.containers = [container("a")];
-  const listing = createInferenceListing(ctx, 60_000);
+  const listing = createInferenceListing(createContainerBackend(ctx), ctx.logger, 60_000);
   await listing.read();
   await sleep(0);
   engine.end(new Error("engine restarted"));
@@ -92,7 +93,7 @@ test("without a working event stream every read asks the engine, and the watch i
 test("an old copy is answered at once and refreshed in the background", async () => {
   const { engine, ctx } = standIn();
   engine.containers = [container("a")];
-  const listing = createInferenceListing(ctx, 10);
+  const listing = createInferenceListing(createContainerBackend(ctx), ctx.logger, 10);
   await listing.read();
   await sleep(0);
   await listing.read();

@@ -1,9 +1,8 @@
+import type { Logger } from "@clarus/common";
 import type { Watch } from "../runtime/container-runtime.js";
 import { coalesce } from "./coalesce.js";
-import type { InferenceContext } from "./inference-context.js";
+import type { InferenceBackend } from "./inference-backend.js";
 import type { InferenceView } from "./inference-view.js";
-import { managedFilter } from "./labels.js";
-import { listInferences } from "./read-inferences.js";
 
 export interface InferenceListing {
   read(): Promise<InferenceView[]>;
@@ -19,7 +18,11 @@ export interface InferenceListing {
  * (coalesced). Text that changes with time alone ("Up 3 minutes") is refreshed in the background once
  * the copy is older than `maxAgeMs`.
  */
-export function createInferenceListing(ctx: InferenceContext, maxAgeMs = 1000): InferenceListing {
+export function createInferenceListing(
+  engine: Pick<InferenceBackend, "list" | "watch">,
+  logger: Logger,
+  maxAgeMs = 1000,
+): InferenceListing {
   let copy: { views: InferenceView[]; readAt: number } | undefined;
   let dirty = true;
   let watch: Watch | undefined;
@@ -29,7 +32,7 @@ export function createInferenceListing(ctx: InferenceContext, maxAgeMs = 1000): 
   const refresh = coalesce(async () => {
     dirty = false;
     try {
-      const views = await listInferences(ctx);
+      const views = await engine.list();
       copy = { views, readAt: Date.now() };
       return views;
     } catch (err) {
@@ -44,12 +47,12 @@ export function createInferenceListing(ctx: InferenceContext, maxAgeMs = 1000): 
       dirty = true;
     };
     const lost = (err?: unknown) => {
-      ctx.logger.warn({ err }, "the engine's event stream ended; listing from the engine until it is back");
+      logger.warn({ err }, "the engine's event stream ended; listing from the engine until it is back");
       watch = undefined;
       watching = undefined;
       dirty = true;
     };
-    watching = ctx.runtime.watchContainers([managedFilter(ctx.policy.agentName)], markDirty, lost).then(
+    watching = engine.watch(markDirty, lost).then(
       (established) => {
         if (stopped) return established.stop();
         watch = established;
@@ -67,7 +70,7 @@ export function createInferenceListing(ctx: InferenceContext, maxAgeMs = 1000): 
       ensureWatch();
       if (!watch || dirty || !copy) return refresh();
       if (Date.now() - copy.readAt > maxAgeMs) {
-        refresh().catch((err: unknown) => ctx.logger.warn({ err }, "background refresh of the inference list failed"));
+        refresh().catch((err: unknown) => logger.warn({ err }, "background refresh of the inference list failed"));
       }
       return copy.views;
     },

@@ -16,3 +16,14 @@ export const MAX_ENV_VALUE_LENGTH = 32_768;
 export function registryAllowed(registry: string, allowlist: readonly string[]): boolean {
   return allowlist.length === 0 || allowlist.some((allowed) => canonicalRegistry(allowed) === canonicalRegistry(registry));
 }
+
+/** Bounds of the cluster fields: a plant's edge cluster has a handful of nodes and GPUs. */
+export const MAX_REPLICAS = 64;
+export const MAX_PLACEMENT_CONSTRAINTS = 16;
+export const MAX_GPUS = 64;
+/** A swarm placement constraint: `attribute==value` or `attribute!=value`, e.g. `node.labels.gpu==true`. */
+export const PLACEMENT_CONSTRAINT = /^[A-Za-z0-9_.-]{1,128}\s*(==|!=)\s*[A-Za-z0-9_.:/@-]{1,128}$/;
+export const PLACEMENT_CONSTRAINT_RULE =
+  'must be "attribute==value" or "attribute!=value" (e.g. "node.labels.gpu==true", "node.role==worker")';
+/** A GPU as `--gpus device=` names it: an index or a UUID such as GPU-3a23c669-1f69-c64e-cf85-44e9b07e7a2a. */
+export const GPU_DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;

@@ -23,6 +23,8 @@ const PROBLEMS: Record<RuntimeErrorKind, ProblemKind> = {
   registry: { status: 502, type: "registry-error", upstream: registry("rejected") },
   "registry-timeout": { status: 504, type: "registry-timeout", upstream: registry("timeout") },
   configuration: { status: 503, type: "agent-misconfigured" },
+  "gpu-unavailable": { status: 422, type: "gpu-unavailable", upstream: engine("rejected") },
+  "swarm-unavailable": { status: 503, type: "swarm-unavailable", upstream: engine("rejected") },
   engine: { status: 502, type: "engine-error", upstream: engine("rejected") },
 };
 

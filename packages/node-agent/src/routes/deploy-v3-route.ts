@@ -2,7 +2,7 @@ import { defineRoute, type Route } from "@clarus/common";
 import type { InferenceAssetSource } from "../ids/index.js";
 import { idsAssetAnswerSchema } from "../ids/index.js";
 import type { InferenceService } from "../inference/inference-service.js";
-import { deploymentSchema, deployV3Body } from "./schemas.js";
+import { clusterRequest, deploymentSchema, deployV3Body } from "./schemas.js";
 
 /** POST /api/v3/inference/deploy: the image and internal port come from the data space (IDS agent). */
 export function deployV3Route(service: InferenceService, assets: InferenceAssetSource): Route {
@@ -35,6 +35,7 @@ export function deployV3Route(service: InferenceService, assets: InferenceAssetS
           hostPort: body.inference_rest_api_forward_port,
           env: body.env,
           expId: body.exp_id,
+          ...clusterRequest(body),
         }),
       };
     },

@@ -2,6 +2,7 @@ import { defineRoute, HttpProblem, type Route } from "@clarus/common";
 import { z } from "zod";
 import type { InferenceService } from "../inference/inference-service.js";
 import {
+  clusterRequest,
   deployBody,
   deploymentSchema,
   inferenceDetailsSchema,
@@ -91,6 +92,7 @@ export function inferenceRoutes(service: InferenceService): Route[] {
           internalPort: body.inference_rest_api_port,
           hostPort: body.inference_rest_api_forward_port,
           env: body.env,
+          ...clusterRequest(body),
         }),
       }),
     }),

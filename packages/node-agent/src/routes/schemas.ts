@@ -1,13 +1,21 @@
 import { z } from "zod";
+import type { InferenceRequest } from "../inference/container-spec.js";
 import { parseImageReference } from "../inference/image-reference.js";
 import {
   ENV_NAME,
   ENV_NAME_RULE,
+  GPU_DEVICE_ID,
   INFERENCE_ID,
   INFERENCE_ID_RULE,
   MAX_ENV_ENTRIES,
   MAX_ENV_VALUE_LENGTH,
+  MAX_GPUS,
+  MAX_PLACEMENT_CONSTRAINTS,
+  MAX_REPLICAS,
+  PLACEMENT_CONSTRAINT,
+  PLACEMENT_CONSTRAINT_RULE,
 } from "../inference/inference-rules.js";
+import type { GpuRequest } from "../runtime/container-runtime.js";
 
 /** A TCP port as old callers send it: an integer or a string of digits ("8080"). */
 const portField = (description: string, example: string) =>
@@ -69,6 +77,78 @@ const optionalEnv = envField
     example: { env1: "envValue1", env2: "envValue2" },
   });
 
+/** Fields a cluster honours (RUNTIME=swarm); the docker backend refuses them with 422 naming the field. */
+const clusterFields = {
+  replicas: z
+    .number("must be a whole number of tasks")
+    .int("must be a whole number of tasks")
+    .min(1, "must be at least 1")
+    .max(MAX_REPLICAS, `must be at most ${MAX_REPLICAS}`)
+    .optional()
+    .meta({ description: `Tasks to run, 1-${MAX_REPLICAS} (RUNTIME=swarm; default 1)`, example: 2 }),
+  placement: z
+    .array(z.string().max(260, "must be at most 260 characters").regex(PLACEMENT_CONSTRAINT, PLACEMENT_CONSTRAINT_RULE))
+    .max(MAX_PLACEMENT_CONSTRAINTS, `at most ${MAX_PLACEMENT_CONSTRAINTS} constraints`)
+    .optional()
+    .meta({ description: "Swarm placement constraints, all must hold (RUNTIME=swarm)", example: ["node.labels.gpu==true"] }),
+  update: z
+    .strictObject({
+      order: z
+        .enum(["start-first", "stop-first"], 'must be "start-first" or "stop-first"')
+        .optional()
+        .meta({ description: "start-first: the new task runs before the old stops (default with SWARM_PUBLISH_MODE=ingress)" }),
+      parallelism: z
+        .number()
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .max(MAX_REPLICAS, `must be at most ${MAX_REPLICAS}`)
+        .optional()
+        .meta({ description: "Tasks replaced at once (default 1)" }),
+      delay_seconds: z
+        .number()
+        .min(0, "must be 0-3600")
+        .max(3600, "must be 0-3600")
+        .optional()
+        .meta({ description: "Pause between batches (default 0)" }),
+      monitor_seconds: z.number().min(0, "must be 0-3600").max(3600, "must be 0-3600").optional().meta({
+        description: "How long each new task must keep running before the next batch (default SWARM_UPDATE_MONITOR_SECONDS)",
+      }),
+    })
+    .optional()
+    .meta({
+      description:
+        "How a replacement rolls out (RUNTIME=swarm): the engine's rolling update, health-gated, rolled back automatically on failure",
+      example: { order: "start-first", monitor_seconds: 5 },
+    }),
+  gpus: z
+    .union(
+      [
+        z.literal("all"),
+        z.number().int().min(1).max(MAX_GPUS),
+        z
+          .array(z.string().regex(GPU_DEVICE_ID, "must be a GPU index or UUID"))
+          .min(1, "must name at least one device")
+          .max(MAX_GPUS, `at most ${MAX_GPUS} devices`),
+      ],
+      { error: `must be "all", a count 1-${MAX_GPUS}, or a list of device ids` },
+    )
+    .optional()
+    .transform((gpus): GpuRequest | undefined =>
+      gpus === undefined
+        ? undefined
+        : gpus === "all"
+          ? { kind: "all" }
+          : typeof gpus === "number"
+            ? { kind: "count", count: gpus }
+            : { kind: "devices", ids: gpus },
+    )
+    .meta({
+      description:
+        'GPUs to reserve: "all" (docker backend), a count, or device ids. Needs ALLOW_GPUS=true (403 otherwise) and the NVIDIA runtime on the engine',
+      example: 1,
+    }),
+};
+
 const forwardPort = portField("Host port the inference REST API is published on", "7070");
 
 export const deployBody = z.object({
@@ -77,7 +157,26 @@ export const deployBody = z.object({
   inference_rest_api_port: portField("Port of the inference REST API inside the container", "8080"),
   inference_rest_api_forward_port: forwardPort,
   env: optionalEnv,
+  ...clusterFields,
 });
+
+/** The cluster fields of a deploy body as the use cases take them (unset ones stay unset). */
+export function clusterRequest(
+  body: Pick<z.output<typeof deployBody>, "replicas" | "placement" | "update" | "gpus">,
+): Pick<InferenceRequest, "replicas" | "placement" | "update" | "gpus"> {
+  const { update } = body;
+  return {
+    replicas: body.replicas,
+    placement: body.placement,
+    gpus: body.gpus,
+    update: update && {
+      ...(update.order ? { order: update.order } : {}),
+      ...(update.parallelism === undefined ? {} : { parallelism: update.parallelism }),
+      ...(update.delay_seconds === undefined ? {} : { delaySeconds: update.delay_seconds }),
+      ...(update.monitor_seconds === undefined ? {} : { monitorSeconds: update.monitor_seconds }),
+    },
+  };
+}
 
 export const deployV3Body = z.object({
   exp_id: z
@@ -88,6 +187,7 @@ export const deployV3Body = z.object({
   inference_id: inferenceIdField,
   inference_rest_api_forward_port: forwardPort,
   env: optionalEnv,
+  ...clusterFields,
 });
 
 /** Who to remove: `inference_id`, or `exp_id` as the original agent's callers send it. */
@@ -142,6 +242,33 @@ export const inferenceDetailsSchema = inferenceSchema
     finished_at: z.string().nullable().meta({ description: "When it last stopped (UTC); null while it never stopped" }),
     error: z.string().nullable().meta({ description: "The engine's error for the container, e.g. a failed start" }),
     ip_address: z.string().nullable().meta({ description: "Address on the inference network" }),
+    service_id: z.string().optional().meta({ description: "RUNTIME=swarm: the service's id" }),
+    replicas: z
+      .object({ desired: z.number().int(), running: z.number().int() })
+      .optional()
+      .meta({ description: "RUNTIME=swarm: tasks wanted and running" }),
+    rollout: z
+      .object({ state: z.string(), message: z.string() })
+      .optional()
+      .meta({ description: "RUNTIME=swarm: the engine's last rollout (none, updating, completed, rollback_completed, …)" }),
+    tasks: z
+      .array(
+        z.object({
+          id: z.string(),
+          slot: z.number().int(),
+          node: z.string().meta({ description: "Hostname of the node the task runs on" }),
+          state: z.string().meta({ description: "pending, starting, running, failed, rejected, shutdown, …" }),
+          desired_state: z.string(),
+          error: z.string().nullable().meta({ description: "The engine's error for the task, e.g. why it cannot be placed" }),
+          exit_code: z.number().int().nullable(),
+          container_id: z.string().nullable(),
+          address: z.string().nullable().meta({ description: "The task's address on the inference network" }),
+          image: z.string(),
+          updated: z.string().meta({ format: "date-time" }),
+        }),
+      )
+      .optional()
+      .meta({ description: "RUNTIME=swarm: the service's tasks, newest first, replaced and failed ones included" }),
   })
   .meta({ description: "An inference with its container state" });
 

@@ -14,9 +14,13 @@ export interface PortBinding {
 /** "no" while a new container proves it is ready (an exit must stay visible), "unless-stopped" once it serves. */
 export type RestartPolicy = "no" | "unless-stopped";
 
+/** GPUs a container reserves: all of the node's, a count, or named devices (ids or UUIDs). */
+export type GpuRequest = { kind: "all" } | { kind: "count"; count: number } | { kind: "devices"; ids: string[] };
+
 /**
- * Everything a container is created from. By construction there is no field for mounts, devices,
- * capabilities, privileged mode or host networking: no request can ask for them.
+ * Everything a container is created from. By construction there is no field for mounts, arbitrary devices,
+ * capabilities, privileged mode or host networking: no request can ask for them. GPUs are the one device
+ * class, and only when the operator allowed them (ALLOW_GPUS).
  */
 export interface ContainerSpec {
   name: string;
@@ -32,6 +36,7 @@ export interface ContainerSpec {
   logging: { maxSize: string; maxFiles: number };
   memoryBytes?: number | undefined;
   nanoCpus?: number | undefined;
+  gpus?: GpuRequest | undefined;
 }
 
 export type ContainerState = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";

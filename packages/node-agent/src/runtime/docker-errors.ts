@@ -48,6 +48,9 @@ export function engineFailureKind(err: unknown): RuntimeErrorKind {
   const text = engineMessage(err).toLowerCase();
   if (/port is already allocated|address already in use/.test(text)) return "port-taken";
   if (/network .*not found/.test(text)) return "network-missing";
+  // No NVIDIA container runtime (or no GPU) on the engine: `docker run --gpus` fails the same way.
+  if (/could not select device driver/.test(text)) return "gpu-unavailable";
+  if (/not a swarm manager|swarm is not initialized|this node is not part of a swarm/.test(text)) return "swarm-unavailable";
   if (modem.statusCode === 409 && /already in use/.test(text)) return "name-conflict";
   if (modem.statusCode === 404) return "not-found";
   return "engine";

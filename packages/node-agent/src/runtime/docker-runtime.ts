@@ -9,6 +9,7 @@ import type {
   ContainerState,
   ContainerSummary,
   EngineInfo,
+  GpuRequest,
   ImageToPull,
   PortBinding,
   RestartPolicy,
@@ -17,7 +18,7 @@ import type {
 import { engineFailureKind, engineMessage, isNotFound, pullFailureKind, toRuntimeError } from "./docker-errors.js";
 import { logLines } from "./log-frames.js";
 import { consumePullStream, PullStreamError } from "./pull-progress.js";
-import { DockerConfigError, readRegistryCredentials } from "./registry-auth.js";
+import { engineRegistryAuth } from "./registry-auth.js";
 import { RuntimeError } from "./runtime-error.js";
 
 const REMOVAL_WAIT_MS = 30_000;
@@ -32,7 +33,7 @@ export interface DockerRuntimeOptions {
 }
 
 /** dockerode connection options for a DOCKER_HOST value. */
-function dockerConnection(dockerHost: string): Docker.DockerOptions {
+export function dockerConnection(dockerHost: string): Docker.DockerOptions {
   if (dockerHost.startsWith("unix://")) return { socketPath: dockerHost.slice("unix://".length) };
   const url = new URL(dockerHost.replace(/^tcp:\/\//, "http://"));
   return { protocol: url.protocol === "https:" ? "https" : "http", host: url.hostname, port: Number(url.port || 2375) };
@@ -47,7 +48,7 @@ function splitReference(reference: string): { fromImage: string; tag: string } {
   return { fromImage: reference, tag: "latest" };
 }
 
-function parseDate(text: string | undefined): Date | undefined {
+export function parseDate(text: string | undefined): Date | undefined {
   if (!text || text.startsWith("0001-01-01")) return undefined;
   return new Date(text);
 }
@@ -61,6 +62,14 @@ function portBindings(bindings: Record<string, Array<{ HostIp?: string; HostPort
     }
   }
   return result;
+}
+
+/** GPUs as `docker run --gpus` asks for them: the NVIDIA driver with the "gpu" capability. */
+function gpuDeviceRequest(gpus: GpuRequest): Docker.DeviceRequest {
+  const request = { Driver: "nvidia", Capabilities: [["gpu"]] };
+  if (gpus.kind === "all") return { ...request, Count: -1 };
+  if (gpus.kind === "count") return { ...request, Count: gpus.count };
+  return { ...request, DeviceIDs: gpus.ids };
 }
 
 /** The ContainerRuntime over a Docker engine (Engine API 1.41+, i.e. Docker 20.10 and newer). */
@@ -85,13 +94,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async pullImage(image: ImageToPull): Promise<void> {
-    let authconfig: Awaited<ReturnType<typeof readRegistryCredentials>>;
-    try {
-      authconfig = await readRegistryCredentials(image.registry, this.#configFile);
-    } catch (err) {
-      if (err instanceof DockerConfigError) throw new RuntimeError("configuration", err.message, err.message, { cause: err });
-      throw err;
-    }
+    const authconfig = await engineRegistryAuth(image.registry, this.#configFile);
     const action = `pull ${image.reference}`;
     const signal = AbortSignal.timeout(this.#pullTimeoutMs);
     const timedOut = (err: unknown) => {
@@ -185,6 +188,7 @@ export class DockerRuntime implements ContainerRuntime {
           },
           ...(spec.memoryBytes ? { Memory: spec.memoryBytes } : {}),
           ...(spec.nanoCpus ? { NanoCpus: spec.nanoCpus } : {}),
+          ...(spec.gpus ? { DeviceRequests: [gpuDeviceRequest(spec.gpus)] } : {}),
         },
       });
       return container.id;

@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { canonicalRegistry } from "../inference/image-reference.js";
 import { askCredentialHelper, CredentialHelperError } from "./credential-helper.js";
+import { RuntimeError } from "./runtime-error.js";
 
 /** Credentials in the shape the Docker Engine API takes in `X-Registry-Auth`. */
 export type RegistryCredentials =
@@ -98,4 +99,14 @@ function credentialsFromEntry(entry: AuthEntry, key: string, file: string): Regi
   }
   // An entry without secrets (left by a credential store) means: no credentials here.
   return undefined;
+}
+
+/** readRegistryCredentials for an engine call: an unusable config file is the agent's configuration error. */
+export async function engineRegistryAuth(registry: string, file: string): Promise<RegistryCredentials | undefined> {
+  try {
+    return await readRegistryCredentials(registry, file);
+  } catch (err) {
+    if (err instanceof DockerConfigError) throw new RuntimeError("configuration", err.message, err.message, { cause: err });
+    throw err;
+  }
 }

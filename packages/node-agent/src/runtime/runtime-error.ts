@@ -10,6 +10,8 @@ export type RuntimeErrorKind =
   | "registry"
   | "registry-timeout"
   | "configuration"
+  | "gpu-unavailable"
+  | "swarm-unavailable"
   | "engine";
 
 export class RuntimeError extends Error {

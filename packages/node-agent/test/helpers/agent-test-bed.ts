@@ -16,9 +16,22 @@ import {
   type TestScope,
   testDocker,
 } from "../support/docker-env.js";
+import { leaseSwarm, type SwarmLease, TEST_RUNTIME } from "../support/swarm.js";
 import { type AgentUnderTest, startAgent } from "./agent-under-test.js";
 
+/**
+ * The agent settings a backend needs on this machine. Swarm: no IPVS here, so neither the ingress mesh nor service
+ * VIPs route; host-mode publishing does, and the agent (outside the overlay network) probes the published port.
+ */
+export function runtimeEnv(runtime: "docker" | "swarm"): Record<string, string> {
+  return runtime === "swarm"
+    ? { RUNTIME: "swarm", SWARM_PUBLISH_MODE: "host", READINESS_PROBE: "host", SWARM_UPDATE_MONITOR_SECONDS: "1" }
+    : { RUNTIME: "docker" };
+}
+
 export interface AgentTestBed {
+  /** The backend its agents run (RUNTIME). */
+  runtime: "docker" | "swarm";
   scope: TestScope;
   registry: TestRegistry;
   /** A Docker config file holding the registry's credentials (none for an open registry). */
@@ -43,12 +56,21 @@ export interface AgentTestBed {
   close(): Promise<void>;
 }
 
-export async function openAgentTestBed(tag: string, options: { htpasswd?: RegistryCredentials } = {}): Promise<AgentTestBed> {
+export async function openAgentTestBed(
+  tag: string,
+  options: { htpasswd?: RegistryCredentials; runtime?: "docker" | "swarm" } = {},
+): Promise<AgentTestBed> {
+  const runtime = options.runtime ?? TEST_RUNTIME;
   const scope = createTestScope(tag);
   const agents: AgentUnderTest[] = [];
-  const [registry, network] = await Promise.all([startRegistry(options), scope.createNetwork()]);
+  const swarm: SwarmLease | undefined = runtime === "swarm" ? await leaseSwarm() : undefined;
+  const [registry, network] = await Promise.all([
+    startRegistry(options),
+    scope.createNetwork(undefined, { overlay: runtime === "swarm" }),
+  ]);
   const dockerConfig = await createDockerConfig(options.htpasswd ? { [registry.host]: options.htpasswd } : {});
   return {
+    runtime,
     scope,
     registry,
     dockerConfig,
@@ -59,6 +81,7 @@ export async function openAgentTestBed(tag: string, options: { htpasswd?: Regist
         INFERENCE_NETWORK: network,
         DOCKER_CONFIG: dockerConfig.dir,
         READINESS_TIMEOUT_SECONDS: "5",
+        ...runtimeEnv(runtime),
         ...env,
       });
       agents.push(agent);
@@ -74,6 +97,7 @@ export async function openAgentTestBed(tag: string, options: { htpasswd?: Regist
       await Promise.all(agents.map((agent) => agent.close()));
       await scope.cleanup();
       await Promise.all([registry.stop(), dockerConfig.remove()]);
+      await swarm?.release();
     },
   };
 }

@@ -1,6 +1,8 @@
 // Per-test-file namespaces for Docker objects, and the cleanup that removes everything created in one.
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { testDocker } from "./engine.js";
+import { TEST_RUNTIME } from "./swarm.js";
 import { TEST_IMAGE_REF_LABEL } from "./test-image.js";
 
 /** Label on what a scope creates itself (networks); its value is the scope prefix. */
@@ -9,6 +11,7 @@ const TEST_SCOPE_LABEL = "clarus.test.scope";
 const TEST_PREFIX = "clarus-t-";
 
 export interface RemovedResources {
+  services: string[];
   containers: string[];
   networks: string[];
   images: string[];
@@ -21,8 +24,11 @@ export interface TestScope {
   name(suffix: string): string;
   /** `${registryHost}/${prefix}/${repository}:${tag}`: an image reference this scope will clean up. */
   imageRef(registryHost: string, repository: string, tag: string): string;
-  /** Creates a bridge network named `${prefix}-${suffix}` (default suffix "inference-network"). */
-  createNetwork(suffix?: string): Promise<string>;
+  /**
+   * Creates a network named `${prefix}-${suffix}` (default suffix "inference-network"): a bridge, or an attachable
+   * overlay network (default with RUNTIME=swarm).
+   */
+  createNetwork(suffix?: string, options?: { overlay?: boolean }): Promise<string>;
   /** Removes every container, network and image of this scope (see removeTestResources). */
   cleanup(): Promise<RemovedResources>;
 }
@@ -40,9 +46,13 @@ export function createTestScope(tag: string): TestScope {
     prefix,
     name,
     imageRef: (registryHost, repository, tag) => `${registryHost}/${prefix}/${repository}:${tag}`,
-    async createNetwork(suffix = "inference-network") {
+    async createNetwork(suffix = "inference-network", { overlay = TEST_RUNTIME === "swarm" } = {}) {
       const network = name(suffix);
-      await testDocker.createNetwork({ Name: network, Driver: "bridge", Labels: { [TEST_SCOPE_LABEL]: prefix } });
+      await testDocker.createNetwork({
+        Name: network,
+        Labels: { [TEST_SCOPE_LABEL]: prefix },
+        ...(overlay ? { Driver: "overlay", Attachable: true } : { Driver: "bridge" }),
+      });
       return network;
     },
     cleanup: () => removeTestResources(prefix),
@@ -50,13 +60,15 @@ export function createTestScope(tag: string): TestScope {
 }
 
 /**
- * Removes, in this order, containers whose name starts with `prefix` (forced, whatever created them: the
+ * Removes, in this order, swarm services whose name starts with `prefix` (on a manager; waiting for their tasks to go), containers
+ * whose name starts with `prefix` (forced, whatever created them: the
  * agent names containers after the inference_id), networks whose name starts with it, and images whose
  * reference has it as a path component or whose test-image label names such a reference.
  * Test-only: the agent itself never matches containers by name.
  */
 async function removeTestResources(prefix: string): Promise<RemovedResources> {
-  const removed: RemovedResources = { containers: [], networks: [], images: [] };
+  const removed: RemovedResources = { services: [], containers: [], networks: [], images: [] };
+  removed.services = await removeServices(prefix);
   const containers = await testDocker.listContainers({ all: true, filters: { name: [prefix] } });
   for (const container of containers) {
     const name = container.Names.map((n) => n.replace(/^\//, "")).find((n) => n.startsWith(prefix));
@@ -90,4 +102,22 @@ async function ignoreMissing(operation: Promise<unknown>): Promise<void> {
     // 404: already gone; 409: still in use by something outside the scope, which is not ours to break.
     if (status !== 404 && status !== 409) throw error;
   }
+}
+
+async function removeServices(prefix: string): Promise<string[]> {
+  const info = (await testDocker.info()) as { Swarm?: { ControlAvailable?: boolean } };
+  // Outside a swarm (or on a worker) there are no services to list.
+  if (!info.Swarm?.ControlAvailable) return [];
+  const services = (await testDocker.listServices({ filters: { name: [prefix] } })).filter((service) =>
+    service.Spec?.Name?.startsWith(prefix),
+  );
+  for (const service of services) await ignoreMissing(testDocker.getService(service.ID).remove());
+  const ids = services.map((service) => service.ID);
+  // Their tasks hold the overlay network and published ports until they are gone.
+  for (let waited = 0; ids.length > 0 && waited < 30_000; waited += 200) {
+    const tasks = await testDocker.listTasks({ filters: { service: ids } });
+    if (tasks.filter((task) => ids.includes(task.ServiceID ?? "")).length === 0) break;
+    await sleep(200);
+  }
+  return services.map((service) => service.Spec?.Name ?? service.ID);
 }

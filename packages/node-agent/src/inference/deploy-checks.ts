@@ -1,0 +1,62 @@
+import { HttpProblem } from "@clarus/common";
+import type { InferenceRequest } from "./container-spec.js";
+import { type ImageReference, parseImageReference } from "./image-reference.js";
+import { registryAllowed } from "./inference-rules.js";
+
+/** What the operator allows every deployment, whatever the backend. */
+export interface DeployRules {
+  /** Registry hosts images may come from; empty = any. */
+  allowedRegistries: string[];
+  /** GPUs may be reserved (ALLOW_GPUS=true). */
+  allowGpus: boolean;
+}
+
+/**
+ * The checks every backend makes before it touches the engine: a valid image reference from an allowed registry,
+ * and GPUs only by the operator's consent. Answers the parsed reference.
+ */
+export function checkDeployRequest(rules: DeployRules, request: InferenceRequest): ImageReference {
+  const reference = parseImageReference(request.image);
+  if ("error" in reference) {
+    throw new HttpProblem(422, `docker_img_uri "${request.image}": ${reference.error}`, {
+      type: "validation-error",
+      errors: [{ location: "body", field: "docker_img_uri", message: reference.error }],
+    });
+  }
+  if (!registryAllowed(reference.registry, rules.allowedRegistries)) {
+    throw new HttpProblem(
+      403,
+      `Images from ${reference.registry} are not allowed here; ALLOWED_REGISTRIES is ${rules.allowedRegistries.join(", ")}.`,
+      {
+        type: "registry-not-allowed",
+        errors: [
+          { location: "body", field: "docker_img_uri", message: `registry ${reference.registry} is not in ALLOWED_REGISTRIES` },
+        ],
+      },
+    );
+  }
+  if (request.gpus && !rules.allowGpus) {
+    throw new HttpProblem(
+      403,
+      "GPUs are not allowed on this node: the operator must start the agent with ALLOW_GPUS=true to let inferences reserve them.",
+      { type: "gpus-not-allowed", errors: [{ location: "body", field: "gpus", message: "needs ALLOW_GPUS=true" }] },
+    );
+  }
+  return reference;
+}
+
+/** 422 naming a deploy field this backend cannot honour, and what would. */
+export function unsupportedField(field: string, reason: string): HttpProblem {
+  return new HttpProblem(422, `${field}: ${reason}`, {
+    type: "validation-error",
+    errors: [{ location: "body", field, message: reason }],
+  });
+}
+
+/** The swarm-only fields refused by the docker backend (one container per inference on one engine). */
+export function refuseClusterFields(request: InferenceRequest): void {
+  const needsSwarm = "needs RUNTIME=swarm; this agent runs one container per inference on one Docker engine (RUNTIME=docker)";
+  if (request.replicas !== undefined && request.replicas !== 1) throw unsupportedField("replicas", `more than 1 ${needsSwarm}`);
+  if (request.placement?.length) throw unsupportedField("placement", needsSwarm);
+  if (request.update) throw unsupportedField("update", needsSwarm);
+}

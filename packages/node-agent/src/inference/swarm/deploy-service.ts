@@ -1,0 +1,206 @@
+import { HttpProblem } from "@clarus/common";
+import type { ServiceDetails, ServiceSpec } from "../../runtime/service-runtime.js";
+import type { InferenceRequest } from "../container-spec.js";
+import { checkDeployRequest, unsupportedField } from "../deploy-checks.js";
+import type { DeploymentView } from "../inference-view.js";
+import { fromLabels, LABEL } from "../labels.js";
+import { awaitRollout, type RolloutOutcome, rollBack } from "./await-rollout.js";
+import { describeService, isManagedService } from "./read-services.js";
+import { buildServiceSpec } from "./service-spec.js";
+import { imageDigest } from "./service-view.js";
+import type { SwarmContext } from "./swarm-context.js";
+
+const LOG_LINES_IN_ERRORS = 20;
+
+/** 409 when another service publishes the port (swarm reserves a published port cluster-wide). */
+async function assertPortFree(ctx: SwarmContext, port: number, except?: string): Promise<void> {
+  const holder = (await ctx.services.servicesPublishing(port)).find((service) => service.id !== except);
+  if (!holder) return;
+  const inferenceId = isManagedService(ctx, holder) ? holder.labels[LABEL.inferenceId] : undefined;
+  const who = inferenceId ? `inference "${inferenceId}"` : `service "${holder.name}" (not managed by this agent)`;
+  throw new HttpProblem(409, `Port ${port} is already published by ${who}.`, {
+    type: "port-taken",
+    errors: [{ location: "body", field: "inference_rest_api_forward_port", message: `in use by ${who}` }],
+    extensions: { held_by: { inference_id: inferenceId ?? null, service: holder.name, service_id: holder.id } },
+  });
+}
+
+/** Services join an attachable overlay network; a local bridge of that name cannot carry them. */
+async function ensureOverlayNetwork(ctx: SwarmContext): Promise<void> {
+  const { network } = ctx.policy;
+  const found = await ctx.services.network(network);
+  const create = `docker network create --driver overlay --attachable ${network}`;
+  if (found && found.scope !== "swarm") {
+    throw new HttpProblem(
+      503,
+      `The Docker network "${network}" is a ${found.driver} network of scope ${found.scope}; swarm services need an overlay network. Remove it or choose another INFERENCE_NETWORK, then: ${create}.`,
+      { type: "network-missing" },
+    );
+  }
+  if (found) return;
+  if (!ctx.createNetwork) {
+    throw new HttpProblem(
+      503,
+      `The overlay network "${network}" does not exist. Create it (${create}) or start the agent with CREATE_NETWORK=true.`,
+      { type: "network-missing" },
+    );
+  }
+  await ctx.services.createOverlayNetwork(network, {});
+  ctx.logger.info({ network }, "created the inference overlay network");
+}
+
+/** The answer to a rollout that did not come up, with the tasks' last log lines. */
+function rolloutProblem(
+  ctx: SwarmContext,
+  request: InferenceRequest,
+  spec: ServiceSpec,
+  outcome: Exclude<RolloutOutcome, { outcome: "ready" }>,
+  logs: string[],
+  note: string,
+): HttpProblem {
+  const who = `The inference "${request.inferenceId}" (image ${request.image})`;
+  const port = spec.container.port.containerPort;
+  const withNote = (text: string) => (note ? `${text} ${note}` : text);
+  const readiness = { ...outcome };
+  switch (outcome.outcome) {
+    case "exited": {
+      const portTaken = /address already in use|port is already allocated/.test(outcome.error);
+      if (portTaken) {
+        return new HttpProblem(409, withNote(`Port ${spec.container.port.hostPort} is held on the node: ${outcome.error}`), {
+          type: "port-taken",
+          errors: [{ location: "body", field: "inference_rest_api_forward_port", message: "in use on the node" }],
+          extensions: { readiness, logs, upstream: { service: "engine", failure: "rejected", body: outcome.error } },
+        });
+      }
+      const how = outcome.exitCode >= 0 ? `exited with code ${outcome.exitCode}` : `failed to start (${outcome.error})`;
+      return new HttpProblem(502, withNote(`${who} ${how} before port ${port} accepted connections.`), {
+        type: "inference-exited",
+        extensions: { readiness, logs },
+      });
+    }
+    case "unschedulable": {
+      const field = request.gpus ? "gpus" : request.placement?.length ? "placement" : "replicas";
+      const type = request.gpus ? "gpu-unavailable" : "no-suitable-node";
+      const detail = request.gpus
+        ? `No node of the swarm can reserve the GPUs asked for (nodes advertise them as generic resources, e.g. dockerd --node-generic-resource NVIDIA-GPU=…); the engine says: ${outcome.error}.`
+        : `No node of the swarm can run ${who.replace(/^The /, "the ")}; the engine says: ${outcome.error}.`;
+      return new HttpProblem(422, withNote(detail), {
+        type,
+        errors: [{ location: "body", field, message: outcome.error }],
+        extensions: { readiness, upstream: { service: "engine", failure: "rejected", body: outcome.error } },
+      });
+    }
+    case "rolled-back":
+      return new HttpProblem(502, withNote(`${who} failed during the rollout: ${outcome.message}.`), {
+        type: "inference-exited",
+        extensions: { readiness, logs },
+      });
+    case "timeout":
+      return new HttpProblem(
+        504,
+        withNote(
+          `${who} did not accept connections on port ${port} within ${ctx.readiness.timeoutMs / 1000} s (READINESS_TIMEOUT_SECONDS).`,
+        ),
+        { type: "inference-not-ready", extensions: { readiness, logs } },
+      );
+  }
+}
+
+/**
+ * Runs an inference as a swarm service: a new one is created and, if it does not come up, removed again (nothing
+ * is left behind); a running one is updated with the engine's own rolling update and, if the new version fails,
+ * rolled back by the engine, so the previous version keeps serving. The nodes pull the image, with the agent's
+ * credentials for its registry sent along. Callers serialise calls per inference id.
+ */
+export async function deployService(ctx: SwarmContext, request: InferenceRequest): Promise<DeploymentView> {
+  const reference = checkDeployRequest(ctx, request);
+  if (request.gpus?.kind === "all") {
+    throw unsupportedField("gpus", 'swarm reserves GPUs by count or by device id; "all" has no swarm form, send a count');
+  }
+  const existing = await ctx.services.inspectService(request.inferenceId);
+  if (existing && !isManagedService(ctx, existing)) {
+    throw new HttpProblem(
+      409,
+      `A service named "${request.inferenceId}" exists that this agent did not create; choose another inference_id or remove that service.`,
+      { type: "name-conflict", errors: [{ location: "body", field: "inference_id", message: "taken by a foreign service" }] },
+    );
+  }
+  await assertPortFree(ctx, request.hostPort, existing?.id);
+  await ensureOverlayNetwork(ctx);
+
+  const pinned = await ctx.services.resolveImage({ reference: reference.pullReference, registry: reference.registry });
+  const spec = buildServiceSpec(ctx, { ...request, image: reference.pullReference }, pinned);
+  const named = { ...request, image: reference.pullReference };
+  return existing
+    ? updateService(ctx, named, spec, existing, reference.registry)
+    : createService(ctx, named, spec, reference.registry);
+}
+
+async function createService(
+  ctx: SwarmContext,
+  request: InferenceRequest,
+  spec: ServiceSpec,
+  registry: string,
+): Promise<DeploymentView> {
+  const serviceId = await ctx.services.createService(spec, registry);
+  let outcome: RolloutOutcome;
+  try {
+    outcome = await awaitRollout(ctx, serviceId, 0, undefined);
+  } catch (err) {
+    await discard(ctx, serviceId);
+    throw err;
+  }
+  if (outcome.outcome !== "ready") {
+    const logs = await ctx.services.serviceLogs(serviceId, LOG_LINES_IN_ERRORS).catch(() => []);
+    await discard(ctx, serviceId);
+    throw rolloutProblem(ctx, request, spec, outcome, logs, "");
+  }
+  ctx.logger.info({ inference: request.inferenceId, service: serviceId, waitedMs: outcome.waitedMs }, "inference deployed");
+  return {
+    ...(await describeService(ctx, serviceId)),
+    readiness: { outcome: "ready", waited_ms: outcome.waitedMs, address: outcome.address },
+    replaced: null,
+    pruned_images: [],
+  };
+}
+
+async function updateService(
+  ctx: SwarmContext,
+  request: InferenceRequest,
+  spec: ServiceSpec,
+  existing: ServiceDetails,
+  registry: string,
+): Promise<DeploymentView> {
+  const previous = fromLabels(existing.labels).image;
+  const generation = await ctx.services.updateService(existing, spec, registry);
+  let outcome: RolloutOutcome;
+  try {
+    outcome = await awaitRollout(ctx, existing.id, generation, spec.rollout);
+  } catch (err) {
+    await rollBack(ctx, existing.id, previous, spec.rollout);
+    throw err;
+  }
+  if (outcome.outcome !== "ready") {
+    const logs = await ctx.services.serviceLogs(existing.id, LOG_LINES_IN_ERRORS).catch(() => []);
+    const note = await rollBack(ctx, existing.id, previous, spec.rollout);
+    throw rolloutProblem(ctx, request, spec, outcome, logs, note);
+  }
+  ctx.logger.info(
+    { inference: request.inferenceId, from: previous, to: request.image, waitedMs: outcome.waitedMs },
+    "inference rolled out",
+  );
+  return {
+    ...(await describeService(ctx, existing.id)),
+    readiness: { outcome: "ready", waited_ms: outcome.waitedMs, address: outcome.address },
+    replaced: { docker_img_uri: previous, image_id: imageDigest(existing.image) },
+    // The nodes hold the images; each node's engine prunes its own (KEEP_IMAGES applies to RUNTIME=docker).
+    pruned_images: [],
+  };
+}
+
+/** A service that never came up is removed, so a failed first deployment leaves nothing behind. */
+async function discard(ctx: SwarmContext, serviceId: string): Promise<void> {
+  await ctx.services.removeService(serviceId, (ctx.stopTimeoutSeconds + 20) * 1000).catch((err: unknown) => {
+    ctx.logger.error({ err, service: serviceId }, "could not remove a service that did not come up");
+  });
+}

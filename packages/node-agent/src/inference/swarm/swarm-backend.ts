@@ -1,0 +1,61 @@
+import { HttpProblem } from "@clarus/common";
+import { RuntimeError } from "../../runtime/runtime-error.js";
+import type { HealthView } from "../engine-health.js";
+import type { InferenceBackend } from "../inference-backend.js";
+import { LABEL, managedFilter } from "../labels.js";
+import type { RemovalView } from "../remove-inference.js";
+import { deployService } from "./deploy-service.js";
+import { inspectServiceInference, listServiceInferences, requireService } from "./read-services.js";
+import type { SwarmContext } from "./swarm-context.js";
+
+async function removeService(ctx: SwarmContext, inferenceId: string): Promise<RemovalView> {
+  const service = await requireService(ctx, inferenceId);
+  // Waits for the tasks to stop, so that the port and the name are free when the answer arrives.
+  await ctx.services.removeService(service.id, (ctx.stopTimeoutSeconds + 20) * 1000);
+  ctx.logger.info({ inference: inferenceId, service: service.id }, "inference removed");
+  return {
+    inference_id: inferenceId,
+    removed: true,
+    container_id: service.id,
+    docker_img_uri: service.labels[LABEL.image] ?? service.image,
+  };
+}
+
+/** Engine reachable and a swarm manager, overlay network present; 503 with the reason when the engine is not reachable. */
+async function swarmHealth(ctx: SwarmContext): Promise<HealthView> {
+  try {
+    const info = await ctx.services.info();
+    const network = info.manager ? await ctx.services.network(ctx.policy.network) : undefined;
+    const present = network?.scope === "swarm";
+    return {
+      status: info.manager && (present || ctx.createNetwork) ? "ok" : "degraded",
+      engine: { reachable: true, version: info.version, api_version: info.apiVersion },
+      network: { name: ctx.policy.network, present, created_on_demand: ctx.createNetwork },
+      swarm: { manager: info.manager, state: info.swarmState },
+    };
+  } catch (err) {
+    if (!(err instanceof RuntimeError)) throw err;
+    throw new HttpProblem(503, err.message, {
+      type: "engine-unavailable",
+      extensions: { engine: { reachable: false, error: err.engineMessage } },
+      cause: err,
+    });
+  }
+}
+
+/**
+ * RUNTIME=swarm: each inference is a replicated service on a swarm manager. The engine keeps the desired state and
+ * finishes or rolls back a rollout an agent stop interrupted, so start-up has nothing to recover.
+ */
+export function createSwarmBackend(ctx: SwarmContext): InferenceBackend {
+  return {
+    deploy: (request) => deployService(ctx, request),
+    remove: (inferenceId) => removeService(ctx, inferenceId),
+    list: () => listServiceInferences(ctx),
+    inspect: (inferenceId) => inspectServiceInference(ctx, inferenceId),
+    logs: async (inferenceId, tail) => ctx.services.serviceLogs((await requireService(ctx, inferenceId)).id, tail),
+    health: () => swarmHealth(ctx),
+    recover: async () => [],
+    watch: (onChange, onEnd) => ctx.services.watchServices([managedFilter(ctx.policy.agentName)], onChange, onEnd),
+  };
+}
