@@ -71,8 +71,12 @@ const OUTSIDE_CORE = [
   `${AGENT}config.ts`,
 ];
 
-/** The part of runtime/ the core is written against: the engine interface and its engine-neutral error. */
-const RUNTIME_PORT = [`${AGENT}runtime/container-runtime.ts`, `${AGENT}runtime/runtime-error.ts`];
+/** The part of runtime/ the core is written against: the engine interfaces (containers, swarm services) and their engine-neutral error. */
+const RUNTIME_PORT = [
+  `${AGENT}runtime/container-runtime.ts`,
+  `${AGENT}runtime/service-runtime.ts`,
+  `${AGENT}runtime/runtime-error.ts`,
+];
 
 /**
  * Libraries that reach the outside world (network, files, processes, HTTP serving). The core may use computation

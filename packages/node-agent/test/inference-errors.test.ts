@@ -458,6 +458,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
         stopTimeoutSeconds: 1,
         keepImages: 1,
         allowedRegistries: [],
+        allowGpus: false,
         createNetwork: false,
         agentPort: 8081,
         logger: createLogger({ name: "launch-test", level: "silent" }),

@@ -393,9 +393,15 @@ export class SwarmRuntime implements ServiceRuntime {
     } catch (err) {
       if (!isNotFound(err)) throw toRuntimeError(err, "remove the service");
     }
+    // The tasks' containers hold the published port (host mode) and the name until they are gone; this engine
+    // sees those of its own node.
+    const filters = { label: [`com.docker.swarm.service.id=${id}`] };
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if ((await this.listTasks([id])).length === 0) return;
+      const left = await this.#docker.listContainers({ all: true, filters }).catch((err: unknown) => {
+        throw toRuntimeError(err, "list the service's containers");
+      });
+      if (left.length === 0 && (await this.listTasks([id])).length === 0) return;
       await sleep(200);
     }
     throw new RuntimeError(
