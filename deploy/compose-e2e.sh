@@ -255,6 +255,11 @@ check "s3rver: the old reference is archived under uc_wine/history" sh -c "ls '$
 check "s3rver: HTML and JSON reports written under uc_wine/reports" \
   sh -c "ls '$objects'/reports/*.html._S3rver_object && ls '$objects'/reports/*.json._S3rver_object"
 
+if [ "$((failed + checks_failed))" != 0 ]; then
+  log "service and IDS stand-in logs (last 40 lines each), before they are taken down:"
+  (cd "$work/project" && docker-compose -p "$project" logs --no-color --tail=40) 2>&1
+  docker logs --tail 40 clarus_ids_agent 2>&1
+fi
 log "docker-compose down"
 check "docker-compose down" sh -c "cd '$work/project' && docker-compose -p '$project' down -v"
 check "nothing of the project is left" sh -c "[ -z \"\$(docker ps -aq --filter label=com.docker.compose.project=$project)\" ]"
