@@ -156,6 +156,18 @@ describe("clarus-drift", () => {
     });
   });
 
+  it("takes --workers: the same result on one column thread as on one per core; refuses a count that is not one", () => {
+    const current = write("workers-shifted.csv", shiftedWine({ alcohol: 0.5 }));
+    const onePerCore = run(wine, current, "--json");
+    const oneThread = run(wine, current, "--json", "--workers", "1");
+    expect(oneThread).toEqual(onePerCore);
+    for (const bad of ["0", "-1", "two", "1.5"]) {
+      const refused = run(wine, current, `--workers=${bad}`);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`--workers: must be a whole number of at least 1, got "${bad}"`);
+    }
+  });
+
   it("exits 2 listing every problem of a bad config file", () => {
     const config = write("bad-options.json", JSON.stringify({ drift_share: 2, stattest: "t-test", drift_shar: 0.3 }));
     const { code, stderr } = run(wine, wine, "--config", config);

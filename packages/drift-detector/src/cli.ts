@@ -12,7 +12,7 @@ import { formatDriftText, visibleControlCharacters } from "./drift/format-text.j
 import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./drift/options.js";
 import { renderHtmlReport } from "./report/index.js";
 
-const USAGE = `usage: clarus-drift REFERENCE.csv CURRENT.csv [--json] [--report out.html] [--config options.json]
+const USAGE = `usage: clarus-drift REFERENCE.csv CURRENT.csv [--json] [--report out.html] [--config options.json] [--workers N]
 
 Compares every column of CURRENT with REFERENCE and says whether the dataset drifted.
   --json            print the result as JSON only
@@ -20,6 +20,7 @@ Compares every column of CURRENT with REFERENCE and says whether the dataset dri
   --config FILE     drift options (JSON): drift_share, stattest, num_stattest, cat_stattest, per_column_stattest,
                     *_threshold, numerical_columns, categorical_columns, columns (Evidently's names),
                     p_value_correction (none, bonferroni, benjamini-hochberg; default none)
+  --workers N       compare at most N columns at once, each on its own thread (default: one per core)
 Limits of each file (a file beyond one is refused, exit 2):
   --max-file-bytes N       bytes (default 4294967296, 4 GiB)
   --max-record-chars N     characters of one record (default 1048576)
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     { name: currentPath, stream: openFile(currentPath) },
     options,
     args.limits,
+    { ...(args.workers !== undefined && { workers: args.workers }) },
   );
   if (args.report) {
     const [referenceStat, currentStat] = await Promise.all([stat(referencePath), stat(currentPath)]);
@@ -83,6 +85,7 @@ function parseCommandLine(argv: string[]): {
   limits: CsvLimits;
   report?: string;
   config?: string;
+  workers?: number;
 } {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
@@ -106,6 +109,7 @@ function parseCommandLine(argv: string[]): {
     limits,
     ...(values.report !== undefined && { report: values.report }),
     ...(values.config !== undefined && { config: values.config }),
+    ...(values.workers !== undefined && { workers: wholeNumber("workers", values.workers) }),
   };
 }
 
@@ -113,6 +117,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   report: { type: "string" },
   config: { type: "string" },
+  workers: { type: "string" },
   help: { type: "boolean", short: "h" },
   "max-file-bytes": { type: "string" },
   "max-record-chars": { type: "string" },
@@ -125,13 +130,17 @@ function limitValues(values: Partial<Record<string, string | boolean>>): Partial
   for (const [name, option] of Object.entries(LIMIT_OPTIONS) as Array<[CsvLimitName, string]>) {
     const text = values[option];
     if (typeof text !== "string") continue;
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-      throw new UsageError(`--${option}: must be a whole number of at least 1, got ${JSON.stringify(text)}\n${USAGE}`);
-    }
-    limits[name] = value;
+    limits[name] = wholeNumber(option, text);
   }
   return limits;
+}
+
+function wholeNumber(option: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new UsageError(`--${option}: must be a whole number of at least 1, got ${JSON.stringify(text)}\n${USAGE}`);
+  }
+  return value;
 }
 
 async function readOptions(path: string): Promise<DriftOptions> {

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { ConfigError, envVar, loadConfig } from "@clarus/common";
 import { z } from "zod";
 import { type CsvLimitName, type CsvLimits, csvLimits, DEFAULT_CSV_LIMITS } from "./csv/limits.js";
+import type { DriftEngineSettings } from "./drift/detect-drift.js";
 import { type DriftOptions, driftOptionsSchema } from "./drift/options.js";
 
 /** S3 bucket naming rules (AWS "Bucket naming rules"): 3-63 chars of a-z, 0-9, dot and hyphen. */
@@ -75,6 +76,7 @@ const environmentSchema = z.object({
 
   DRIFT_CONFIG_FILE: envVar.optionalString(),
   DRIFT_SHARE: z.coerce.number("must be a number").gt(0, "must be above 0").max(1, "must be at most 1").optional(),
+  DRIFT_WORKERS: envVar.optionalInteger({ min: 1, max: 256 }),
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -125,6 +127,8 @@ export interface ServiceConfig {
   drift: DriftOptions;
   /** What each dataset may hold (CSV_MAX_*). */
   csvLimits: CsvLimits;
+  /** How a run uses the machine (DRIFT_WORKERS). */
+  engine: DriftEngineSettings;
 }
 
 function set(env: Record<string, string | undefined>, name: string): boolean {
@@ -239,6 +243,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       },
       (name) => CSV_LIMIT_VARIABLES[name],
     ),
+    engine: { ...(e.DRIFT_WORKERS !== undefined && { workers: e.DRIFT_WORKERS }) },
   };
 }
 

@@ -42,7 +42,7 @@ const drift = createDriftApp({
     detectorVersion: version,
   },
   store,
-  analysis: coreAnalysis(config.drift, config.csvLimits),
+  analysis: coreAnalysis(config.drift, config.csvLimits, config.engine),
   airflow,
   ids,
   logger,

@@ -105,10 +105,24 @@ export class NumberColumn {
     const count = this.count;
     const span = this.max - this.min + 1;
     if (scaled && count > 0 && span <= Math.max(4 * count, 1 << 16)) return this.countingSorted(scaled, count, span);
+    return sortInPlace(this.toFloat64Array(count));
+  }
+
+  /** The values in one new array, chunk by chunk (a block copy for doubles, one division a value for integers). */
+  private toFloat64Array(count: number): Float64Array {
     const all = new Float64Array(count);
     let offset = 0;
-    for (const value of this.values()) all[offset++] = value;
-    return sortInPlace(all);
+    if (this.scaled) {
+      const divisor = POWERS_OF_TEN[this.scale] as number;
+      for (const chunk of this.scaled.chunks())
+        for (let i = 0; i < chunk.length; i++) all[offset++] = (chunk[i] as number) / divisor;
+    } else {
+      for (const chunk of (this.doubles as ChunkList<Float64Array>).chunks()) {
+        all.set(chunk, offset);
+        offset += chunk.length;
+      }
+    }
+    return all;
   }
 
   private countingSorted(scaled: ChunkList<Int32Array>, count: number, span: number): Float64Array {

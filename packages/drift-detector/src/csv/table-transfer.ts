@@ -10,15 +10,17 @@ import type { CsvTable } from "./table-builder.js";
  */
 const TRANSFER_FROM_BYTES = 1 << 16;
 
+/** One column as it crosses threads: plain data, the large number chunks transferable. */
+export type ColumnMessage =
+  | { kind: "numbers"; numbers: NumberColumnState; integerOnly: boolean; missing: number }
+  | { kind: "labels"; counts: Map<string, number>; missing: number };
+
 /** A CsvTable as a worker thread posts it: plain data, the large number chunks transferred rather than copied. */
 export interface TableMessage {
   file: string;
   delimiter: string;
   rows: number;
-  columns: Array<
-    | { name: string; kind: "numbers"; numbers: NumberColumnState; integerOnly: boolean; missing: number }
-    | { name: string; kind: "labels"; counts: Map<string, number>; missing: number }
-  >;
+  columns: Array<{ name: string } & ColumnMessage>;
 }
 
 /** What a reading thread answers: the table, or why the file is not one. */
@@ -38,31 +40,30 @@ export type ReadOutcome =
 
 export function tableToMessage(table: CsvTable): { message: TableMessage; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [];
-  const columns = [...table.columns].map(([name, values]) => {
-    if (values.kind === "labels") return { name, ...values };
-    const numbers = values.numbers.state();
-    for (const chunk of numbers.chunks) {
-      if (chunk.buffer.byteLength >= TRANSFER_FROM_BYTES) transfer.push(chunk.buffer as ArrayBuffer);
-    }
-    return { name, kind: "numbers" as const, numbers, integerOnly: values.integerOnly, missing: values.missing };
-  });
+  const columns = [...table.columns].map(([name, values]) => ({ name, ...columnToMessage(values, transfer) }));
   return { message: { file: table.file, delimiter: table.delimiter, rows: table.rows, columns }, transfer };
 }
 
 export function tableFromMessage(message: TableMessage): CsvTable {
   const columns = new Map<string, ColumnValues>();
-  for (const column of message.columns) {
-    if (column.kind === "labels") columns.set(column.name, { kind: "labels", counts: column.counts, missing: column.missing });
-    else {
-      columns.set(column.name, {
-        kind: "numbers",
-        numbers: NumberColumn.fromState(column.numbers),
-        integerOnly: column.integerOnly,
-        missing: column.missing,
-      });
-    }
-  }
+  for (const column of message.columns) columns.set(column.name, columnFromMessage(column));
   return { file: message.file, delimiter: message.delimiter, rows: message.rows, columns };
+}
+
+/** A column to post to another thread; the buffers of its large number chunks are added to `transfer`. */
+export function columnToMessage(values: ColumnValues, transfer: ArrayBuffer[]): ColumnMessage {
+  if (values.kind === "labels") return values;
+  const numbers = values.numbers.state();
+  for (const chunk of numbers.chunks) {
+    if (chunk.buffer.byteLength >= TRANSFER_FROM_BYTES) transfer.push(chunk.buffer as ArrayBuffer);
+  }
+  return { kind: "numbers", numbers, integerOnly: values.integerOnly, missing: values.missing };
+}
+
+export function columnFromMessage(message: ColumnMessage): ColumnValues {
+  if (message.kind === "labels") return { kind: "labels", counts: message.counts, missing: message.missing };
+  const { numbers, integerOnly, missing } = message;
+  return { kind: "numbers", numbers: NumberColumn.fromState(numbers), integerOnly, missing };
 }
 
 export function errorToOutcome(error: unknown): ReadOutcome {
