@@ -1,13 +1,13 @@
 // The drift tests by Evidently name, and Evidently's automatic choice of test per column
 // (`stattests/registry._get_default_stattest`, Evidently 0.7).
-import { chiSquareTest } from "./tests/chisquare.js";
-import { hellingerTest } from "./tests/hellinger.js";
-import { jensenShannonTest } from "./tests/jensenshannon.js";
-import { klDivergenceTest } from "./tests/kl-div.js";
-import { ksTest } from "./tests/ks.js";
-import { psiTest } from "./tests/psi.js";
-import { wassersteinTest } from "./tests/wasserstein.js";
-import { zTest } from "./tests/z.js";
+import { chiSquareTest } from "./stattests/chisquare.js";
+import { hellingerTest } from "./stattests/hellinger.js";
+import { jensenShannonTest } from "./stattests/jensenshannon.js";
+import { klDivergenceTest } from "./stattests/kl-div.js";
+import { ksTest } from "./stattests/ks.js";
+import { psiTest } from "./stattests/psi.js";
+import { wassersteinTest } from "./stattests/wasserstein.js";
+import { zTest } from "./stattests/z.js";
 import { type ColumnType, type DriftTest, STAT_TEST_NAMES, type StatTestName } from "./types.js";
 
 const TESTS: Readonly<Record<StatTestName, DriftTest>> = {
