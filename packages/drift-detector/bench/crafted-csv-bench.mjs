@@ -148,7 +148,9 @@ try {
   const ratio = (seconds[1] ?? 0) / (seconds[0] ?? 1);
   const linear = ratio <= MAX_LINE_TIME_RATIO;
   if (!linear) failures++;
-  console.log(`${linear ? "ok  " : "FAIL"} time ratio 200 MB / 100 MB line: ${ratio.toFixed(2)} (linear 2, quadratic 4; limit ${MAX_LINE_TIME_RATIO})`);
+  console.log(
+    `${linear ? "ok  " : "FAIL"} time ratio 200 MB / 100 MB line: ${ratio.toFixed(2)} (linear 2, quadratic 4; limit ${MAX_LINE_TIME_RATIO})`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseDefaultTest, getTest, listTests, STAT_TEST_NAMES } from "../../src/stats/index.js";
+import { chooseDefaultTest, getTest, listTests, STAT_TEST_NAMES } from "./index.js";
 
 describe("registry", () => {
   it("registers every Evidently name with Evidently's default threshold", () => {

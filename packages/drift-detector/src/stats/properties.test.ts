@@ -1,7 +1,7 @@
 // Invariants over random samples (fast-check): no drift against itself, independence of row order, values in range.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ColumnSamples, listTests, type StatTestName } from "../../src/stats/index.js";
+import { type ColumnSamples, listTests, type StatTestName } from "./index.js";
 
 const RUNS = 60;
 const JS_MAX = Math.sqrt(Math.LN2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adjustPValues } from "../../src/stats/index.js";
+import { adjustPValues } from "./index.js";
 
 describe("multiple-testing correction", () => {
   const p = [0.01, null, 0.04, 0.03, 0.2];

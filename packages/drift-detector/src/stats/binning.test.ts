@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binSamples, binShares, histogramSorted, sturgesEdges } from "../../src/stats/index.js";
+import { binSamples, binShares, histogramSorted, sturgesEdges } from "./index.js";
 
 describe("binning as Evidently's get_binned_data", () => {
   it("builds Sturges edges like numpy: ⌈log2 N⌉ + 1 equal bins over the pooled range, last edge exact", () => {

@@ -1,6 +1,6 @@
 // Degenerate inputs: what each test says (in `note`) or refuses (with a clear error).
 import { describe, expect, it } from "vitest";
-import { getTest, listTests, StatTestInputError } from "../../src/stats/index.js";
+import { getTest, listTests, StatTestInputError } from "./index.js";
 
 const numerical = (reference: number[], current: number[]) => ({
   type: "numerical" as const,

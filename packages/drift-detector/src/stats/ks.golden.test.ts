@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { getTest, ksTwoSampleSorted, sortInPlace } from "../../src/stats/index.js";
-import { expectAgrees, newTracker, summary } from "./golden/compare.js";
-import { makeSample, readFixture, type SampleSpec } from "./golden/samples.js";
+import { expectAgrees, newTracker, summary } from "../../test/stats/golden/compare.js";
+import { makeSample, readFixture, type SampleSpec } from "../../test/stats/golden/samples.js";
+import { getTest, ksTwoSampleSorted, sortInPlace } from "./index.js";
 
 interface KsCase {
   name: string;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { radixSortFloat64 } from "../../src/stats/radix-sort.js";
-import { sortInPlace } from "../../src/stats/sorted.js";
+import { radixSortFloat64 } from "./radix-sort.js";
+import { sortInPlace } from "./sorted.js";
 
 describe("radix sort of doubles", () => {
   it("orders like the typed-array sort, bit for bit (negatives, −0/+0, subnormals, infinities, ties)", () => {

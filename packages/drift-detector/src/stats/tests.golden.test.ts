@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { chooseDefaultTest, getTest, type StatTestName } from "../../src/stats/index.js";
-import { expectAgrees, newTracker, summary } from "./golden/compare.js";
-import { type GoldenSamples, makeSample, readFixture, samplesOf } from "./golden/samples.js";
+import { expectAgrees, newTracker, summary } from "../../test/stats/golden/compare.js";
+import { type GoldenSamples, makeSample, readFixture, samplesOf } from "../../test/stats/golden/samples.js";
+import { chooseDefaultTest, getTest, type StatTestName } from "./index.js";
 
 interface GoldenResult {
   statistic: number | null;

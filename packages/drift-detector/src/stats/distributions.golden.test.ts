@@ -1,7 +1,7 @@
 import { afterAll, describe, it } from "vitest";
-import { chiSquareSf, kolmogorovSf, normalCdf, normalSf, smirnovSf } from "../../src/stats/index.js";
-import { expectAgrees, newTracker, summary } from "./golden/compare.js";
-import { readFixture } from "./golden/samples.js";
+import { expectAgrees, newTracker, summary } from "../../test/stats/golden/compare.js";
+import { readFixture } from "../../test/stats/golden/samples.js";
+import { chiSquareSf, kolmogorovSf, normalCdf, normalSf, smirnovSf } from "./index.js";
 
 interface Distributions {
   kstwo: Array<{ n: number; x: number; sf: number }>;

@@ -2,10 +2,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLogger, HttpProblem, jsonSchema } from "@clarus/common";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { type FakeIdsAgent, startFakeIdsAgent } from "../../test/support/fake-ids-agent.js";
-import { freePort } from "../../test/support/free-port.js";
-import { idsAssetAnswerSchema } from "./ids-asset-answer.js";
-import { createIdsAssetSource } from "./ids-asset-source.js";
+import { idsAssetAnswerSchema } from "../src/ids/ids-asset-answer.js";
+import { createIdsAssetSource } from "../src/ids/ids-asset-source.js";
+import { type FakeIdsAgent, startFakeIdsAgent } from "./support/fake-ids-agent.js";
+import { freePort } from "./support/free-port.js";
 
 const logger = createLogger({ name: "ids-test", level: "silent" });
 const PROVIDER_IP = "127.0.0.1";

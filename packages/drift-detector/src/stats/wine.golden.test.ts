@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { type ColumnSamples, chooseDefaultTest, getTest, type StatTestName } from "../../src/stats/index.js";
-import { expectAgrees, newTracker, summary } from "./golden/compare.js";
-import { readFixture } from "./golden/samples.js";
-import { labelCounts, loadWine, viewColumn, type WineView } from "./golden/wine.js";
+import { expectAgrees, newTracker, summary } from "../../test/stats/golden/compare.js";
+import { readFixture } from "../../test/stats/golden/samples.js";
+import { labelCounts, loadWine, viewColumn, type WineView } from "../../test/stats/golden/wine.js";
+import { type ColumnSamples, chooseDefaultTest, getTest, type StatTestName } from "./index.js";
 
 interface GoldenColumn {
   column: string;
