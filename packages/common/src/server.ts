@@ -10,14 +10,14 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
-/** Listens and resolves once bound; `close` stops accepting and waits for open requests. */
+/** Listens (on loopback unless `host` says otherwise) and resolves once bound; `close` stops accepting and waits for open requests. */
 export function listen(app: Express, options: { port: number; host?: string }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(options.port, options.host ?? "0.0.0.0");
+    const server = app.listen(options.port, options.host ?? "127.0.0.1");
     server.once("error", reject);
     server.once("listening", () => {
       const { port } = server.address() as AddressInfo;
-      const host = options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1";
+      const host = options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : "127.0.0.1";
       resolve({
         server,
         port,

@@ -1,4 +1,4 @@
-import { createHttpApp, type HttpApp, type Logger } from "@clarus/common";
+import { createHttpApp, type HttpAccess, type HttpApp, type Logger } from "@clarus/common";
 import type { RetrainingTrigger } from "./adapters/airflow/retraining-trigger.js";
 import type { DatasetPublisher } from "./adapters/ids/dataset-publisher.js";
 import type { ObjectStore } from "./adapters/storage/object-store.js";
@@ -17,7 +17,8 @@ export interface DriftAppOptions {
   airflow: RetrainingTrigger | undefined;
   ids: DatasetPublisher | undefined;
   logger: Logger;
-  apiToken?: string | undefined;
+  /** The token and browser-facing checks; without it no token and no allowed origin or host beyond the defaults. */
+  access?: Pick<HttpAccess, "apiToken" | "allowedOrigins" | "allowedHosts"> | undefined;
   /** Local folder where run records wait, fsynced, until storage has them. */
   journalDir: string;
 }
@@ -49,11 +50,15 @@ export function createDriftApp(options: DriftAppOptions): DriftApp {
       version: settings.detectorVersion,
       description:
         "Compares new data with the reference; on drift publishes a report, updates the IDS provider, triggers the Airflow " +
-        "retraining DAG and makes the new data the reference.",
+        "retraining DAG and makes the new data the reference. DRIFT_API_TOKEN, when set, protects all but ping and health. " +
+        "Requests from other sites' web pages are refused on every route that changes something, the legacy GET " +
+        "/api/detect_data_drift included.",
     },
     logger,
-    apiToken: options.apiToken,
+    apiToken: options.access?.apiToken,
     apiTokenVariable: "DRIFT_API_TOKEN",
+    allowedOrigins: options.access?.allowedOrigins,
+    allowedHosts: options.access?.allowedHosts,
     routes: [...driftRunRoutes({ runDrift, runs, store }), ...healthRoutes({ store, airflow, ids })],
   });
   return { ...http, recover: () => pipeline.recover(), close: () => runs.close() };

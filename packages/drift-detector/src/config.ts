@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError, envVar, loadConfig } from "@clarus/common";
+import { accessVariables, apiTokenVariable, ConfigError, envVar, type HttpAccess, loadConfig, readAccess } from "@clarus/common";
 import { z } from "zod";
 import { type CsvLimitName, type CsvLimits, csvLimits, DEFAULT_CSV_LIMITS } from "./csv/limits.js";
 import type { DriftEngineSettings } from "./drift/detect-drift.js";
@@ -33,7 +33,8 @@ const csvLimit = (name: CsvLimitName) => envVar.integer({ min: 1, fallback: DEFA
 const environmentSchema = z.object({
   PORT: envVar.port(5000),
   LOG_LEVEL: envVar.logLevel(),
-  DRIFT_API_TOKEN: envVar.optionalString(),
+  DRIFT_API_TOKEN: apiTokenVariable(),
+  ...accessVariables,
 
   AIRFLOW_IP: envVar.optionalString(),
   AIRFLOW_PORT: envVar.port(8080),
@@ -108,7 +109,8 @@ export interface OutboundCallPolicy {
 export interface ServiceConfig {
   port: number;
   logLevel: Environment["LOG_LEVEL"];
-  apiToken: string | undefined;
+  /** Where it listens, its token and the browser-facing checks (README "Security"). */
+  access: HttpAccess;
   storage: StorageConfig;
   storageTimeoutMs: number;
   /** `DATA_DIR/.run-journal`: run records wait there, fsynced, until storage has them (a dot name is no bucket's). */
@@ -185,7 +187,15 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   }
   problems.push(...crossVariableProblems(env));
   const drift = driftOptions(env.DRIFT_CONFIG_FILE?.trim() || undefined, parsed?.DRIFT_SHARE, problems);
-  if (problems.length > 0 || !parsed || !drift) throw new ConfigError(problems);
+  const guarded =
+    parsed &&
+    readAccess(parsed, parsed.DRIFT_API_TOKEN, "DRIFT_API_TOKEN", {
+      name: "drift detector",
+      power: "swap the reference data, publish datasets and trigger retraining",
+    });
+  problems.push(...(guarded?.problems ?? []));
+  if (problems.length > 0 || !parsed || !drift || !guarded) throw new ConfigError(problems);
+  const { access } = guarded;
   const e = parsed;
 
   const storage: StorageConfig = e.MINIO_IP
@@ -204,7 +214,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   return {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    apiToken: e.DRIFT_API_TOKEN,
+    access,
     storage,
     storageTimeoutMs: e.STORAGE_TIMEOUT_MS,
     journalDir: join(resolve(e.DATA_DIR), ".run-journal"),

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { ConfigError, createLogger, exitOnSignal, listen } from "@clarus/common";
+import { ConfigError, createLogger, exitOnSignal, exposureWarning, listen } from "@clarus/common";
 import { HttpAirflowClient } from "./adapters/airflow/airflow-client.js";
 import { HttpIdsProvider } from "./adapters/ids/ids-provider-client.js";
 import { LocalFolderStore } from "./adapters/storage/local-folder-store.js";
@@ -21,6 +21,8 @@ function configOrExit(): ServiceConfig {
 
 const config = configOrExit();
 const logger = createLogger({ name: "drift-detector", level: config.logLevel });
+const unprotected = exposureWarning(config.access);
+if (unprotected) logger.warn(unprotected);
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 const storagePolicy = { ...config.outbound, timeoutMs: config.storageTimeoutMs };
 
@@ -46,7 +48,7 @@ const drift = createDriftApp({
   airflow,
   ids,
   logger,
-  apiToken: config.apiToken,
+  access: config.access,
   journalDir: config.journalDir,
 });
 
@@ -57,9 +59,10 @@ if (config.storage.kind === "local") {
     `MINIO_IP is unset: storage is the local folder ${store.location}; put the reference at ${config.referencePath} and new data at ${config.newDataPath} inside it`,
   );
 }
-const server = await listen(drift.app, { port: config.port });
+const server = await listen(drift.app, { port: config.port, host: config.access.listenHost });
 logger.info(
   {
+    host: config.access.listenHost,
     port: server.port,
     storage: store.location,
     airflow: config.airflow ? `${config.airflow.baseUrl} DAG ${config.airflow.dagId}` : "not configured",

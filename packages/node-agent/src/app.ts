@@ -87,11 +87,15 @@ export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAg
       version: NODE_AGENT_VERSION,
       description:
         "Pulls ML inference images and runs them as containers on this edge machine's Docker engine. " +
-        "The routes of the original agent work unchanged; AGENT_API_TOKEN, when set, protects all but ping and health.",
+        "The routes of the original agent work unchanged; AGENT_API_TOKEN, when set, protects all but ping and health. " +
+        "Requests from other sites' web pages are refused on every route that changes something, and bodies are " +
+        "accepted only as application/json.",
     },
     logger,
-    apiToken: config.AGENT_API_TOKEN,
-    apiTokenVariable: "AGENT_API_TOKEN",
+    apiToken: config.access.apiToken,
+    apiTokenVariable: config.access.tokenVariable,
+    allowedOrigins: config.access.allowedOrigins,
+    allowedHosts: config.access.allowedHosts,
     routes: [...systemRoutes(service), ...inferenceRoutes(service), deployV3Route(service, assets)],
   });
   return { ...http, service };

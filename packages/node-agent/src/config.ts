@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { envVar, loadConfig } from "@clarus/common";
+import { accessVariables, apiTokenVariable, ConfigError, envVar, type HttpAccess, loadConfig, readAccess } from "@clarus/common";
 import { z } from "zod";
 import { DEFAULT_AGENT_NAME } from "./inference/labels.js";
 import { dockerConfigPath } from "./runtime/registry-auth.js";
@@ -28,7 +28,8 @@ const dockerHost = () =>
 export const nodeAgentConfigSchema = z.object({
   PORT: envVar.port(8081),
   LOG_LEVEL: envVar.logLevel(),
-  AGENT_API_TOKEN: envVar.optionalString(),
+  AGENT_API_TOKEN: apiTokenVariable(),
+  ...accessVariables,
   AGENT_NAME: z
     .string()
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit')
@@ -71,10 +72,15 @@ export const nodeAgentConfigSchema = z.object({
   IDS_TIMEOUT_SECONDS: envVar.number({ min: 0.1, max: 600, fallback: 10 }),
 });
 
-export type NodeAgentConfig = z.output<typeof nodeAgentConfigSchema> & { dockerConfigFile: string };
+export type NodeAgentConfig = z.output<typeof nodeAgentConfigSchema> & { dockerConfigFile: string; access: HttpAccess };
 
 /** Reads and checks the environment; throws ConfigError naming every bad variable. */
 export function readNodeAgentConfig(env: NodeJS.ProcessEnv = process.env): NodeAgentConfig {
   const config = loadConfig(nodeAgentConfigSchema, env);
-  return { ...config, dockerConfigFile: dockerConfigPath({ DOCKER_CONFIG: config.DOCKER_CONFIG }) };
+  const { access, problems } = readAccess(config, config.AGENT_API_TOKEN, "AGENT_API_TOKEN", {
+    name: "node agent",
+    power: "start containers on this machine's Docker engine (root on it)",
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...config, access, dockerConfigFile: dockerConfigPath({ DOCKER_CONFIG: config.DOCKER_CONFIG }) };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, exitOnSignal, listen } from "@clarus/common";
+import { ConfigError, createLogger, exitOnSignal, exposureWarning, listen } from "@clarus/common";
 import { createNodeAgent } from "./app.js";
 import { type NodeAgentConfig, readNodeAgentConfig } from "./config.js";
 
@@ -12,6 +12,8 @@ try {
 }
 
 const logger = createLogger({ name: "node-agent", level: config.LOG_LEVEL });
+const unprotected = exposureWarning(config.access);
+if (unprotected) logger.warn(unprotected);
 const agent = createNodeAgent(config, logger);
 
 try {
@@ -22,8 +24,11 @@ try {
   logger.warn({ err }, "could not check for interrupted replacements");
 }
 
-const server = await listen(agent.app, { port: config.PORT });
-logger.info({ port: server.port, network: config.INFERENCE_NETWORK, dockerHost: config.DOCKER_HOST }, "node agent listening");
+const server = await listen(agent.app, { port: config.PORT, host: config.LISTEN_HOST });
+logger.info(
+  { host: config.LISTEN_HOST, port: server.port, network: config.INFERENCE_NETWORK, dockerHost: config.DOCKER_HOST },
+  "node agent listening",
+);
 exitOnSignal(logger, async () => {
   agent.service.stop();
   await server.close();

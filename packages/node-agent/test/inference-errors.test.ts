@@ -322,7 +322,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     });
 
     test("AGENT_API_TOKEN protects every route but ping and health, /metrics included", async () => {
-      const locked = await bed.startAgent({ AGENT_API_TOKEN: "edge-secret" });
+      const locked = await bed.startAgent({ AGENT_API_TOKEN: "edge-secret-0123456789" });
       try {
         expect((await locked.call("GET", "/api/ping")).body).toBe("OK");
         expect((await locked.call("GET", "/api/health")).status).toBe(200);
@@ -333,7 +333,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
           const attempts: Array<Record<string, string>> = [
             {},
             { authorization: "Bearer wrong" },
-            { authorization: "edge-secret" },
+            { authorization: "edge-secret-0123456789" },
           ];
           for (const headers of attempts) {
             const [method, url, body] = request(op);
@@ -345,7 +345,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
         expect((await locked.call("GET", "/api/inference/all")).body).toMatchObject({
           detail: "This route needs the header Authorization: Bearer <AGENT_API_TOKEN>.",
         });
-        const bearer = { authorization: "Bearer edge-secret" };
+        const bearer = { authorization: "Bearer edge-secret-0123456789" };
         expect((await locked.call("GET", "/api/inference/all", undefined, bearer)).status).toBe(200);
         expect((await locked.call("GET", `/api/inference/${heldBy}`, undefined, bearer)).status).toBe(200);
         expect((await locked.call("GET", "/metrics", undefined, bearer)).status).toBe(200);

@@ -5,7 +5,7 @@ import { createNodeAgent } from "../src/app.js";
 import { readNodeAgentConfig } from "../src/config.js";
 
 const { openapi } = createNodeAgent(
-  readNodeAgentConfig({ DOCKER_HOST: "unix:///nonexistent/docker.sock", AGENT_API_TOKEN: "t" }),
+  readNodeAgentConfig({ DOCKER_HOST: "unix:///nonexistent/docker.sock", AGENT_API_TOKEN: "openapi-test-token-0123" }),
   createLogger({ name: "openapi-test", level: "silent" }),
 );
 

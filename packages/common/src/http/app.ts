@@ -7,7 +7,8 @@ import { bearerAuth } from "./auth.js";
 import { createHttpMetrics } from "./metrics.js";
 import { buildOpenApiDocument, type OpenApiInfo } from "./openapi.js";
 import { HttpProblem, problemHandler } from "./problem.js";
-import { expressPath, type Route, routeHandler } from "./route.js";
+import { createRequestGuard } from "./request-guard.js";
+import { changesState, expressPath, type Route, routeHandler } from "./route.js";
 
 export interface HttpAppOptions {
   info: OpenApiInfo;
@@ -19,6 +20,10 @@ export interface HttpAppOptions {
   apiToken?: string | undefined;
   /** The environment variable the token comes from, named in 401 answers (e.g. `AGENT_API_TOKEN`). */
   apiTokenVariable?: string;
+  /** Origins (`scheme://host[:port]`) whose pages may call routes that change state (`ALLOWED_ORIGINS`). */
+  allowedOrigins?: readonly string[];
+  /** Names the Host header may carry besides localhost, IP addresses and this machine's name (`ALLOWED_HOSTS`). */
+  allowedHosts?: readonly string[];
 }
 
 export interface HttpApp {
@@ -28,9 +33,17 @@ export interface HttpApp {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** Headers on every answer: no MIME sniffing, no framing (Swagger UI's buttons must not be clickjacked), no cross-origin embedding. */
+const SAFETY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Cross-Origin-Resource-Policy": "same-origin",
+} as const;
+
 /**
- * The Express app both services share: request ids and logs, JSON bodies with a limit, metrics,
- * OpenAPI + Swagger UI built from the routes' zod schemas, optional bearer auth, problem errors.
+ * The Express app both services share: request ids and logs, the request guard (Host without a token, JSON-only
+ * bodies, no state change from other sites' pages), JSON bodies with a limit, metrics, OpenAPI + Swagger UI built
+ * from the routes' zod schemas, optional bearer auth, problem errors.
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { info, logger, routes } = options;
@@ -54,13 +67,18 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   const metrics = createHttpMetrics(info.title);
   app.use(metrics.middleware);
-  app.use(
-    express.json({
-      limit: options.bodyLimit ?? "100kb",
-      strict: false,
-      type: ["application/json", "application/*+json", "text/plain"],
-    }),
-  );
+  app.use((_req, res, next) => {
+    res.set(SAFETY_HEADERS);
+    next();
+  });
+  const guard = createRequestGuard({
+    apiToken: options.apiToken,
+    tokenVariable: options.apiTokenVariable,
+    allowedOrigins: options.allowedOrigins,
+    allowedHosts: options.allowedHosts,
+  });
+  app.use(guard.host, guard.jsonBodies);
+  app.use(express.json({ limit: options.bodyLimit ?? "100kb", strict: false, type: "application/json" }));
 
   const openapi = buildOpenApiDocument(info, routes, { bearerAuth: Boolean(options.apiToken) });
   app.get("/openapi.json", (_req, res) => {
@@ -75,7 +93,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   const router: Router = express.Router();
   for (const route of routes) {
-    const handlers = route.public || !auth ? [routeHandler(route)] : [auth, routeHandler(route)];
+    const handlers = [
+      ...(changesState(route) ? [guard.crossSite] : []),
+      ...(auth && !route.public ? [auth] : []),
+      routeHandler(route),
+    ];
     router[route.method](expressPath(route.path), ...handlers);
   }
   app.use(router);

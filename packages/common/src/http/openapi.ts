@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { problemSchema, problemTitle, problemType } from "./problem.js";
-import type { Route } from "./route.js";
+import { changesState, type Route } from "./route.js";
 
 export interface OpenApiInfo {
   title: string;
@@ -49,12 +49,35 @@ function parameters(schema: z.ZodType | undefined, location: "query" | "path") {
   }));
 }
 
+/** Why the request guard answers 403 on a route (request-guard.ts), joined to the route's own reason for 403. */
+function withGuardRefusals(route: Route, bearerAuth: boolean): Route["responses"] {
+  const reasons = [
+    ...(route.responses[403] ? [route.responses[403].description] : []),
+    ...(changesState(route)
+      ? ["a web page of another site or origin sent it (`Sec-Fetch-Site`, `Origin`; see ALLOWED_ORIGINS)"]
+      : []),
+    ...(bearerAuth ? [] : ["the `Host` header is not a name of this service (DNS rebinding; see ALLOWED_HOSTS)"]),
+  ];
+  const responses: Route["responses"] = { ...route.responses };
+  if (reasons.length > 0) responses[403] = { ...route.responses[403], description: capitalised(reasons.join("; or ")) };
+  if (changesState(route)) {
+    responses[415] ??= {
+      description: "A body without `Content-Type: application/json` (forms, multipart and text/plain are refused)",
+    };
+  }
+  return responses;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Builds the OpenAPI 3.1 document from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(info: OpenApiInfo, routes: Route[], options: { bearerAuth: boolean }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const responses: Record<string, unknown> = {};
-    for (const [status, spec] of Object.entries(route.responses)) {
+    for (const [status, spec] of Object.entries(withGuardRefusals(route, options.bearerAuth))) {
       if (spec.schema) {
         responses[status] = {
           description: spec.description,

@@ -45,6 +45,11 @@ export interface RouteDefinition<B extends z.ZodType, Q extends z.ZodType, P ext
   params?: P;
   /** Reachable without the API token. */
   public?: boolean;
+  /**
+   * A GET that changes state (kept for old callers): refused to other sites' pages like every POST, PUT, PATCH and
+   * DELETE (see changesState).
+   */
+  changesState?: boolean;
   deprecated?: boolean;
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<z.output<B>, z.output<Q>, z.output<P>>) => Promise<RouteReply> | RouteReply;
@@ -59,6 +64,11 @@ export function defineRoute<
   P extends z.ZodType = z.ZodUnknown,
 >(definition: RouteDefinition<B, Q, P>): Route {
   return definition as unknown as Route;
+}
+
+/** Whether a route has an effect, so that a request from another site's page must be refused (request-guard.ts). */
+export function changesState(route: Route): boolean {
+  return route.method !== "get" || route.changesState === true;
 }
 
 /** `/api/inference/{id}` → `/api/inference/:id` */

@@ -91,8 +91,10 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       description:
         "Compares MINIO_NEW_DATA with MINIO_REF_DATA. On drift: writes the reports, updates the IDS provider, triggers the " +
         "Airflow DAG, archives the old reference and replaces it with the new data. Kept as GET for existing callers; " +
-        "same as POST /api/drift/runs.",
+        "same as POST /api/drift/runs. Because it changes state, a request a web page of another site makes (a link, an " +
+        "<img>, a form) is refused like a cross-site POST.",
       tags: ["drift"],
+      changesState: true,
       responses: {
         200: { description: "The run finished; `message` keeps the original wording", schema: runAnswer },
         ...FAILURES,

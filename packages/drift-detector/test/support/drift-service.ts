@@ -135,7 +135,11 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
         ),
       ids: ids && new HttpIdsProvider({ baseUrl: ids.url, storageEndpoint: "127.0.0.1:9000" }, FAST_POLICY),
       logger: createLogger({ name: "drift-test", level: "silent" }),
-      apiToken: options.apiToken,
+      access: {
+        apiToken: options.apiToken,
+        allowedOrigins: [],
+        allowedHosts: [],
+      },
       journalDir,
     });
     const { app } = drift;
