@@ -14,6 +14,7 @@ export { createHttpMetrics, type HttpMetrics } from "./http/metrics.js";
 export { buildOpenApiDocument, jsonSchema, type OpenApiInfo } from "./http/openapi.js";
 export { pingRoute } from "./http/ping-route.js";
 export {
+  boundedUpstreamBody,
   type FieldError,
   type FieldLocation,
   fieldErrors,

@@ -17,9 +17,12 @@ export function chromiumAvailable() {
 /**
  * Starts headless Chromium with a fresh profile. Every network attempt goes to a dead loopback proxy
  * and host names do not resolve, so a page that tries to load anything fails loudly and sends nothing.
+ * `loopbackHosts` (e.g. ["127.0.0.1", "127.0.0.2"]) are the exceptions a test serves pages on: Chromium never
+ * proxies loopback addresses, and these are left out of the resolver rule.
+ * @param {{ loopbackHosts?: string[] }} [options]
  * @returns {Promise<{ openPage: (url: string, options?: PageOptions) => Promise<Page>, close: () => Promise<void> }>}
  */
-export async function launchChromium() {
+export async function launchChromium({ loopbackHosts = [] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "clarus-chromium-"));
   const child = spawn(
     CHROMIUM_PATH,
@@ -36,7 +39,7 @@ export async function launchChromium() {
       "--disable-default-apps",
       "--hide-scrollbars",
       "--proxy-server=127.0.0.1:9",
-      "--host-resolver-rules=MAP * ~NOTFOUND",
+      `--host-resolver-rules=${["MAP * ~NOTFOUND", ...loopbackHosts.map((host) => `EXCLUDE ${host}`)].join(", ")}`,
       "--remote-debugging-pipe",
       `--user-data-dir=${profile}`,
       "about:blank",
@@ -111,7 +114,7 @@ export async function launchChromium() {
 
   /**
    * @typedef {{ width?: number, height?: number, scriptsDisabled?: boolean }} PageOptions
-   * @typedef {{ requests: string[], errors: string[], loadMs: number,
+   * @typedef {{ requests: string[], responses: { url: string, status: number }[], errors: string[], loadMs: number,
    *   evaluate: (expression: string) => Promise<unknown>,
    *   screenshot: (clip?: { x: number, y: number, width: number, height: number }) => Promise<Buffer>,
    *   timings: () => Promise<{ layoutMs: number, styleMs: number, scriptMs: number, taskMs: number }>,
@@ -121,6 +124,7 @@ export async function launchChromium() {
     const { targetId } = await send("Target.createTarget", { url: "about:blank" });
     const { sessionId } = await send("Target.attachToTarget", { targetId, flatten: true });
     const requests = [];
+    const responses = [];
     const errors = [];
     let loaded;
     const loadedOnce = new Promise((resolve) => {
@@ -130,6 +134,8 @@ export async function launchChromium() {
       if (message.sessionId !== sessionId) return;
       const { method, params } = message;
       if (method === "Network.requestWillBeSent") requests.push(params.request.url);
+      else if (method === "Network.responseReceived")
+        responses.push({ url: params.response.url, status: params.response.status });
       else if (method === "Runtime.exceptionThrown")
         errors.push(`exception: ${params.exceptionDetails.exception?.description ?? params.exceptionDetails.text}`);
       else if (method === "Runtime.consoleAPICalled" && (params.type === "error" || params.type === "assert")) {
@@ -150,6 +156,7 @@ export async function launchChromium() {
     const loadMs = performance.now() - started;
     return {
       requests,
+      responses,
       errors,
       loadMs,
       async evaluate(expression) {

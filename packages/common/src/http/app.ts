@@ -8,7 +8,7 @@ import { createHttpMetrics } from "./metrics.js";
 import { buildOpenApiDocument, type OpenApiInfo } from "./openapi.js";
 import { HttpProblem, problemHandler } from "./problem.js";
 import { createRequestGuard } from "./request-guard.js";
-import { changesState, expressPath, type Route, routeHandler } from "./route.js";
+import { expressPath, matchesPath, type Route, routeHandler } from "./route.js";
 
 export interface HttpAppOptions {
   info: OpenApiInfo;
@@ -76,8 +76,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     tokenVariable: options.apiTokenVariable,
     allowedOrigins: options.allowedOrigins,
     allowedHosts: options.allowedHosts,
+    routes,
   });
-  app.use(guard.host, guard.jsonBodies);
+  app.use(guard.host, guard.crossSite, guard.jsonBodies);
   app.use(express.json({ limit: options.bodyLimit ?? "100kb", strict: false, type: "application/json" }));
 
   const openapi = buildOpenApiDocument(info, routes, { bearerAuth: Boolean(options.apiToken) });
@@ -93,17 +94,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   const router: Router = express.Router();
   for (const route of routes) {
-    const handlers = [
-      ...(changesState(route) ? [guard.crossSite] : []),
-      ...(auth && !route.public ? [auth] : []),
-      routeHandler(route),
-    ];
+    const handlers = route.public || !auth ? [routeHandler(route)] : [auth, routeHandler(route)];
     router[route.method](expressPath(route.path), ...handlers);
   }
   app.use(router);
 
   app.use((req, _res, next) => {
-    const known = routes.some((route) => new RegExp(`^${expressPath(route.path).replace(/:[^/]+/g, "[^/]+")}$`).test(req.path));
+    const known = routes.some((route) => matchesPath(route, req.path));
     next(
       known
         ? new HttpProblem(405, `${req.method} is not allowed on ${req.path}.`)

@@ -46,6 +46,15 @@ export function quoteUpstream(body: unknown): string {
   return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}… (${text.length - QUOTE_LIMIT} more characters)` : text;
 }
 
+/**
+ * An outside system's answer as a problem's `upstream.body`: the parsed answer itself while it is short, else its
+ * quote (cut at the same length), so that an upstream cannot make our answers large.
+ */
+export function boundedUpstreamBody(body: unknown): unknown {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return text === undefined || text.length <= QUOTE_LIMIT ? body : quoteUpstream(text);
+}
+
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 const TITLES: Record<number, string> = {

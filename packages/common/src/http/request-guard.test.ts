@@ -1,8 +1,8 @@
 // The request guard inside the real app: what a browser page can send (Fetch Metadata, Origin, forms and text/plain
 // bodies, a rebound Host) is refused before any handler runs; what curl, Postman and scripts send passes.
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { rawRequest as send } from "../../test/raw-request.js";
 import { createLogger } from "../logger.js";
 import { listen, type RunningServer } from "../server.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
@@ -10,47 +10,6 @@ import { defineRoute } from "./route.js";
 
 const logger = createLogger({ name: "guard-test", level: "silent" });
 const TOKEN = "guard-test-token-0123456789";
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them.
-  body: any;
-}
-
-/** A raw HTTP request: every header as given (Host, Origin and Sec-Fetch-* included), nothing added but Content-Length. */
-function send(url: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        hostname,
-        port,
-        method,
-        path,
-        headers: { ...headers, ...(body === undefined ? {} : { "content-length": Buffer.byteLength(body) }) },
-      },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => {
-          text += chunk;
-        });
-        res.on("end", () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 function startApp(options: Partial<HttpAppOptions>) {
   const effects: string[] = [];

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { hostname } from "node:os";
 import type { Request, RequestHandler } from "express";
 import { HttpProblem } from "./problem.js";
+import { changesState, matchesPath, type Route } from "./route.js";
 
 /** What the guard needs to know about one service; built from its configuration (see access.ts). */
 export interface RequestGuardOptions {
@@ -15,6 +16,8 @@ export interface RequestGuardOptions {
   allowedHosts?: readonly string[] | undefined;
   /** This machine's names; defaults to its host name. */
   machineNames?: readonly string[] | undefined;
+  /** The service's routes: a GET is refused to other sites only where its route changes state. */
+  routes: readonly Route[];
 }
 
 export interface RequestGuard {
@@ -22,7 +25,7 @@ export interface RequestGuard {
   host: RequestHandler;
   /** Every request, before body parsing: bodies only as application/json (forms and text/plain are what pages can send). */
   jsonBodies: RequestHandler;
-  /** Routes that change state: refuse what a browser marks as coming from another site or origin. */
+  /** Every request, before body parsing: on routes that change state, refuse what a browser marks as another site's. */
   crossSite: RequestHandler;
 }
 
@@ -105,7 +108,13 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     );
   };
 
+  // Any method but GET, HEAD and OPTIONS may change state, on whatever path; a GET (or HEAD) only where a route says so.
+  const stateChangingGets = options.routes.filter((route) => route.method === "get" && changesState(route));
+  const reachesEffect = (req: Request) =>
+    !SAFE_METHODS.has(req.method) || stateChangingGets.some((route) => matchesPath(route, req.path));
+
   const crossSite: RequestHandler = (req, _res, next) => {
+    if (!reachesEffect(req)) return next();
     const origin = req.get("origin");
     if (origin !== undefined && allowedOrigins.has(origin)) return next();
     const site = req.get("sec-fetch-site");

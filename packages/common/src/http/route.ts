@@ -71,6 +71,11 @@ export function changesState(route: Route): boolean {
   return route.method !== "get" || route.changesState === true;
 }
 
+/** Whether a request path is one of the route's (`/api/inference/{id}` matches `/api/inference/x`). */
+export function matchesPath(route: Route, path: string): boolean {
+  return new RegExp(`^${expressPath(route.path).replace(/:[^/]+/g, "[^/]+")}$`).test(path);
+}
+
 /** `/api/inference/{id}` → `/api/inference/:id` */
 export function expressPath(openApiPath: string): string {
   return openApiPath.replace(/\{([^}]+)\}/g, ":$1");

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
-import { createLogger, listen } from "@clarus/common";
+import { createLogger, listen, type RunningServer } from "@clarus/common";
 import express from "express";
 import { HttpAirflowClient } from "../../src/adapters/airflow/airflow-client.js";
 import { HttpIdsProvider } from "../../src/adapters/ids/ids-provider-client.js";
@@ -38,6 +38,8 @@ export interface HttpResult {
 
 export interface ServiceUnderTest {
   url: string;
+  /** The listening server, for tests that watch every request arrive. */
+  server: RunningServer;
   store: FaultyStore;
   airflow: FakeAirflow | undefined;
   ids: FakeIdsProvider | undefined;
@@ -155,6 +157,7 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
     const server = await listen(counting, { port: 0, host: "127.0.0.1" });
     const service: ServiceUnderTest = {
       url: server.url,
+      server,
       store,
       airflow,
       ids,

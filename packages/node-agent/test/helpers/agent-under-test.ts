@@ -11,6 +11,8 @@ export type Json = any;
 export interface AgentUnderTest {
   url: string;
   agent: NodeAgent;
+  /** The listening server, for tests that watch every request arrive. */
+  server: RunningServer;
   /** JSON request; `body` as a string is sent raw (for malformed JSON and verbatim Postman bodies). */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json }>;
   close(): Promise<void>;
@@ -27,6 +29,7 @@ export async function startAgent(env: Record<string, string>): Promise<AgentUnde
   return {
     url: server.url,
     agent,
+    server,
     async call(method, path, body, headers = {}) {
       const response = await fetch(server.url + path, {
         method,
