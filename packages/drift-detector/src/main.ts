@@ -52,11 +52,11 @@ const drift = createDriftApp({
   journalDir: config.journalDir,
 });
 
-if (config.storage.kind === "local") {
+if (store instanceof LocalFolderStore) {
   await store.check();
   logger.info(
-    { folder: store.location },
-    `MINIO_IP is unset: storage is the local folder ${store.location}; put the reference at ${config.referencePath} and new data at ${config.newDataPath} inside it`,
+    { folder: store.folder },
+    `MINIO_IP is unset: storage is the local folder ${store.folder}; put the reference at ${config.referencePath} and new data at ${config.newDataPath} inside it`,
   );
 }
 const server = await listen(drift.app, { port: config.port, host: config.access.listenHost });

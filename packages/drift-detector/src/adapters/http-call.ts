@@ -3,6 +3,9 @@ import axios, { type AxiosRequestConfig } from "axios";
 import { type RetryPolicy, withRetries } from "./retry.js";
 import { isConnectionError, UpstreamError, type UpstreamService } from "./upstream-error.js";
 
+/** Largest answer read from Airflow or the IDS provider: their JSON answers are a few KiB. */
+export const UPSTREAM_ANSWER_LIMIT_BYTES = 1024 * 1024;
+
 export interface HttpAnswer {
   status: number;
   /** Parsed JSON when the answer was JSON, the text otherwise. */
@@ -32,6 +35,7 @@ export function httpCall(service: UpstreamService, what: string, policy: RetryPo
       timeout: policy.timeoutMs,
       validateStatus: () => true,
       maxRedirects: 0,
+      maxContentLength: UPSTREAM_ANSWER_LIMIT_BYTES,
       responseType: "text",
       transformResponse: (data: unknown) => data,
     };
@@ -60,6 +64,17 @@ function parseBody(text: string | undefined): unknown {
 
 function asUpstreamError(service: UpstreamService, what: string, err: unknown): UpstreamError {
   const code = (err as { code?: string })?.code;
+  if (err instanceof Error && /maxContentLength/.test(err.message)) {
+    return new UpstreamError(
+      service,
+      "rejected",
+      `${what}: answered more than ${UPSTREAM_ANSWER_LIMIT_BYTES} bytes; not read further`,
+      {
+        cause: err,
+        transient: false,
+      },
+    );
+  }
   if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED") {
     return new UpstreamError(service, "timeout", `${what}: no answer in time`, { cause: err });
   }

@@ -19,3 +19,10 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "base-uri 'none'",
 ].join("; ");
+
+/**
+ * The policy the service sends with the report as a header: the page's own, plus what only a header can say. The
+ * page may not be framed (a page of another site cannot overlay it), and it runs sandboxed in an origin of its own,
+ * so even a script that escaped escaping could not call the service's API with the operator's browser.
+ */
+export const REPORT_CONTENT_SECURITY_POLICY_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'; sandbox allow-scripts`;

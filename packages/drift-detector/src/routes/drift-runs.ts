@@ -12,6 +12,7 @@ import {
   runRecordSchema,
 } from "../pipeline/run-record.js";
 import { type RunStore, UnreadableRunRecordError } from "../pipeline/run-store.js";
+import { REPORT_CONTENT_SECURITY_POLICY_HEADER } from "../report/index.js";
 import { runProblem } from "./run-problem.js";
 
 export interface DriftRunsDependencies {
@@ -167,7 +168,8 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       summary: "The run's drift report (HTML, or the JSON twin with ?format=json)",
       description:
         "Streams the self-contained HTML report the run stored (it loads nothing from the network), or its JSON " +
-        "twin. Only runs that found drift write a report; others answer 404 saying so.",
+        "twin. Only runs that found drift write a report; others answer 404 saying so. The HTML comes with its own " +
+        "Content-Security-Policy header (its stylesheet and filter script only, no framing, sandboxed) and nosniff.",
       tags: ["drift"],
       params: runId,
       query: z.object({
@@ -197,6 +199,8 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
           throw err;
         }
         res.status(200).type(query.format === "json" ? "application/json" : "text/html; charset=utf-8");
+        // Stored reports are served with the policy they were written for, whatever else reached the bucket.
+        if (query.format === "html") res.setHeader("Content-Security-Policy", REPORT_CONTENT_SECURITY_POLICY_HEADER);
         await pipeline(stream, res);
         return { status: 200 };
       },

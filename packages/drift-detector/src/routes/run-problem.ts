@@ -1,4 +1,4 @@
-import { HttpProblem, type UpstreamDetails } from "@clarus/common";
+import { boundedUpstreamBody, HttpProblem, type UpstreamDetails } from "@clarus/common";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import { UpstreamError } from "../adapters/upstream-error.js";
 import { CsvFormatError } from "../csv/errors.js";
@@ -22,7 +22,7 @@ export function runProblem(failure: RunFailure): HttpProblem {
       service: cause.service,
       failure: cause.kind,
       status: cause.status,
-      body: cause.body,
+      body: boundedUpstreamBody(cause.body),
     } satisfies UpstreamDetails;
   }
   if (record) extensions.run = record;

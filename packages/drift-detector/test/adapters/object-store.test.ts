@@ -167,13 +167,15 @@ describe("store-specific failures", () => {
     expect(await text(await store.get("uc/by-hand.csv"))).toBe("a\n1\n");
   });
 
-  it("local folder: a missing object names the file it looked for", async () => {
+  it("local folder: a missing object names the file it looked for under DATA_DIR, never the machine's absolute path", async () => {
     const store = new LocalFolderStore(dataDir, BUCKET);
-    const file = join(dataDir, BUCKET, "uc", "absent.csv");
+    const file = `DATA_DIR/${BUCKET}/uc/absent.csv`;
     await expect(store.get("uc/absent.csv")).rejects.toThrow(
       `Object "uc/absent.csv" not found in bucket "${BUCKET}" (no file ${file})`,
     );
     await expect(store.copy("uc/absent.csv", "uc/copy.csv")).rejects.toThrow(`(no file ${file})`);
+    expect(store.location).toBe(`DATA_DIR/${BUCKET}`);
+    expect(store.folder).toBe(join(dataDir, BUCKET));
   });
 
   it("local folder: keys cannot leave the bucket folder", async () => {

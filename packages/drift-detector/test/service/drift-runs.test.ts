@@ -78,8 +78,16 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
     expect(html.status).toBe(200);
     expect(html.headers.get("content-type")).toMatch(/text\/html/);
     expect(html.body).toContain("<html");
+    // The report's own policy as a header, plus what only a header can say; never sniffed as something else.
+    const policy = html.headers.get("content-security-policy") ?? "";
+    expect(policy).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; script-src 'sha256-[^']+';/);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("sandbox allow-scripts");
+    expect(html.body).toContain(`content="${policy.split("; frame-ancestors")[0]}"`);
+    expect(html.headers.get("x-content-type-options")).toBe("nosniff");
     const json = await service.call("GET", `/api/drift/runs/${run.id}/report?format=json`);
     expect(json.status).toBe(200);
+    expect(json.headers.get("x-content-type-options")).toBe("nosniff");
     expect(typeof json.body).toBe("object");
     expect((await service.call("GET", `/api/drift/runs/${run.id}`)).body).toEqual(run);
 
@@ -124,7 +132,7 @@ describe("a drift run end to end (local folder storage, Airflow 3 and IDS fakes)
     expect(answer.body).toMatchObject({ step: "read_data", bucket: "datasets", path: PATHS.current });
     // The local folder store also says which file it looked for, so an operator knows where to put the dataset.
     expect(answer.body.detail).toBe(
-      `Object "${PATHS.current}" not found in bucket "datasets" (no file ${join(service.store.location, PATHS.current)})`,
+      `Object "${PATHS.current}" not found in bucket "datasets" (no file DATA_DIR/datasets/${PATHS.current})`,
     );
     expect(await service.keys()).toEqual(before);
   });
@@ -338,12 +346,14 @@ describe("health", () => {
         checks: {
           storage: {
             status: "failed",
-            reason: expect.stringMatching(/^local folder .*not-a-folder\/datasets: check the folder: /),
+            reason: expect.stringMatching(/^local folder DATA_DIR\/datasets: check the folder: ENOTDIR/),
           },
           airflow: { status: "not_configured", reason: "AIRFLOW_IP is not set; the step is skipped" },
           ids: { status: "not_configured", reason: "IDS_PROVIDER_IP is not set; the step is skipped" },
         },
       });
+      // No absolute path of this machine in the answer.
+      expect(JSON.stringify(answer.body)).not.toContain(dir);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -17,13 +17,17 @@ function isMissing(err: unknown): boolean {
 
 /** Storage in a folder, laid out as `<dataDir>/<bucket>/<key>`, for machines without MinIO. Writes are temp file + rename. */
 export class LocalFolderStore implements ObjectStore {
+  /** `DATA_DIR/<bucket>`: what answers and reports show; the absolute folder stays out of them. */
   readonly location: string;
+  /** The bucket's folder on this machine. */
+  readonly folder: string;
 
   constructor(
     dataDir: string,
     readonly bucket: string,
   ) {
-    this.location = join(dataDir, bucket);
+    this.folder = join(dataDir, bucket);
+    this.location = `DATA_DIR/${bucket}`;
   }
 
   get(key: string): Promise<Readable> {
@@ -60,7 +64,7 @@ export class LocalFolderStore implements ObjectStore {
       throw new UpstreamError(
         "storage",
         "unreachable",
-        `local folder ${this.location}: ${what}: ${err instanceof Error ? err.message : String(err)}`,
+        `local folder ${this.location}: ${what}: ${this.shown(err instanceof Error ? err.message : String(err))}`,
         {
           cause: err,
           transient: false,
@@ -70,9 +74,14 @@ export class LocalFolderStore implements ObjectStore {
     }
   }
 
+  /** A text (a file path, an fs error) with the absolute folder replaced by `location`. */
+  private shown(text: string): string {
+    return text.split(this.folder).join(this.location);
+  }
+
   private pathOf(key: string): string {
-    const path = join(this.location, ...key.split("/"));
-    const inside = relative(this.location, path);
+    const path = join(this.folder, ...key.split("/"));
+    const inside = relative(this.folder, path);
     if (inside === "" || inside.startsWith("..") || inside.split(sep).includes("..")) {
       throw new Error(`Key "${key}" leaves the bucket folder`);
     }
@@ -111,7 +120,7 @@ export class LocalFolderStore implements ObjectStore {
       try {
         await copyFile(source, temp);
       } catch (err) {
-        if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, sourceKey, source);
+        if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, sourceKey, this.shown(source));
         throw err;
       }
       // Checked on the copied bytes, so a writer racing the copy cannot slip different content through.
@@ -134,7 +143,7 @@ export class LocalFolderStore implements ObjectStore {
     const folder = prefix.slice(0, prefix.lastIndexOf("/") + 1);
     let entries: string[];
     try {
-      entries = await readdir(folder ? this.pathOf(folder) : this.location, { recursive: true });
+      entries = await readdir(folder ? this.pathOf(folder) : this.folder, { recursive: true });
     } catch (err) {
       if (isMissing(err)) return [];
       throw err;
@@ -155,17 +164,17 @@ export class LocalFolderStore implements ObjectStore {
   }
 
   private async checkUnguarded(): Promise<void> {
-    await mkdir(this.location, { recursive: true });
-    await access(this.location, constants.R_OK | constants.W_OK);
+    await mkdir(this.folder, { recursive: true });
+    await access(this.folder, constants.R_OK | constants.W_OK);
   }
 
   private async statFile(key: string, path: string): Promise<ObjectInfo> {
     try {
       const info = await stat(path);
-      if (!info.isFile()) throw Object.assign(new Error(`${path} is a folder`), { code: "EISDIR" });
+      if (!info.isFile()) throw Object.assign(new Error(`${this.shown(path)} is a folder`), { code: "EISDIR" });
       return { key, size: info.size, etag: await md5Of(path), lastModified: info.mtime };
     } catch (err) {
-      if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, key, path);
+      if (isMissing(err)) throw new ObjectNotFoundError(this.bucket, key, this.shown(path));
       throw err;
     }
   }

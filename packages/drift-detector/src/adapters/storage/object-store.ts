@@ -11,7 +11,7 @@ export interface ObjectInfo {
 /** The few storage operations the detector needs, over one bucket; keys are `/`-separated paths inside it. */
 export interface ObjectStore {
   readonly bucket: string;
-  /** Where the bucket lives, for logs and health, e.g. `s3://127.0.0.1:9000/datasets` or `/srv/data/datasets`. */
+  /** Where the bucket lives, as answers may show it: `s3://127.0.0.1:9000/datasets` or `DATA_DIR/datasets` (no local path). */
   readonly location: string;
   /** Streams an object. Throws ObjectNotFoundError when it does not exist. */
   get(key: string): Promise<Readable>;
