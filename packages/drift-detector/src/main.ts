@@ -64,7 +64,8 @@ logger.info(
   {
     host: config.access.listenHost,
     port: server.port,
-    storage: store.location,
+    // The log is the operator's: it names the folder itself, which answers never do.
+    storage: store instanceof LocalFolderStore ? store.folder : store.location,
     airflow: config.airflow ? `${config.airflow.baseUrl} DAG ${config.airflow.dagId}` : "not configured",
     ids: config.ids?.baseUrl ?? "not configured",
   },
