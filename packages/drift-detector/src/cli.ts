@@ -12,9 +12,9 @@ import { formatDriftText, visibleControlCharacters } from "./drift/format-text.j
 import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./drift/options.js";
 import { renderHtmlReport } from "./report/index.js";
 
-const USAGE = `usage: clarus-drift REFERENCE.csv CURRENT.csv [--json] [--report out.html] [--config options.json] [--workers N]
+const USAGE = `usage: clarus-drift REFERENCE CURRENT [--json] [--report out.html] [--config options.json] [--workers N]
 
-Compares every column of CURRENT with REFERENCE and says whether the dataset drifted.
+Compares every column of CURRENT with REFERENCE (each a CSV or a Parquet file) and says whether the dataset drifted.
   --json            print the result as JSON only
   --report FILE     also write a self-contained HTML report
   --config FILE     drift options (JSON): drift_share, stattest, num_stattest, cat_stattest, per_column_stattest,
@@ -54,8 +54,8 @@ async function main(argv: string[]): Promise<number> {
   const [referencePath, currentPath] = args.files;
   await Promise.all(args.files.map((path) => checkFileSize(path, args.limits.fileBytes)));
   const result = await detectDrift(
-    { name: referencePath, stream: openFile(referencePath) },
-    { name: currentPath, stream: openFile(currentPath) },
+    { name: referencePath, stream: openFile(referencePath), path: referencePath },
+    { name: currentPath, stream: openFile(currentPath), path: currentPath },
     options,
     args.limits,
     { ...(args.workers !== undefined && { workers: args.workers }) },

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { accessVariables, apiTokenVariable, ConfigError, envVar, type HttpAccess, loadConfig, readAccess } from "@clarus/common";
 import { z } from "zod";
@@ -78,6 +79,7 @@ const environmentSchema = z.object({
   DRIFT_CONFIG_FILE: envVar.optionalString(),
   DRIFT_SHARE: z.coerce.number("must be a number").gt(0, "must be above 0").max(1, "must be at most 1").optional(),
   DRIFT_WORKERS: envVar.optionalInteger({ min: 1, max: 256 }),
+  DRIFT_TEMP_DIR: envVar.optionalString(),
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -131,6 +133,8 @@ export interface ServiceConfig {
   csvLimits: CsvLimits;
   /** How a run uses the machine (DRIFT_WORKERS). */
   engine: DriftEngineSettings;
+  /** Parent of each run's scratch folder (DRIFT_TEMP_DIR, default the system's temporary folder). */
+  tempDir: string;
 }
 
 function set(env: Record<string, string | undefined>, name: string): boolean {
@@ -254,6 +258,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       (name) => CSV_LIMIT_VARIABLES[name],
     ),
     engine: { ...(e.DRIFT_WORKERS !== undefined && { workers: e.DRIFT_WORKERS }) },
+    tempDir: resolve(e.DRIFT_TEMP_DIR ?? tmpdir()),
   };
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError, createLogger, exitOnSignal, exposureWarning, listen } from "@clarus/common";
 import { HttpAirflowClient } from "./adapters/airflow/airflow-client.js";
 import { HttpIdsProvider } from "./adapters/ids/ids-provider-client.js";
+import { TempScratchSpace } from "./adapters/scratch/temp-scratch-space.js";
 import { LocalFolderStore } from "./adapters/storage/local-folder-store.js";
 import type { ObjectStore } from "./adapters/storage/object-store.js";
 import { S3Store } from "./adapters/storage/s3-store.js";
@@ -44,7 +45,10 @@ const drift = createDriftApp({
     detectorVersion: version,
   },
   store,
-  analysis: coreAnalysis(config.drift, config.csvLimits, config.engine),
+  analysis: coreAnalysis(config.drift, config.csvLimits, {
+    ...config.engine,
+    scratchSpace: () => new TempScratchSpace(config.tempDir),
+  }),
   airflow,
   ids,
   logger,

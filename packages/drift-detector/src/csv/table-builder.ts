@@ -11,6 +11,8 @@ export interface CsvTable {
   /** Data rows (blank lines not counted). */
   rows: number;
   columns: Map<string, ColumnValues>;
+  /** Columns present but not to be tested, with the reason (a Parquet date-time column). */
+  untestable?: Map<string, string>;
 }
 
 /** Receives the header and the records of one file, checks their shape and feeds the column accumulators. */

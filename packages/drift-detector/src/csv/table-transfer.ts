@@ -21,6 +21,7 @@ export interface TableMessage {
   delimiter: string;
   rows: number;
   columns: Array<{ name: string } & ColumnMessage>;
+  untestable?: Map<string, string>;
 }
 
 /** What a reading thread answers: the table, or why the file is not one. */
@@ -41,13 +42,15 @@ export type ReadOutcome =
 export function tableToMessage(table: CsvTable): { message: TableMessage; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [];
   const columns = [...table.columns].map(([name, values]) => ({ name, ...columnToMessage(values, transfer) }));
-  return { message: { file: table.file, delimiter: table.delimiter, rows: table.rows, columns }, transfer };
+  const { file, delimiter, rows, untestable } = table;
+  return { message: { file, delimiter, rows, columns, ...(untestable && { untestable }) }, transfer };
 }
 
 export function tableFromMessage(message: TableMessage): CsvTable {
   const columns = new Map<string, ColumnValues>();
   for (const column of message.columns) columns.set(column.name, columnFromMessage(column));
-  return { file: message.file, delimiter: message.delimiter, rows: message.rows, columns };
+  const { file, delimiter, rows, untestable } = message;
+  return { file, delimiter, rows, columns, ...(untestable && { untestable }) };
 }
 
 /** A column to post to another thread; the buffers of its large number chunks are added to `transfer`. */

@@ -1,14 +1,16 @@
 import { type ColumnMessage, columnFromMessage, columnToMessage } from "../csv/table-transfer.js";
-import type { ColumnTask } from "./compare-column.js";
+import type { ColumnSide, ColumnTask } from "./compare-column.js";
 import { DriftOptionsError } from "./options.js";
 import type { ColumnDrift, UntestedColumn } from "./result.js";
 
 /** A ColumnTask as it is posted to a column thread. */
 export interface ColumnTaskMessage {
   column: string;
-  reference: { file: string; rows: number; values: ColumnMessage };
-  current: { file: string; rows: number; values: ColumnMessage };
+  reference: SideMessage;
+  current: SideMessage;
 }
+
+type SideMessage = Omit<ColumnSide, "values"> & { values: ColumnMessage };
 
 export type ToColumnThread = { id: number; task: ColumnTaskMessage };
 export type FromColumnThread =
@@ -17,20 +19,12 @@ export type FromColumnThread =
 
 /** The task as plain data; its number chunks go into `transfer`, so the sending thread no longer holds them. */
 export function taskToMessage(task: ColumnTask, transfer: ArrayBuffer[]): ColumnTaskMessage {
-  const side = ({ file, rows, values }: ColumnTask["reference"]) => ({
-    file,
-    rows,
-    values: columnToMessage(values, transfer),
-  });
+  const side = ({ values, ...rest }: ColumnSide): SideMessage => ({ ...rest, values: columnToMessage(values, transfer) });
   return { column: task.column, reference: side(task.reference), current: side(task.current) };
 }
 
 export function taskFromMessage(message: ColumnTaskMessage): ColumnTask {
-  const side = ({ file, rows, values }: ColumnTaskMessage["reference"]) => ({
-    file,
-    rows,
-    values: columnFromMessage(values),
-  });
+  const side = ({ values, ...rest }: SideMessage): ColumnSide => ({ ...rest, values: columnFromMessage(values) });
   return { column: message.column, reference: side(message.reference), current: side(message.current) };
 }
 

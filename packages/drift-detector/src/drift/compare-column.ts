@@ -20,6 +20,8 @@ export interface ColumnSide {
   file: string;
   rows: number;
   values: ColumnValues;
+  /** Why this side's column cannot be tested at all (a date-time column). */
+  untestable?: string;
 }
 
 /** One column of both files: everything its comparison needs, so it can run on any thread. */
@@ -32,6 +34,8 @@ export interface ColumnTask {
 /** Sorts, types and tests one column of both files, and summarises both sides (histograms, numeric summaries). */
 export function compareColumn(task: ColumnTask, options: DriftOptions): ColumnDrift | UntestedColumn {
   const { column, reference, current } = task;
+  const untestable = reference.untestable ?? current.untestable;
+  if (untestable !== undefined) return { column, reason: untestable };
   const referenceValues = sortColumn(reference.values);
   const currentValues = sortColumn(current.values);
   for (const [side, values] of [

@@ -2,45 +2,46 @@ import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { type CsvLimits, csvLimits } from "../csv/limits.js";
 import type { CsvTable } from "../csv/read-csv.js";
-import { readCsvTableOffThread } from "../csv/read-csv-off-thread.js";
 import { columnThreadCount, compareColumns } from "./compare-columns.js";
 import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./options.js";
 import { correctVerdicts } from "./p-value-correction.js";
+import { type DatasetSource, readDataset, type ScratchSpace } from "./read-dataset.js";
 import type { ColumnDrift, DriftResult, UntestedColumn } from "./result.js";
 
 /** How a run uses the machine; none of it changes a result. */
 export interface DriftEngineSettings {
   /** Most column threads to use (default: one per core). */
   workers?: number;
-}
-
-/** A named CSV byte stream: a file, an S3 object. The name is what errors and results call it. */
-export interface CsvSource {
-  name: string;
-  stream: AsyncIterable<Uint8Array | string>;
+  /** A new scratch space for a run, where a Parquet object is written to be read by range (default: held in memory). */
+  scratchSpace?: () => ScratchSpace;
 }
 
 /**
  * Compares every column the two files share, each with its own test (its verdict corrected for multiple testing
  * when the options ask), and gives the dataset verdict: drift when the share of drifted columns reaches `drift_share`.
- * Both files are read at the same time, each within `limits`.
+ * Both files, each CSV or Parquet, are read at the same time, each within `limits`.
  */
 export async function detectDrift(
-  reference: CsvSource,
-  current: CsvSource,
+  reference: DatasetSource,
+  current: DatasetSource,
   options: DriftOptions = driftOptionsSchema.parse({}),
   limits: CsvLimits = csvLimits({}, (name) => `the ${name} limit`),
   engine: DriftEngineSettings = {},
 ): Promise<DriftResult> {
-  // The first file to fail stops the reading of the other.
-  const abort = new AbortController();
-  const read = (source: CsvSource) =>
-    readCsvTableOffThread(source.stream, source.name, limits, abort.signal).catch((error: unknown) => {
-      abort.abort(error);
-      throw error;
-    });
-  const [referenceTable, currentTable] = await Promise.all([read(reference), read(current)]);
-  return compareTables(referenceTable, currentTable, options, engine);
+  const scratch = engine.scratchSpace?.();
+  try {
+    // The first file to fail stops the reading of the other.
+    const abort = new AbortController();
+    const read = (source: DatasetSource) =>
+      readDataset(source, limits, scratch, abort.signal).catch((error: unknown) => {
+        abort.abort(error);
+        throw error;
+      });
+    const [referenceTable, currentTable] = await Promise.all([read(reference), read(current)]);
+    return await compareTables(referenceTable, currentTable, options, engine);
+  } finally {
+    await scratch?.dispose();
+  }
 }
 
 /** The drift verdict of two tables already read. */
@@ -56,11 +57,15 @@ async function compareTables(
   }
   checkNamedColumns(options, new Set(shared));
   const selected = options.columns ?? shared;
-  const side = (table: CsvTable, column: string) => ({
-    file: table.file,
-    rows: table.rows,
-    values: table.columns.get(column) as ColumnValues,
-  });
+  const side = (table: CsvTable, column: string) => {
+    const untestable = table.untestable?.get(column);
+    return {
+      file: table.file,
+      rows: table.rows,
+      values: table.columns.get(column) as ColumnValues,
+      ...(untestable !== undefined && { untestable }),
+    };
+  };
   const outcomes = await compareColumns(
     selected.length,
     (index) => {

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { S3Store } from "../../src/adapters/storage/s3-store.js";
+import type { S3Store } from "../../src/adapters/storage/s3-store.js";
 import { UpstreamError } from "../../src/adapters/upstream-error.js";
 import { DRIFTED_CSV, REFERENCE_CSV } from "../support/datasets.js";
 import { FAST_POLICY, PATHS, type ServiceUnderTest, startDriftService } from "../support/drift-service.js";
-import { type RunningS3rver, startS3rver } from "../support/s3rver.js";
+import { type RunningS3rver, s3StoreOn, startS3rver } from "../support/s3rver.js";
 
 let s3: RunningS3rver;
 let service: ServiceUnderTest;
@@ -21,16 +21,7 @@ afterAll(async () => {
 
 function s3Store(): S3Store {
   bucketNumber += 1;
-  return new S3Store({
-    endPoint: "127.0.0.1",
-    port: s3.port,
-    useSSL: false,
-    region: "us-east-1",
-    accessKey: s3.accessKey,
-    secretKey: s3.secretKey,
-    bucket: `run-${bucketNumber}`,
-    policy: FAST_POLICY,
-  });
+  return s3StoreOn(s3, `run-${bucketNumber}`, FAST_POLICY);
 }
 
 describe("the pipeline on S3 storage (s3rver) with Airflow 2", () => {

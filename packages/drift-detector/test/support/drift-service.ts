@@ -12,6 +12,7 @@ import type { ObjectStore } from "../../src/adapters/storage/object-store.js";
 import { createDriftApp } from "../../src/app.js";
 import { CSV_LIMIT_VARIABLES } from "../../src/config.js";
 import { type CsvLimitName, csvLimits } from "../../src/csv/limits.js";
+import type { DriftEngineSettings } from "../../src/drift/detect-drift.js";
 import { driftOptionsSchema } from "../../src/drift/options.js";
 import { coreAnalysis } from "../../src/pipeline/core-analysis.js";
 import type { DriftAnalysis } from "../../src/pipeline/drift-pipeline.js";
@@ -50,7 +51,8 @@ export interface ServiceUnderTest {
   /** Resolves once the app has received `count` HTTP requests in all. */
   requestsArrived(count: number): Promise<void>;
   call(method: "GET" | "POST", path: string, bearer?: string): Promise<HttpResult>;
-  seed(reference: string, current: string): Promise<void>;
+  /** Stores the two datasets: text as CSV, bytes as they are (Parquet). */
+  seed(reference: string | Buffer, current: string | Buffer): Promise<void>;
   read(key: string): Promise<string>;
   keys(prefix?: string): Promise<string[]>;
   /** A second app over the same storage and fakes, as after a restart. */
@@ -66,6 +68,8 @@ export interface ServiceOptions {
   apiToken?: string;
   /** CSV limits other than the defaults. */
   csvLimits?: Partial<Record<CsvLimitName, number>>;
+  /** Engine settings (column threads, scratch space) other than the defaults. */
+  engine?: DriftEngineSettings;
 }
 
 export function sha256(content: string): string {
@@ -102,7 +106,7 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
 
   const boot = async (): Promise<ServiceUnderTest> => {
     const limits = csvLimits(options.csvLimits ?? {}, (name) => CSV_LIMIT_VARIABLES[name]);
-    const core = coreAnalysis(driftOptionsSchema.parse({}), limits);
+    const core = coreAnalysis(driftOptionsSchema.parse({}), limits, options.engine);
     const analysis: DriftAnalysis = {
       limits,
       renderReports: core.renderReports,
@@ -188,8 +192,9 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
         return { status: response.status, body, headers: response.headers };
       },
       seed: async (reference, current) => {
-        await store.put(PATHS.reference, reference, "text/csv");
-        await store.put(PATHS.current, current, "text/csv");
+        const type = (data: string | Buffer) => (typeof data === "string" ? "text/csv" : "application/vnd.apache.parquet");
+        await store.put(PATHS.reference, reference, type(reference));
+        await store.put(PATHS.current, current, type(current));
       },
       read: async (key) => text(await store.get(key)),
       keys: async (prefix = "") => (await store.list(prefix)).map((o) => o.key),

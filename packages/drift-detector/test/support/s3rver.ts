@@ -5,6 +5,8 @@ import { join } from "node:path";
 // s3rver ships no type declarations.
 // @ts-expect-error
 import S3rver from "s3rver";
+import { S3Store } from "../../src/adapters/storage/s3-store.js";
+import type { OutboundCallPolicy } from "../../src/config.js";
 
 export interface RunningS3rver {
   port: number;
@@ -34,4 +36,18 @@ export async function startS3rver(buckets: string[]): Promise<RunningS3rver> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The service's S3 adapter on one bucket of a running s3rver. */
+export function s3StoreOn(s3: RunningS3rver, bucket: string, policy: OutboundCallPolicy): S3Store {
+  return new S3Store({
+    endPoint: "127.0.0.1",
+    port: s3.port,
+    useSSL: false,
+    region: "us-east-1",
+    accessKey: s3.accessKey,
+    secretKey: s3.secretKey,
+    bucket,
+    policy,
+  });
 }

@@ -1,0 +1,36 @@
+import { Worker } from "node:worker_threads";
+import type { CsvLimits } from "../csv/limits.js";
+import type { CsvTable } from "../csv/table-builder.js";
+import { errorFromOutcome, type ReadOutcome, tableFromMessage } from "../csv/table-transfer.js";
+import { openParquetInput, type ParquetInput } from "./parquet-input.js";
+import { readParquetTable } from "./read-parquet.js";
+
+const THREAD_SCRIPT = new URL("./read-parquet-thread.js", import.meta.url);
+
+/**
+ * readParquetTable on a worker thread, so two files decode on two cores at once; in-memory bytes are transferred
+ * to it. From TypeScript sources (the tests) the file is read on this thread. `signal` stops the reading early.
+ */
+export async function readParquetTableOffThread(
+  input: ParquetInput,
+  name: string,
+  limits: CsvLimits,
+  signal?: AbortSignal,
+): Promise<CsvTable> {
+  if (!import.meta.url.endsWith(".js")) return readParquetTable(await openParquetInput(input), name, limits);
+  const transfer = "bytes" in input ? [input.bytes] : [];
+  const worker = new Worker(THREAD_SCRIPT, { workerData: { input, name, limits }, transferList: transfer });
+  try {
+    return await new Promise<CsvTable>((resolve, reject) => {
+      worker.on("message", (outcome: ReadOutcome) => {
+        if (outcome.type === "table") resolve(tableFromMessage(outcome.table));
+        else reject(errorFromOutcome(outcome));
+      });
+      worker.on("error", reject);
+      worker.on("exit", (code) => reject(new Error(`the thread reading ${name} stopped (exit code ${code})`)));
+      signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,20 @@
+// Worker thread of readParquetTableOffThread: reads one Parquet file and posts back the table (number chunks
+// transferred, not copied) or why it is not one.
+import { parentPort, workerData } from "node:worker_threads";
+import type { CsvLimits } from "../csv/limits.js";
+import { errorToOutcome, tableToMessage } from "../csv/table-transfer.js";
+import { openParquetInput, type ParquetInput } from "./parquet-input.js";
+import { readParquetTable } from "./read-parquet.js";
+
+const port = parentPort as NonNullable<typeof parentPort>;
+const { input, name, limits } = workerData as { input: ParquetInput; name: string; limits: CsvLimits };
+
+openParquetInput(input)
+  .then((file) => readParquetTable(file, name, limits))
+  .then(
+    (table) => {
+      const { message, transfer } = tableToMessage(table);
+      port.postMessage({ type: "table", table: message }, transfer);
+    },
+    (error: unknown) => port.postMessage(errorToOutcome(error)),
+  );
