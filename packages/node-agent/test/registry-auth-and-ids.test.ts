@@ -105,14 +105,21 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
     }
   });
 
-  test("an unreadable Docker config file is a 503 naming the file", async () => {
+  test("a malformed Docker config file is a 503 naming DOCKER_CONFIG, quoting no credential and no host path", async () => {
     const dir = await mkdtemp(join(tmpdir(), "clarus-docker-config-"));
     try {
-      await writeFile(join(dir, "config.json"), "{ not json");
+      // The auth value without its quotes: JSON.parse's own message would quote the credential's first characters.
+      const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64");
+      await writeFile(join(dir, "config.json"), `{"auths":{"${bed.registry.host}":{"auth":${auth}}}}`);
       const agent = await agentWith({ DOCKER_CONFIG: dir });
       const res = await deployPrivate(agent, "misconfigured", await freePort());
       expect(res.status).toBe(503);
-      expect(res.body.detail).toContain(`Docker config file ${join(dir, "config.json")}: is not valid JSON`);
+      expect(res.body.type).toBe("urn:clarus:problem:agent-misconfigured");
+      expect(res.body.detail).toMatch(/^The agent's Docker config file \(config\.json in DOCKER_CONFIG\) is not valid JSON/);
+      const answer = JSON.stringify(res.body);
+      for (let i = 0; i + 4 <= auth.length; i++) expect(answer).not.toContain(auth.slice(i, i + 4));
+      expect(answer).not.toContain(credentials.password);
+      expect(answer).not.toContain(dir);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -41,7 +41,8 @@ export function askCredentialHelper(helper: string, serverUrl: string): Promise<
       try {
         answer = JSON.parse(stdout) as HelperAnswer;
       } catch {
-        return reject(new CredentialHelperError(helper, `answered something that is not JSON: ${stdout.slice(0, 200)}`));
+        // Not quoted: the answer carries the secret.
+        return reject(new CredentialHelperError(helper, `answered ${stdout.length} characters that are not JSON`));
       }
       if (!answer.Secret) return resolve(undefined);
       resolve(

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { engineFailureKind, engineMessage, pullFailureKind } from "./docker-errors.js";
+import { engineFailureKind, engineMessage, pullFailureKind, toRuntimeError } from "./docker-errors.js";
 
 const modemError = (statusCode: number, message: string) =>
   Object.assign(new Error(`(HTTP code ${statusCode}) unexpected - ${message} `), { statusCode, json: { message } });
@@ -44,4 +44,16 @@ test("the engine's words are quoted without docker-modem's prefix", () => {
   expect(engineMessage(new Error("(HTTP code 500) server error - Head x: no basic auth credentials "))).toBe(
     "Head x: no basic auth credentials",
   );
+});
+
+test("an unreachable engine is named by its variable: the socket's path on the host is not quoted", () => {
+  const failure = toRuntimeError(
+    Object.assign(new Error("connect ENOENT /srv/plant-7/docker.sock"), { code: "ENOENT" }),
+    "list containers",
+  );
+  expect(failure.kind).toBe("unavailable");
+  expect(failure.message).toBe(
+    "The Docker engine (DOCKER_HOST) is unreachable while trying to list containers: connect ENOENT (the DOCKER_HOST socket)",
+  );
+  expect(`${failure.message} ${failure.engineMessage}`).not.toContain("/srv");
 });

@@ -59,10 +59,14 @@ export function engineFailureKind(err: unknown): RuntimeErrorKind {
 /** Wraps an engine failure; `action` says what the agent was doing, for the log and the answer. */
 export function toRuntimeError(err: unknown, action: string, kind: RuntimeErrorKind = engineFailureKind(err)): RuntimeError {
   if (err instanceof RuntimeError) return err;
+  if (kind === "unavailable") {
+    // The socket error names the socket's path on the host; answers name the variable instead.
+    const quoted = engineMessage(err).replace(/(^|\s)\/[^\s'"]+/g, "$1(the DOCKER_HOST socket)");
+    return new RuntimeError(kind, `The Docker engine (DOCKER_HOST) is unreachable while trying to ${action}: ${quoted}`, quoted, {
+      cause: err,
+    });
+  }
   const quoted = engineMessage(err);
-  const message =
-    kind === "unavailable"
-      ? `The Docker engine is unreachable while trying to ${action}: ${quoted}`
-      : `Docker could not ${action}: ${quoted}`;
+  const message = `Docker could not ${action}: ${quoted}`;
   return new RuntimeError(kind, message, quoted, { cause: err });
 }

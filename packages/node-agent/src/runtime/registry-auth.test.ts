@@ -55,15 +55,34 @@ test("auth (base64, password may hold colons), username/password and identity to
   expect(await readRegistryCredentials("127.0.0.1:5001", file())).toBeUndefined();
 });
 
-test("no file means anonymous; a broken file or entry is an error naming the file", async () => {
+/** The message a broken file gives, checked to name the file by its variable and to quote nothing of it. */
+async function refusal(registry: string): Promise<string> {
+  const err = await readRegistryCredentials(registry, file()).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DockerConfigError);
+  const message = (err as Error).message;
+  expect(message).toMatch(/^The agent's Docker config file \(config\.json in DOCKER_CONFIG\) /);
+  expect(message).not.toContain(dir);
+  return message;
+}
+
+test("no file means anonymous; a broken file or entry is an error naming the variable, quoting no credential", async () => {
   expect(await readRegistryCredentials("docker.io", join(dir, "absent.json"))).toBeUndefined();
   await writeFile(file(), "{ nope");
-  await expect(readRegistryCredentials("docker.io", file())).rejects.toThrow(DockerConfigError);
-  await expect(readRegistryCredentials("docker.io", file())).rejects.toThrow(`Docker config file ${file()}: is not valid JSON`);
-  await writeFile(file(), JSON.stringify({ auths: { "reg:5000": { auth: b64("no-colon") } } }));
-  await expect(readRegistryCredentials("reg:5000", file())).rejects.toThrow(
-    'auths["reg:5000"].auth is not base64 of "username:password"',
+  expect(await refusal("docker.io")).toMatch(/is not valid JSON/);
+  // An unquoted auth value: the parser's own message would quote the start of the credential.
+  const secret = b64("plant-user:Very-Secret-Pw");
+  await writeFile(file(), `{\n  "auths": {\n    "reg:5000": { "auth": ${secret} }\n  }\n}`);
+  const message = await refusal("reg:5000");
+  // Node 22+ reports where parsing stopped; Node 20 does not for this error.
+  expect(message).toMatch(
+    /^The agent's Docker config file \(config\.json in DOCKER_CONFIG\) is not valid JSON( at line 3, column 24)?$/,
   );
+  for (let i = 0; i + 4 <= secret.length; i++) expect(message).not.toContain(secret.slice(i, i + 4));
+  await writeFile(file(), JSON.stringify({ auths: { "reg:5000": { auth: b64("no-colon") } } }));
+  expect(await refusal("reg:5000")).toContain('auths["reg:5000"].auth that is not base64 of "username:password"');
 });
 
 describe("credential helpers (credsStore, credHelpers)", () => {
@@ -123,6 +142,6 @@ describe("credential helpers (credsStore, credHelpers)", () => {
       "credential helper docker-credential-not-installed: is not installed (not on PATH); the credentials for b.example.com are kept there",
     );
     await writeFile(file(), JSON.stringify({ auths: { "b.example.com": {} }, credsStore: "broken" }));
-    await expect(readRegistryCredentials("b.example.com", file())).rejects.toThrow("answered something that is not JSON");
+    await expect(readRegistryCredentials("b.example.com", file())).rejects.toThrow("answered 9 characters that are not JSON");
   });
 });

@@ -10,15 +10,28 @@ export type RegistryCredentials =
   | { username: string; password: string; serveraddress: string }
   | { identitytoken: string; serveraddress: string };
 
-/** The Docker config file exists but cannot be used; pulling with a wrong guess would hide that. */
+/**
+ * The Docker config file exists but cannot be used; pulling with a wrong guess would hide that. The message goes to
+ * callers: it names the file by its variable, never by its path on the host, and never quotes the file's content
+ * (credentials live there).
+ */
 export class DockerConfigError extends Error {
   constructor(
     readonly file: string,
     reason: string,
   ) {
-    super(`Docker config file ${file}: ${reason}`);
+    super(`The agent's Docker config file (config.json in DOCKER_CONFIG) ${reason}`);
     this.name = "DockerConfigError";
   }
+}
+
+/** Where a JSON text stops parsing, as "line L, column C", from the position the parser reports (if it does). */
+function jsonErrorPlace(text: string, err: Error): string {
+  const position = /at position (\d+)/.exec(err.message);
+  if (!position) return "";
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split("\n").length;
+  return ` at line ${line}, column ${before.length - before.lastIndexOf("\n")}`;
 }
 
 interface AuthEntry {
@@ -56,13 +69,14 @@ export async function readRegistryCredentials(registry: string, file: string): P
     text = await readFile(file, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new DockerConfigError(file, `cannot be read (${(err as Error).message})`);
+    throw new DockerConfigError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? "read error"})`);
   }
   let config: { auths?: Record<string, AuthEntry>; credsStore?: unknown; credHelpers?: Record<string, unknown> };
   try {
     config = JSON.parse(text);
   } catch (err) {
-    throw new DockerConfigError(file, `is not valid JSON (${(err as Error).message})`);
+    // The parser's own message quotes the text around the error: the start of a credential, often.
+    throw new DockerConfigError(file, `is not valid JSON${jsonErrorPlace(text, err as Error)}`);
   }
   const wanted = registryHost(registry);
   const match = Object.entries(config.auths ?? {}).find(([key]) => registryHost(key) === wanted);
@@ -79,7 +93,7 @@ export async function readRegistryCredentials(registry: string, file: string): P
     // A file copied from a desktop may name a helper this machine lacks. Its own credentials still count;
     // an empty entry means they sit in that helper, so pulling anonymously would hide the real cause.
     if (fromFile || !match) return fromFile;
-    throw new DockerConfigError(file, `${err.message}; the credentials for ${wanted} are kept there`);
+    throw new DockerConfigError(file, `names a ${err.message}; the credentials for ${wanted} are kept there`);
   }
 }
 
@@ -91,7 +105,7 @@ function credentialsFromEntry(entry: AuthEntry, key: string, file: string): Regi
   if (typeof entry.auth === "string" && entry.auth !== "") {
     const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
-    if (colon <= 0) throw new DockerConfigError(file, `auths["${key}"].auth is not base64 of "username:password"`);
+    if (colon <= 0) throw new DockerConfigError(file, `has an auths["${key}"].auth that is not base64 of "username:password"`);
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), serveraddress };
   }
   if (typeof entry.username === "string" && typeof entry.password === "string") {
