@@ -29,8 +29,12 @@ function createBackend(config: NodeAgentConfig, logger: Logger): InferenceBacken
       pidsLimit: config.CONTAINER_PIDS_LIMIT,
       logMaxSize: config.CONTAINER_LOG_MAX_SIZE,
       logMaxFiles: config.CONTAINER_LOG_MAX_FILES,
-      memoryBytes: config.CONTAINER_MEMORY_LIMIT,
-      nanoCpus: config.CONTAINER_CPU_LIMIT === undefined ? undefined : Math.round(config.CONTAINER_CPU_LIMIT * 1e9),
+      memoryBytes: config.containerMemoryBytes,
+      nanoCpus: config.containerNanoCpus,
+      capabilities: config.CONTAINER_CAP_ADD,
+      readOnlyRootfs: config.CONTAINER_READ_ONLY_ROOTFS,
+      tmpfsBytes: config.containerTmpfsBytes,
+      user: config.CONTAINER_USER,
     },
     readiness: {
       probe: config.READINESS_PROBE,
@@ -40,6 +44,7 @@ function createBackend(config: NodeAgentConfig, logger: Logger): InferenceBacken
     stopTimeoutSeconds: config.STOP_TIMEOUT_SECONDS,
     allowedRegistries: config.ALLOWED_REGISTRIES,
     allowGpus: config.ALLOW_GPUS,
+    minHostPort: config.MIN_HOST_PORT,
     createNetwork: config.CREATE_NETWORK,
     logger,
   };

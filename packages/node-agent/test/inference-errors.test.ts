@@ -117,9 +117,30 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       "body:inference_rest_api_port",
       "body:inference_rest_api_forward_port",
     ]),
-    deploy("invalid container name", deployBody({ inference_id: "bad name!" }), 422, /inference_id: must be 1-128 letters/, [
+    deploy("invalid container name", deployBody({ inference_id: "bad name!" }), 422, /inference_id: must be 2-128 letters/, [
       "body:inference_id",
     ]),
+    deploy(
+      "a one-character id (no Docker container name)",
+      deployBody({ inference_id: "7" }),
+      422,
+      /inference_id: must be 2-128/,
+      ["body:inference_id"],
+    ),
+    deploy(
+      "an id longer than 128 characters",
+      deployBody({ inference_id: "x".repeat(129) }),
+      422,
+      /inference_id: must be 2-128/,
+      ["body:inference_id"],
+    ),
+    deploy(
+      "host port below MIN_HOST_PORT",
+      deployBody({ forward: 80 }),
+      422,
+      /inference_rest_api_forward_port 80 is below 1024.*MIN_HOST_PORT/,
+      ["body:inference_rest_api_forward_port"],
+    ),
     deploy("upper-case repository", deployBody({ docker_img_uri: "clarusproject/UC_Energy:0.0.1" }), 422, /lower-case/, [
       "body:docker_img_uri",
     ]),
@@ -185,7 +206,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     deploy("host port held by an inference", deployBody({ forward: ports.inference }), 409, new RegExp(`inference "${heldBy}"`), [
       "body:inference_rest_api_forward_port",
     ]),
-    deploy("name of a foreign container", deployBody({ inference_id: foreign }), 409, /this agent did not create/, [
+    deploy("name of a foreign container", deployBody({ inference_id: foreign }), 409, /is not an inference of this agent/, [
       "body:inference_id",
     ]),
     {
@@ -220,11 +241,59 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       fields: ["query:exp_id"],
     },
     {
+      // The same words as for an absent id: the API does not tell which other containers run on the host.
       name: "remove a foreign container",
       method: "DELETE",
       path: `/api/inference/deploy?inference_id=${foreign}`,
       status: 404,
-      detail: /not created by this agent/,
+      detail: new RegExp(`^No inference "${foreign}" exists on this node\\.$`),
+    },
+    {
+      name: "inspect a foreign container",
+      method: "GET",
+      path: `/api/inference/${foreign}`,
+      status: 404,
+      detail: new RegExp(`^No inference "${foreign}" exists on this node\\.$`),
+    },
+    {
+      name: "inspect a one-character id",
+      method: "GET",
+      path: "/api/inference/7",
+      status: 400,
+      detail: /id/,
+      fields: ["path:id"],
+    },
+    {
+      name: "logs of a one-character id",
+      method: "GET",
+      path: "/api/inference/7/logs",
+      status: 400,
+      detail: /id/,
+      fields: ["path:id"],
+    },
+    {
+      name: "remove a one-character id in the path",
+      method: "DELETE",
+      path: "/api/inference/7",
+      status: 400,
+      detail: /id/,
+      fields: ["path:id"],
+    },
+    {
+      name: "remove a one-character id in the query",
+      method: "DELETE",
+      path: "/api/inference/deploy?inference_id=7",
+      status: 400,
+      detail: /inference_id/,
+      fields: ["query:inference_id"],
+    },
+    {
+      name: "remove an id longer than 128 characters",
+      method: "DELETE",
+      path: `/api/inference/${"x".repeat(129)}`,
+      status: 400,
+      detail: /id/,
+      fields: ["path:id"],
     },
     {
       name: "inspect an unknown id",
@@ -429,7 +498,8 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
           const res = await blind.call(...request(op));
           expect(res.status, `${op}: ${JSON.stringify(res.body)}`).toBe(503);
           expect(res.body.type, op).toBe("urn:clarus:problem:engine-unavailable");
-          expect(res.body.detail, op).toMatch(/Docker engine is unreachable.*nonexistent\/docker\.sock/);
+          expect(res.body.detail, op).toMatch(/Docker engine \(DOCKER_HOST\) is unreachable.*ENOENT/);
+          expect(JSON.stringify(res.body), op).not.toContain("/nonexistent");
         }
       } finally {
         await blind.close();
@@ -450,6 +520,9 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
         pidsLimit: 64,
         logMaxSize: "1m",
         logMaxFiles: 1,
+        capabilities: [],
+        readOnlyRootfs: true,
+        tmpfsBytes: 1024 ** 2,
       };
       const ctx = {
         runtime,
@@ -459,6 +532,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
         keepImages: 1,
         allowedRegistries: [],
         allowGpus: false,
+        minHostPort: 1024,
         createNetwork: false,
         agentPort: 8081,
         logger: createLogger({ name: "launch-test", level: "silent" }),

@@ -97,6 +97,9 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
       Memory: 64 * 1024 * 1024,
       NanoCpus: 500_000_000,
       PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] },
+      CapDrop: ["ALL"],
+      ReadonlyRootfs: true,
+      Tmpfs: { "/tmp": `rw,nosuid,nodev,size=${256 * 1024 * 1024}` },
     });
     expect(inspected.HostConfig.Binds ?? []).toEqual([]);
     expect(inspected.HostConfig.CapAdd ?? []).toEqual([]);
@@ -203,7 +206,7 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect((await other.call("GET", "/api/inference/all")).body).toEqual([]);
     const refused = await other.call("DELETE", `/api/inference/${inferenceId}`);
     expect(refused.status).toBe(404);
-    expect(refused.body.detail).toContain("not created by this agent");
+    expect(refused.body.detail).toBe(`No inference "${inferenceId}" exists on this node.`);
     await other.close();
     expect(stable(await listMine())).toEqual(stable(before));
   });

@@ -1,13 +1,13 @@
 import type { ContainerSpec, GpuRequest } from "../runtime/container-runtime.js";
 import type { RolloutPolicy } from "../runtime/service-runtime.js";
-import { type InferenceLabels, toLabels } from "./labels.js";
+import { type ImageRecord, type InferenceLabels, newInstanceMark, toLabels } from "./labels.js";
 
 /** The operator's limits and defaults for every inference container (from the agent's config). */
 export interface ContainerPolicy {
   /** Written on every container as `clarus.managed-by`: the agent manages only containers with its name. */
   agentName: string;
   network: string;
-  /** Host address the port binds to; 0.0.0.0 = all interfaces, as the original agent did. */
+  /** Host address the port binds to (PORT_BIND_HOST); 0.0.0.0 = all interfaces, as the original agent did. */
   hostIp: string;
   pidsLimit: number;
   logMaxSize: string;
@@ -15,6 +15,14 @@ export interface ContainerPolicy {
   memoryBytes?: number | undefined;
   /** CPUs in billionths (Docker's NanoCpus): 1.5 CPUs = 1_500_000_000. */
   nanoCpus?: number | undefined;
+  /** Capabilities added back after dropping all (CONTAINER_CAP_ADD). */
+  capabilities: string[];
+  /** Root filesystem read-only, /tmp a tmpfs (CONTAINER_READ_ONLY_ROOTFS). */
+  readOnlyRootfs: boolean;
+  /** Size of that /tmp in bytes (CONTAINER_TMPFS_SIZE). */
+  tmpfsBytes: number;
+  /** CONTAINER_USER; absent = the image's own user. */
+  user?: string | undefined;
 }
 
 export interface InferenceRequest {
@@ -36,14 +44,15 @@ export interface InferenceRequest {
 }
 
 /**
- * The container an inference runs in. Safe by default: restarted unless an operator stops it,
- * no privilege escalation, bounded processes, an init that reaps zombies, capped logs. The spec type
- * has no fields for mounts, devices, capabilities, privileged mode or host networking.
+ * The container an inference runs in. Safe by default: restarted unless an operator stops it, no privilege
+ * escalation, no capabilities but the operator's, a read-only root filesystem with a private /tmp, bounded memory,
+ * CPU and processes, an init that reaps zombies, capped logs. Only the operator's policy widens any of it; the
+ * spec type has no fields for mounts, devices, privileged mode or host networking.
  */
 export function buildContainerSpec(
   request: InferenceRequest,
   policy: ContainerPolicy,
-  extras: { name: string; imageHistory: string[] },
+  extras: { name: string; imageHistory: ImageRecord[] },
 ): ContainerSpec {
   const labels: InferenceLabels = {
     inferenceId: request.inferenceId,
@@ -57,7 +66,7 @@ export function buildContainerSpec(
     name: extras.name,
     image: request.image,
     env: request.env,
-    labels: toLabels(labels, policy.agentName),
+    labels: toLabels(labels, policy.agentName, newInstanceMark()),
     network: policy.network,
     port: { hostIp: policy.hostIp, hostPort: request.hostPort, containerPort: request.internalPort },
     restartPolicy: "unless-stopped",
@@ -68,5 +77,9 @@ export function buildContainerSpec(
     memoryBytes: policy.memoryBytes,
     nanoCpus: policy.nanoCpus,
     gpus: request.gpus,
+    capabilities: policy.capabilities,
+    readOnlyRootfs: policy.readOnlyRootfs,
+    tmpfs: policy.readOnlyRootfs ? [{ target: "/tmp", sizeBytes: policy.tmpfsBytes }] : [],
+    user: policy.user,
   };
 }

@@ -9,13 +9,24 @@ export interface DeployRules {
   allowedRegistries: string[];
   /** GPUs may be reserved (ALLOW_GPUS=true). */
   allowGpus: boolean;
+  /** Lowest host port a deployment may publish (MIN_HOST_PORT). */
+  minHostPort: number;
 }
 
 /**
- * The checks every backend makes before it touches the engine: a valid image reference from an allowed registry,
- * and GPUs only by the operator's consent. Answers the parsed reference.
+ * The checks every backend makes before it touches the engine: a host port from MIN_HOST_PORT, a valid image
+ * reference from an allowed registry, and GPUs only by the operator's consent. Answers the parsed reference.
  */
 export function checkDeployRequest(rules: DeployRules, request: InferenceRequest): ImageReference {
+  const { minHostPort } = rules;
+  if (request.hostPort < minHostPort) {
+    const message = `must be at least ${minHostPort} (MIN_HOST_PORT, an operator setting)`;
+    throw new HttpProblem(
+      422,
+      `inference_rest_api_forward_port ${request.hostPort} is below ${minHostPort}: ports under MIN_HOST_PORT are kept for the host's own services. Choose a port from ${minHostPort}, or have the operator lower MIN_HOST_PORT.`,
+      { type: "validation-error", errors: [{ location: "body", field: "inference_rest_api_forward_port", message }] },
+    );
+  }
   const reference = parseImageReference(request.image);
   if ("error" in reference) {
     throw new HttpProblem(422, `docker_img_uri "${request.image}": ${reference.error}`, {

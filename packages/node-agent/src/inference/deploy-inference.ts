@@ -4,9 +4,9 @@ import { checkDeployRequest, refuseClusterFields } from "./deploy-checks.js";
 import { pruneImages } from "./image-pruning.js";
 import type { InferenceContext } from "./inference-context.js";
 import type { DeploymentView } from "./inference-view.js";
-import { fromLabels } from "./labels.js";
+import { fromLabels, type ImageRecord } from "./labels.js";
 import { assertHostPortFree, describeDeployment, ensureNetwork, launchUntilReady } from "./launch-container.js";
-import { isManaged } from "./managed-containers.js";
+import { holderOfName } from "./managed-containers.js";
 import { replaceInference } from "./replace-inference.js";
 
 /**
@@ -16,14 +16,15 @@ import { replaceInference } from "./replace-inference.js";
 export async function deployInference(ctx: InferenceContext, request: InferenceRequest): Promise<DeploymentView> {
   const reference = checkDeployRequest(ctx, request);
   refuseClusterFields(request);
-  const existing = await ctx.runtime.inspectContainer(request.inferenceId);
-  if (existing && !isManaged(ctx, existing)) {
+  const holder = await holderOfName(ctx, request.inferenceId);
+  if (holder.kind === "other") {
     throw new HttpProblem(
       409,
-      `A container named "${request.inferenceId}" exists that this agent did not create; choose another inference_id or remove that container.`,
-      { type: "name-conflict", errors: [{ location: "body", field: "inference_id", message: "taken by a foreign container" }] },
+      `A container named "${request.inferenceId}" exists that is not an inference of this agent; choose another inference_id or remove that container.`,
+      { type: "name-conflict", errors: [{ location: "body", field: "inference_id", message: "taken by another container" }] },
     );
   }
+  const existing = holder.kind === "inference" ? holder.container : undefined;
   await assertHostPortFree(ctx, request.hostPort, existing?.id);
   await ensureNetwork(ctx);
 
@@ -34,19 +35,22 @@ export async function deployInference(ctx: InferenceContext, request: InferenceR
   if (!imageId)
     throw new HttpProblem(502, `The engine reported ${image.image} as pulled, but it is not there.`, { type: "engine-error" });
   ctx.logger.info({ inference: request.inferenceId, image: image.image, imageId }, "image pulled");
+  // The pull made the tag name this image: the tag is the agent's to remove when the image is pruned.
+  const pulled = imageId !== localBefore;
+  const record: ImageRecord = { id: imageId, pulled: pulled ? image.image : undefined };
 
   try {
-    return existing ? await replaceInference(ctx, image, existing, imageId) : await deployNew(ctx, image, imageId);
+    return existing ? await replaceInference(ctx, image, existing, record) : await deployNew(ctx, image, record);
   } catch (err) {
     // An image this failed deployment brought onto the disk is of no use to anyone: do not let failures fill the disk.
-    const known = existing ? [existing.imageId, ...fromLabels(existing.labels).imageHistory] : [];
-    if (imageId !== localBefore && !known.includes(imageId)) await pruneImages(ctx, [imageId]);
+    const known = existing ? [existing.imageId, ...fromLabels(existing.labels).imageHistory.map((record) => record.id)] : [];
+    if (pulled && !known.includes(imageId)) await pruneImages(ctx, [{ id: imageId, pulled: image.image }]);
     throw err;
   }
 }
 
-async function deployNew(ctx: InferenceContext, request: InferenceRequest, imageId: string): Promise<DeploymentView> {
-  const spec = buildContainerSpec(request, ctx.policy, { name: request.inferenceId, imageHistory: [imageId] });
+async function deployNew(ctx: InferenceContext, request: InferenceRequest, image: ImageRecord): Promise<DeploymentView> {
+  const spec = buildContainerSpec(request, ctx.policy, { name: request.inferenceId, imageHistory: [image] });
   const { containerId, readiness } = await launchUntilReady(ctx, spec, async () => "");
   ctx.logger.info({ inference: request.inferenceId, container: containerId, waitedMs: readiness.waitedMs }, "inference deployed");
   return describeDeployment(ctx, containerId, readiness, null, []);

@@ -23,6 +23,7 @@ function standIn() {
       await sleep(2);
       return engine.containers;
     },
+    imageLabels: async () => ({}),
     watchContainers: async (_labels: string[], onChange: () => void, onEnd: (err?: unknown) => void) => {
       engine.watches += 1;
       engine.change = onChange;
@@ -45,8 +46,9 @@ function container(id: string, state: ContainerSummary["state"] = "running"): Co
     image: "img:1",
     imageId: "sha256:1",
     labels: toLabels(
-      { inferenceId: id, image: "img:1", internalPort: 8080, hostPort: 7070, imageHistory: ["sha256:1"] },
+      { inferenceId: id, image: "img:1", internalPort: 8080, hostPort: 7070, imageHistory: [{ id: "sha256:1" }] },
       DEFAULT_AGENT_NAME,
+      `mark-${id}`,
     ),
     state,
     status: state,

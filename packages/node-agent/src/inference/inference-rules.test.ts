@@ -2,8 +2,13 @@ import { expect, test } from "vitest";
 import { ENV_NAME, INFERENCE_ID, registryAllowed } from "./inference-rules.js";
 
 test("inference ids follow Docker's container-name rule", () => {
-  for (const ok of ["inference01", "UC_Energy", "a", "a.b-c_d", "9lives"]) expect(INFERENCE_ID.test(ok), ok).toBe(true);
-  for (const bad of ["", "-x", ".x", "_x", "a b", "a/b", "a:b", "x".repeat(129)]) expect(INFERENCE_ID.test(bad), bad).toBe(false);
+  for (const ok of ["inference01", "UC_Energy", "ab", "a.b-c_d", "9lives", "c594581a834a", "x".repeat(128)]) {
+    expect(INFERENCE_ID.test(ok), ok).toBe(true);
+  }
+  // One character is no container name for Docker; its inspect would take it as an id prefix.
+  for (const bad of ["", "7", "-x", ".x", "_x", "a b", "a/b", "a:b", "a\n", "x".repeat(129)]) {
+    expect(INFERENCE_ID.test(bad), bad).toBe(false);
+  }
 });
 
 test("environment names are POSIX-portable", () => {

@@ -2,9 +2,14 @@ import { canonicalRegistry } from "./image-reference.js";
 
 /** Rules for what a caller may ask for, shared by the HTTP schemas and the use cases. */
 
-/** Docker's container-name rule (daemon/names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`), kept to a length hosts handle. */
-export const INFERENCE_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
-export const INFERENCE_ID_RULE = 'must be 1-128 letters, digits, "_", "." or "-", starting with a letter or digit';
+/**
+ * Docker's container-name rule (daemon/names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, so at least 2 characters), capped at
+ * 128 so that the name of a replacement's candidate (the id plus 12 characters) stays short too. An id is checked
+ * before the engine sees it: Docker would read other text as an id prefix or refuse it with its own words.
+ */
+export const MAX_INFERENCE_ID_LENGTH = 128;
+export const INFERENCE_ID = new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,${MAX_INFERENCE_ID_LENGTH - 1}}$`);
+export const INFERENCE_ID_RULE = `must be 2-${MAX_INFERENCE_ID_LENGTH} letters, digits, "_", "." or "-", starting with a letter or digit (a Docker container name)`;
 
 /** POSIX portable environment variable names. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;

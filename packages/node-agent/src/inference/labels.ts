@@ -1,24 +1,45 @@
+import { randomBytes } from "node:crypto";
+
 /**
  * Container labels: Docker itself is the only store of the agent's state. Everything the agent
  * needs to list, replace or roll back an inference is written on its container at creation.
  */
 export const LABEL = {
   managedBy: "clarus.managed-by",
+  /**
+   * A random value written at each creation. An image made from an inference (docker commit) carries it, and so does
+   * every container run from that image; a container the agent created has another one than its image.
+   */
+  instance: "clarus.instance",
   inferenceId: "clarus.inference.id",
   image: "clarus.inference.image",
   internalPort: "clarus.inference.internal-port",
   hostPort: "clarus.inference.host-port",
   expId: "clarus.inference.exp-id",
-  /** Image ids this inference ran, newest first (the current one included), for pruning. */
+  /** Images this inference ran, newest first (the current one included), for pruning: see ImageRecord. */
   imageHistory: "clarus.inference.image-history",
 } as const;
 
 /** The `clarus.managed-by` value of an agent that was given no AGENT_NAME. */
 export const DEFAULT_AGENT_NAME = "clarus-node-agent";
 
-/** The list filter that selects one agent's containers and nothing else on the host. */
+/** The list filter that selects one agent's containers (and images' copies of them, see LABEL.instance). */
 export function managedFilter(agentName: string): string {
   return `${LABEL.managedBy}=${agentName}`;
+}
+
+/** A fresh LABEL.instance value. */
+export function newInstanceMark(): string {
+  return randomBytes(16).toString("hex");
+}
+
+/**
+ * An image an inference ran. `pulled` is the tag the agent's own pull made point at it (absent when the tag named
+ * that image before the pull): pruning removes that tag and nothing else.
+ */
+export interface ImageRecord {
+  id: string;
+  pulled?: string | undefined;
 }
 
 export interface InferenceLabels {
@@ -27,17 +48,25 @@ export interface InferenceLabels {
   internalPort: number;
   hostPort: number;
   expId?: string | undefined;
-  imageHistory: string[];
+  imageHistory: ImageRecord[];
 }
 
-export function toLabels(values: InferenceLabels, agentName: string): Record<string, string> {
+// "id=tag" (tags and ids never hold "=" or ",").
+const formatRecord = (record: ImageRecord) => (record.pulled ? `${record.id}=${record.pulled}` : record.id);
+function parseRecord(text: string): ImageRecord {
+  const equals = text.indexOf("=");
+  return equals < 0 ? { id: text } : { id: text.slice(0, equals), pulled: text.slice(equals + 1) };
+}
+
+export function toLabels(values: InferenceLabels, agentName: string, instance: string): Record<string, string> {
   return {
     [LABEL.managedBy]: agentName,
+    [LABEL.instance]: instance,
     [LABEL.inferenceId]: values.inferenceId,
     [LABEL.image]: values.image,
     [LABEL.internalPort]: String(values.internalPort),
     [LABEL.hostPort]: String(values.hostPort),
-    [LABEL.imageHistory]: values.imageHistory.join(","),
+    [LABEL.imageHistory]: values.imageHistory.map(formatRecord).join(","),
     ...(values.expId ? { [LABEL.expId]: values.expId } : {}),
   };
 }
@@ -49,6 +78,9 @@ export function fromLabels(labels: Record<string, string>): InferenceLabels {
     internalPort: Number(labels[LABEL.internalPort] ?? 0),
     hostPort: Number(labels[LABEL.hostPort] ?? 0),
     expId: labels[LABEL.expId] || undefined,
-    imageHistory: (labels[LABEL.imageHistory] ?? "").split(",").filter((id) => id !== ""),
+    imageHistory: (labels[LABEL.imageHistory] ?? "")
+      .split(",")
+      .filter((entry) => entry !== "")
+      .map(parseRecord),
   };
 }

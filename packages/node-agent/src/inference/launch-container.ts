@@ -1,6 +1,7 @@
 import { HttpProblem } from "@clarus/common";
 import type { ContainerSpec } from "../runtime/container-runtime.js";
 import { RuntimeError } from "../runtime/runtime-error.js";
+import type { ContainerPolicy } from "./container-spec.js";
 import type { InferenceContext } from "./inference-context.js";
 import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
 import { LABEL } from "./labels.js";
@@ -13,7 +14,7 @@ const LOG_LINES_IN_ERRORS = 20;
 export async function assertHostPortFree(ctx: InferenceContext, hostPort: number, except?: string): Promise<void> {
   const holder = (await ctx.runtime.listContainers({ publishedPort: hostPort })).find((c) => c.id !== except);
   if (!holder) return;
-  const inferenceId = isManaged(ctx, holder) ? holder.labels[LABEL.inferenceId] : undefined;
+  const inferenceId = (await isManaged(ctx, holder)) ? holder.labels[LABEL.inferenceId] : undefined;
   const who = inferenceId ? `inference "${inferenceId}"` : `container "${holder.name}" (not managed by this agent)`;
   throw new HttpProblem(409, `Host port ${hostPort} is already published by ${who}.`, {
     type: "port-taken",
@@ -56,6 +57,20 @@ async function createAndStart(ctx: InferenceContext, spec: ContainerSpec): Promi
       await assertHostPortFree(ctx, spec.port.hostPort);
       throw portHeldByProcess(ctx, spec.port.hostPort, err);
     }
+    if (err instanceof RuntimeError && spec.user && /unable to find (user|group)|no matching entries/i.test(err.engineMessage)) {
+      throw new HttpProblem(
+        502,
+        `The image ${spec.image} has no user "${spec.user}" (CONTAINER_USER): the operator can set a numeric uid:gid such as 65534:65534, or unset CONTAINER_USER. ${err.message}`,
+        {
+          type: "inference-not-started",
+          extensions: {
+            settings: ["CONTAINER_USER"],
+            upstream: { service: "engine", failure: "rejected", body: err.engineMessage },
+          },
+          cause: err,
+        },
+      );
+    }
     throw err;
   }
 }
@@ -81,22 +96,59 @@ function portHeldByProcess(ctx: InferenceContext, hostPort: number, err: Runtime
   });
 }
 
-/** Why a new container did not come up, with its last log lines. */
+/**
+ * What in the operator's least-privilege settings a container that did not come up ran into, as its log shows it:
+ * a write to the read-only root filesystem, a privileged operation refused for lack of a capability, or a file its
+ * user (CONTAINER_USER) may not open. Each names the setting to change.
+ */
+function privilegeHints(policy: ContainerPolicy, logs: string[]): { setting: string; hint: string }[] {
+  const text = logs.join("\n");
+  const hints: { setting: string; hint: string }[] = [];
+  if (policy.readOnlyRootfs && /read-only file system|EROFS/i.test(text)) {
+    hints.push({
+      setting: "CONTAINER_READ_ONLY_ROOTFS",
+      hint: "It tried to write to its root filesystem, which is read-only (only /tmp is writable): the operator can allow writes with CONTAINER_READ_ONLY_ROOTFS=false.",
+    });
+  }
+  if (/operation not permitted|EPERM/i.test(text)) {
+    const granted = policy.capabilities.length ? policy.capabilities.join(",") : "none";
+    hints.push({
+      setting: "CONTAINER_CAP_ADD",
+      hint: `It was refused an operation: it runs without Linux capabilities (CONTAINER_CAP_ADD: ${granted}); the operator can add the one it needs, e.g. CONTAINER_CAP_ADD=CHOWN.`,
+    });
+  }
+  if (policy.user && /permission denied|EACCES/i.test(text)) {
+    hints.push({
+      setting: "CONTAINER_USER",
+      hint: `It was denied access to a file as user ${policy.user} (CONTAINER_USER): the operator can unset CONTAINER_USER to run it as its image's user.`,
+    });
+  }
+  return hints;
+}
+
+/** Why a new container did not come up, with its last log lines and the setting it ran into, if any. */
 function notReadyProblem(
+  ctx: InferenceContext,
   spec: ContainerSpec,
   readiness: Exclude<Readiness, { outcome: "ready" }>,
-  timeoutMs: number,
   logs: string[],
   note: string,
 ) {
+  const timeoutMs = ctx.readiness.timeoutMs;
   const who = `The inference "${spec.labels[LABEL.inferenceId]}" (image ${spec.image})`;
-  const detail =
+  const hints = privilegeHints(ctx.policy, logs);
+  const detail = [
     readiness.outcome === "exited"
       ? `${who} exited with code ${readiness.exitCode} before port ${spec.port.containerPort} accepted connections.`
-      : `${who} did not accept connections on port ${spec.port.containerPort} within ${timeoutMs / 1000} s (READINESS_TIMEOUT_SECONDS).`;
-  return new HttpProblem(readiness.outcome === "exited" ? 502 : 504, note ? `${detail} ${note}` : detail, {
+      : `${who} did not accept connections on port ${spec.port.containerPort} within ${timeoutMs / 1000} s (READINESS_TIMEOUT_SECONDS).`,
+    ...hints.map((h) => h.hint),
+    note,
+  ]
+    .filter((part) => part !== "")
+    .join(" ");
+  return new HttpProblem(readiness.outcome === "exited" ? 502 : 504, detail, {
     type: readiness.outcome === "exited" ? "inference-exited" : "inference-not-ready",
-    extensions: { readiness, logs },
+    extensions: { readiness, logs, settings: hints.map((h) => h.setting) },
   });
 }
 
@@ -141,7 +193,7 @@ export async function launchUntilReady(
   if (readiness.outcome === "ready") return { containerId, readiness };
   const logs = await ctx.runtime.containerLogs(containerId, LOG_LINES_IN_ERRORS).catch(() => []);
   await discard();
-  throw notReadyProblem(spec, readiness, ctx.readiness.timeoutMs, logs, await onFailure());
+  throw notReadyProblem(ctx, spec, readiness, logs, await onFailure());
 }
 
 /** The answer to a deployment that came up: the container as the engine now reports it. */

@@ -1,11 +1,10 @@
 import type { InferenceContext } from "./inference-context.js";
 import { type InferenceDetailsView, type InferenceView, inferenceDetailsView, inferenceView } from "./inference-view.js";
-import { managedFilter } from "./labels.js";
-import { isPrimary, requireInference } from "./managed-containers.js";
+import { isPrimary, managedContainers, requireInference } from "./managed-containers.js";
 
 /** Every inference this agent manages, found by label in one engine call (never by name pattern). */
 export async function listInferences(ctx: InferenceContext): Promise<InferenceView[]> {
-  const containers = await ctx.runtime.listContainers({ all: true, labels: [managedFilter(ctx.policy.agentName)] });
+  const containers = await managedContainers(ctx);
   return containers
     .filter(isPrimary)
     .map(inferenceView)

@@ -1,6 +1,6 @@
 import type { InferenceContext } from "./inference-context.js";
-import { LABEL, managedFilter } from "./labels.js";
-import { isPrimary } from "./managed-containers.js";
+import { LABEL } from "./labels.js";
+import { isPrimary, managedContainers } from "./managed-containers.js";
 
 /**
  * Finishes deployments an agent stop interrupted (run once at start-up). A candidate beside its
@@ -9,8 +9,8 @@ import { isPrimary } from "./managed-containers.js";
  * inference ends with the unless-stopped policy (it has "no" only while proving ready).
  */
 export async function recoverInterruptedReplacements(ctx: InferenceContext): Promise<string[]> {
-  const mine = { all: true, labels: [managedFilter(ctx.policy.agentName)] };
-  const containers = await ctx.runtime.listContainers(mine);
+  // Never a foreign container that copies the agent's labels from its image (see isManaged).
+  const containers = await managedContainers(ctx);
   const recovered: string[] = [];
   for (const candidate of containers.filter((c) => !isPrimary(c) && c.state !== "removing")) {
     const inferenceId = candidate.labels[LABEL.inferenceId] ?? "";
@@ -25,7 +25,7 @@ export async function recoverInterruptedReplacements(ctx: InferenceContext): Pro
     ctx.logger.warn({ inference: inferenceId, kept: primary ? "previous" : "new" }, "finished an interrupted replacement");
     recovered.push(inferenceId);
   }
-  for (const container of await ctx.runtime.listContainers(mine)) {
+  for (const container of await managedContainers(ctx)) {
     const details = await ctx.runtime.inspectContainer(container.id);
     if (details && details.restartPolicy !== "unless-stopped") await ctx.runtime.setRestartPolicy(container.id, "unless-stopped");
   }

@@ -3,7 +3,7 @@ import { buildContainerSpec, type InferenceRequest } from "./container-spec.js";
 import { nextImageHistory, pruneImages } from "./image-pruning.js";
 import type { InferenceContext } from "./inference-context.js";
 import type { DeploymentView } from "./inference-view.js";
-import { fromLabels } from "./labels.js";
+import { fromLabels, type ImageRecord } from "./labels.js";
 import { describeDeployment, launchUntilReady } from "./launch-container.js";
 import { candidateName, containersOf, isPrimary } from "./managed-containers.js";
 import { waitUntilReady } from "./readiness.js";
@@ -18,14 +18,14 @@ export async function replaceInference(
   ctx: InferenceContext,
   request: InferenceRequest,
   old: ContainerDetails,
-  imageId: string,
+  image: ImageRecord,
 ): Promise<DeploymentView> {
   const { runtime } = ctx;
   const oldLabels = fromLabels(old.labels);
   const wasRunning = old.running || old.restarting;
   const history = nextImageHistory(
-    imageId,
-    oldLabels.imageHistory.length ? oldLabels.imageHistory : [old.imageId],
+    image,
+    oldLabels.imageHistory.length ? oldLabels.imageHistory : [{ id: old.imageId }],
     ctx.keepImages,
   );
 

@@ -21,11 +21,22 @@ const DEPLOY_ERRORS = {
       "The host port is published by another inference or container (named in `held_by`) or held by another process " +
       "(the agent's own PORT too, named as such), or the name is taken by a container this agent did not create",
   },
-  422: { description: "A field is invalid, or the registry has no such image (its message quoted)" },
-  502: { description: "The registry refused or failed (quoted), or the new container exited; a replaced version is restored" },
+  422: {
+    description:
+      "A field is invalid, the host port is below MIN_HOST_PORT (an operator setting, 1024 by default), or the registry " +
+      "has no such image (its message quoted)",
+  },
+  502: {
+    description:
+      "The registry refused or failed (quoted), or the new container exited; a replaced version is restored. When its log " +
+      "shows it ran into the least-privilege settings, `settings` names them (CONTAINER_READ_ONLY_ROOTFS, CONTAINER_CAP_ADD, " +
+      "CONTAINER_USER) and the detail says how the operator widens them",
+  },
   503: { description: "The Docker engine is unreachable, or the inference network is missing" },
   504: { description: "The container's port did not accept connections within READINESS_TIMEOUT_SECONDS" },
 };
+
+const NOT_FOUND = { description: "No inference of this agent has that exact name (the same answer for a foreign container)" };
 
 const removedSchema = z.object({
   inference_id: z.string().meta({ example: "inference01" }),
@@ -46,7 +57,8 @@ const removal = (service: InferenceService, path: string, { deprecated, status }
     summary: "Stop and remove an inference's container",
     description:
       "The inference is named by `inference_id` or `exp_id` (the original agent's name for it), in the query or in a JSON body. " +
-      "Containers this agent did not create are never touched.",
+      "It is found by its exact container name, never by an id prefix; containers this agent did not create are never " +
+      "touched and answer the same 404 as an absent id. Anonymous volumes of the container are removed with it.",
     tags: TAGS,
     deprecated,
     query: removalSelector,
@@ -54,7 +66,7 @@ const removal = (service: InferenceService, path: string, { deprecated, status }
     bodyRequired: false,
     responses: {
       [status]: { description: "Stopped and removed", schema: removedSchema },
-      404: { description: "No such inference on this node" },
+      404: NOT_FOUND,
     },
     handler: async ({ query, body }) => {
       const inferenceId = query.inference_id ?? query.exp_id ?? body.inference_id ?? body.exp_id;
@@ -78,9 +90,12 @@ export function inferenceRoutes(service: InferenceService): Route[] {
       summary: "Pull an inference image and run it (replaces a running version safely)",
       description:
         "Pulls the image every time (a moved tag is picked up) with the credentials of the Docker config file, runs it on the " +
-        "inference network with the host port published, and waits until the internal port accepts connections. If the id " +
-        "already runs, the new version replaces it only once it is ready; otherwise the old one is restored. Ports may be " +
-        "strings or integers, as the original agent accepted.",
+        "inference network with the host port published on PORT_BIND_HOST, and waits until the internal port accepts " +
+        "connections. If the id already runs, the new version replaces it only once it is ready; otherwise the old one is " +
+        "restored. The container gets least privilege, set by the operator and never by the request: no capabilities but " +
+        "CONTAINER_CAP_ADD, a read-only root filesystem with a tmpfs /tmp, memory and CPU limits, no-new-privileges, " +
+        "optionally CONTAINER_USER. Ports may be strings or integers, as the original agent accepted; the host port must " +
+        "be at least MIN_HOST_PORT.",
       tags: TAGS,
       body: deployBody,
       responses: { 201: { description: "Running and accepting connections", schema: deploymentSchema }, ...DEPLOY_ERRORS },
@@ -130,7 +145,7 @@ export function inferenceRoutes(service: InferenceService): Route[] {
       params: inferenceIdParams,
       responses: {
         200: { description: "The inference", schema: inferenceDetailsSchema },
-        404: { description: "No such inference" },
+        404: NOT_FOUND,
       },
       handler: async ({ params }) => ({ status: 200, body: await service.inspect(params.id) }),
     }),
@@ -146,7 +161,7 @@ export function inferenceRoutes(service: InferenceService): Route[] {
       params: inferenceIdParams,
       responses: {
         200: { description: "Stopped and removed", schema: removedSchema },
-        404: { description: "No such inference on this node" },
+        404: NOT_FOUND,
       },
       handler: async ({ params }) => ({ status: 200, body: await service.remove(params.id) }),
     }),
@@ -167,7 +182,7 @@ export function inferenceRoutes(service: InferenceService): Route[] {
             lines: z.array(z.string()).meta({ description: "Log lines without their stream header, oldest first" }),
           }),
         },
-        404: { description: "No such inference" },
+        404: NOT_FOUND,
       },
       handler: async ({ params, query }) => ({
         status: 200,

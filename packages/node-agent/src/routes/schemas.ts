@@ -39,7 +39,12 @@ const portField = (description: string, example: string) =>
 const inferenceIdField = z
   .string()
   .regex(INFERENCE_ID, INFERENCE_ID_RULE)
-  .meta({ description: "Unique inference identifier, used as the container name", example: "inference01" });
+  .meta({
+    description:
+      "Unique inference identifier, used as the container name (Docker's name rule, 2-128 characters); looked up by exact " +
+      "name only, never as an id prefix",
+    example: "inference01",
+  });
 
 const imageField = z
   .string()
@@ -149,7 +154,10 @@ const clusterFields = {
     }),
 };
 
-const forwardPort = portField("Host port the inference REST API is published on", "7070");
+const forwardPort = portField(
+  "Host port the inference REST API is published on (on PORT_BIND_HOST); at least MIN_HOST_PORT, 1024 unless the operator lowered it",
+  "7070",
+);
 
 export const deployBody = z.object({
   inference_id: inferenceIdField,
@@ -285,8 +293,9 @@ export const deploymentSchema = inferenceDetailsSchema
       .object({ docker_img_uri: z.string(), image_id: z.string() })
       .nullable()
       .meta({ description: "The version this deployment replaced; null for a first deployment" }),
-    pruned_images: z
-      .array(z.string())
-      .meta({ description: "Images of this inference removed beyond the last KEEP_IMAGES (unused by any container)" }),
+    pruned_images: z.array(z.string()).meta({
+      description:
+        "Images of this inference removed beyond the last KEEP_IMAGES: only what the agent's own pulls brought, unused by any container",
+    }),
   })
   .meta({ description: "The deployed inference, how it came up and what it replaced" });

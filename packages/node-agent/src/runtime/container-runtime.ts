@@ -19,8 +19,8 @@ export type GpuRequest = { kind: "all" } | { kind: "count"; count: number } | { 
 
 /**
  * Everything a container is created from. By construction there is no field for mounts, arbitrary devices,
- * capabilities, privileged mode or host networking: no request can ask for them. GPUs are the one device
- * class, and only when the operator allowed them (ALLOW_GPUS).
+ * privileged mode or host networking: no request can ask for them. Capabilities are only dropped, except those the
+ * operator's allowlist adds back; GPUs are the one device class, and only when the operator allowed them (ALLOW_GPUS).
  */
 export interface ContainerSpec {
   name: string;
@@ -37,6 +37,14 @@ export interface ContainerSpec {
   memoryBytes?: number | undefined;
   nanoCpus?: number | undefined;
   gpus?: GpuRequest | undefined;
+  /** Every capability is dropped; these (names without CAP_) are added back. */
+  capabilities: string[];
+  /** Read-only root filesystem; `tmpfs` then holds the writable places. */
+  readOnlyRootfs: boolean;
+  /** Private in-memory filesystems (writable, no setuid, no devices), e.g. /tmp. */
+  tmpfs: Array<{ target: string; sizeBytes: number }>;
+  /** `uid[:gid]` or a user name of the image; absent = the image's own user. */
+  user?: string | undefined;
 }
 
 export type ContainerState = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
@@ -106,8 +114,13 @@ export interface ContainerRuntime {
   pullImage(image: ImageToPull): Promise<void>;
   /** The local image id a reference points at, if the image is present. */
   imageId(reference: string): Promise<string | undefined>;
-  /** Removes an image with all its tags; false when it is in use or already gone. */
-  removeImage(imageId: string): Promise<boolean>;
+  /** The labels an image was built with (its config's), or undefined when the image is not on the engine. */
+  imageLabels(imageId: string): Promise<Record<string, string> | undefined>;
+  /**
+   * Removes the tag `tag` when it names the image `imageId`, or the image itself when no tag names it; tags others
+   * gave the image are never removed. True when the image is gone from the engine by this call.
+   */
+  removeImage(imageId: string, tag?: string): Promise<boolean>;
 
   networkExists(name: string): Promise<boolean>;
   createNetwork(name: string, labels: Record<string, string>): Promise<void>;
@@ -117,11 +130,14 @@ export interface ContainerRuntime {
   startContainer(id: string): Promise<void>;
   /** Stopping a stopped container is not an error. */
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
-  /** Force-removes; removing a missing container is not an error. */
+  /** Force-removes with its anonymous volumes (named volumes stay); removing a missing container is not an error. */
   removeContainer(id: string): Promise<void>;
   renameContainer(id: string, name: string): Promise<void>;
   setRestartPolicy(id: string, policy: RestartPolicy): Promise<void>;
-  /** undefined when no such container. */
+  /**
+   * The container with exactly this full id or exactly this name; undefined when none. Never a container whose
+   * id merely starts with the text (Docker's inspect resolves id prefixes; the answer is checked).
+   */
   inspectContainer(idOrName: string): Promise<ContainerDetails | undefined>;
   listContainers(filter: ContainerFilter): Promise<ContainerSummary[]>;
   /** The last `tail` lines of stdout and stderr, interleaved as written. */

@@ -22,6 +22,8 @@ import { engineRegistryAuth } from "./registry-auth.js";
 import { RuntimeError } from "./runtime-error.js";
 
 const REMOVAL_WAIT_MS = 30_000;
+/** Image labels remembered (by image id) before the cache starts over. */
+const IMAGE_LABEL_CACHE_SIZE = 1000;
 
 export interface DockerRuntimeOptions {
   /** `unix:///var/run/docker.sock` or `tcp://host:2375`, as DOCKER_HOST. */
@@ -77,6 +79,7 @@ export class DockerRuntime implements ContainerRuntime {
   readonly #docker: Docker;
   readonly #configFile: string;
   readonly #pullTimeoutMs: number;
+  readonly #imageLabels = new Map<string, Record<string, string>>();
 
   constructor(options: DockerRuntimeOptions) {
     this.#docker = new Docker(dockerConnection(options.dockerHost));
@@ -132,12 +135,32 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async removeImage(imageId: string): Promise<boolean> {
+  async imageLabels(imageId: string): Promise<Record<string, string> | undefined> {
+    const cached = this.#imageLabels.get(imageId);
+    if (cached) return cached;
+    let labels: Record<string, string>;
     try {
+      labels = (await this.#docker.getImage(imageId).inspect()).Config?.Labels ?? {};
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw toRuntimeError(err, `inspect image ${imageId}`);
+    }
+    // An image id is the digest of its config, labels included: what is cached never goes stale.
+    if (this.#imageLabels.size >= IMAGE_LABEL_CACHE_SIZE) this.#imageLabels.clear();
+    this.#imageLabels.set(imageId, labels);
+    return labels;
+  }
+
+  async removeImage(imageId: string, tag?: string): Promise<boolean> {
+    try {
+      if (tag && (await this.imageId(tag)) === imageId) {
+        // The engine deletes the image with its last tag; tags others gave it keep it.
+        await this.#docker.getImage(tag).remove();
+        return (await this.imageId(imageId)) === undefined;
+      }
       const { RepoTags } = await this.#docker.getImage(imageId).inspect();
-      // Removing each tag deletes the image with its last tag; removing by id alone fails for multi-tagged images.
-      for (const tag of RepoTags ?? []) await this.#docker.getImage(tag).remove();
-      if ((RepoTags ?? []).length === 0) await this.#docker.getImage(imageId).remove();
+      if ((RepoTags ?? []).some((name) => name !== "<none>:<none>")) return false;
+      await this.#docker.getImage(imageId).remove();
       return true;
     } catch (err) {
       const kind = engineFailureKind(err);
@@ -174,6 +197,7 @@ export class DockerRuntime implements ContainerRuntime {
         Image: spec.image,
         Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
         Labels: spec.labels,
+        ...(spec.user ? { User: spec.user } : {}),
         ExposedPorts: { [port]: {} },
         HostConfig: {
           PortBindings: { [port]: [{ HostIp: spec.port.hostIp, HostPort: String(spec.port.hostPort) }] },
@@ -181,6 +205,11 @@ export class DockerRuntime implements ContainerRuntime {
           RestartPolicy: { Name: spec.restartPolicy },
           Init: spec.init,
           SecurityOpt: spec.noNewPrivileges ? ["no-new-privileges:true"] : [],
+          CapDrop: ["ALL"],
+          CapAdd: spec.capabilities,
+          ReadonlyRootfs: spec.readOnlyRootfs,
+          // exec allowed: ML runtimes unpack and load native code there; nosuid/nodev keep it from granting anything.
+          Tmpfs: Object.fromEntries(spec.tmpfs.map((fs) => [fs.target, `rw,nosuid,nodev,size=${fs.sizeBytes}`])),
           PidsLimit: spec.pidsLimit,
           LogConfig: {
             Type: "json-file",
@@ -217,7 +246,8 @@ export class DockerRuntime implements ContainerRuntime {
 
   async removeContainer(id: string): Promise<void> {
     try {
-      await this.#docker.getContainer(id).remove({ force: true });
+      // v: its anonymous volumes go with it (nobody can name them any more); named volumes are never removed.
+      await this.#docker.getContainer(id).remove({ force: true, v: true });
     } catch (err) {
       if (isNotFound(err)) return;
       // A container in a restart loop can still be on its way out from an earlier removal: wait for that one.
@@ -256,16 +286,19 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       info = await this.#docker.getContainer(idOrName).inspect();
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      // Ambiguous: the text is the start of several ids (the engine tries exact ids and names first), so no match.
+      if (isNotFound(err) || /multiple IDs found with provided prefix/i.test(engineMessage(err))) return undefined;
       throw toRuntimeError(err, `inspect container ${idOrName}`);
     }
+    const name = info.Name.replace(/^\//, "");
+    if (info.Id !== idOrName && name !== idOrName) return undefined;
     const ipAddresses: Record<string, string> = {};
     for (const [network, settings] of Object.entries(info.NetworkSettings?.Networks ?? {})) {
       if (settings.IPAddress) ipAddresses[network] = settings.IPAddress;
     }
     return {
       id: info.Id,
-      name: info.Name.replace(/^\//, ""),
+      name,
       image: info.Config.Image,
       imageId: info.Image,
       labels: info.Config.Labels ?? {},

@@ -53,6 +53,15 @@ function taskTemplate(container: ContainerSpec, spec: ServiceSpec, stopGraceSeco
       Labels: container.labels,
       Init: container.init,
       StopGracePeriod: stopGraceSeconds * NS_PER_SECOND,
+      CapabilityDrop: ["ALL"],
+      CapabilityAdd: container.capabilities,
+      ReadOnly: container.readOnlyRootfs,
+      Mounts: container.tmpfs.map((fs) => ({
+        Type: "tmpfs",
+        Target: fs.target,
+        TmpfsOptions: { SizeBytes: fs.sizeBytes, Mode: 0o1777 },
+      })),
+      ...(container.user ? { User: container.user } : {}),
     },
     Resources: {
       Limits: {

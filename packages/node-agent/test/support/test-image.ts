@@ -27,6 +27,8 @@ export interface TestImageOptions {
   labels?: Record<string, string>;
   /** Adds a layer of this many random (incompressible) bytes, so pulls move a realistic amount of data. */
   fillerBytes?: number;
+  /** Declares these paths as VOLUMEs: every container of the image gets an anonymous volume for each. */
+  volumes?: string[];
 }
 
 export interface TestImage {
@@ -44,7 +46,10 @@ const CONTENT_LABEL = "clarus.test.content";
 
 // One script for every variant, driven by the image's environment, so a test can also change the
 // behaviour at run time. PID 1 ignores SIGTERM without a handler, hence the trap: `docker stop` stays fast.
-// The index page is "$MARKER $GREETING" (GREETING: any env var a test passes); /env.txt lists the environment.
+// The index page is "$MARKER $GREETING" (GREETING: any env var a test passes); /env.txt lists the environment,
+// /uid.txt the user id the server runs as.
+// The pages are written to WWW_DIR, by default under /tmp, the one writable place of a read-only root filesystem;
+// WWW_DIR=/www makes it an image that needs a writable root, CHOWN_TO=<uid> one that needs the CHOWN capability.
 const START_SCRIPT = `trap 'exit 0' TERM INT
 if [ "$VARIANT" = crash ]; then
   echo "test image $MARKER: crashing on purpose" >&2
@@ -55,11 +60,14 @@ if [ "\${START_DELAY:-0}" -gt 0 ]; then
   /bin/busybox sleep "$START_DELAY" &
   wait $!
 fi
-/bin/busybox mkdir -p /www
-echo "$MARKER $GREETING" > /www/index.html
-/bin/busybox env | /bin/busybox sort > /www/env.txt
+www="\${WWW_DIR:-/tmp/www}"
+/bin/busybox mkdir -p "$www" || exit 1
+echo "$MARKER $GREETING" > "$www/index.html"
+/bin/busybox env | /bin/busybox sort > "$www/env.txt"
+/bin/busybox id -u > "$www/uid.txt"
+if [ -n "$CHOWN_TO" ]; then /bin/busybox chown "$CHOWN_TO" "$www/index.html" || exit 1; fi
 echo "test image $MARKER: listening on port \${PORT:-8080}"
-/bin/busybox httpd -f -p "\${PORT:-8080}" -h /www &
+/bin/busybox httpd -f -p "\${PORT:-8080}" -h "$www" &
 wait $!
 `;
 
@@ -94,6 +102,7 @@ export async function buildTestImage(ref: string, variant: TestImageVariant, opt
       .map(([key, value]) => `${key}="${value}"`)
       .join(" ")}`,
     `EXPOSE ${port}`,
+    ...(opts.volumes?.length ? [`VOLUME ${JSON.stringify(opts.volumes)}`] : []),
     `LABEL ${Object.entries(labels)
       .map(([key, value]) => `${JSON.stringify(key)}=${JSON.stringify(value)}`)
       .join(" ")}`,

@@ -15,7 +15,7 @@ export function defaultRolloutOrder(publishMode: PublishMode): RolloutPolicy["or
 export function buildServiceSpec(ctx: SwarmContext, request: InferenceRequest, pinnedImage: string): ServiceSpec {
   const container = buildContainerSpec({ ...request, image: pinnedImage }, ctx.policy, {
     name: request.inferenceId,
-    imageHistory: [pinnedImage.split("@")[1] ?? ""],
+    imageHistory: [{ id: pinnedImage.split("@")[1] ?? "" }],
   });
   // The label keeps the reference as the caller sent it; the spec's image is pinned to the digest.
   container.labels[LABEL.image] = request.image;
