@@ -121,6 +121,22 @@ describe("service configuration", () => {
     }
   });
 
+  it("listens on loopback by default; elsewhere it needs DRIFT_API_TOKEN or the explicit opt-out", () => {
+    expect(loadServiceConfig({}).access).toMatchObject({ listenHost: "127.0.0.1", apiToken: undefined });
+    const problems = problemsOf({ LISTEN_HOST: "0.0.0.0" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^DRIFT_API_TOKEN: required because LISTEN_HOST=0\.0\.0\.0 lets other machines reach the drift detector/,
+    );
+    expect(problems[0]).toContain("`openssl rand -hex 24`");
+    const token = "d".repeat(48);
+    expect(loadServiceConfig({ LISTEN_HOST: "0.0.0.0", DRIFT_API_TOKEN: token }).access.apiToken).toBe(token);
+    expect(loadServiceConfig({ LISTEN_HOST: "0.0.0.0", ALLOW_UNAUTHENTICATED: "true" }).access.allowUnauthenticated).toBe(true);
+    expect(problemsOf({ DRIFT_API_TOKEN: "s3cret" })).toEqual([
+      "DRIFT_API_TOKEN: must be at least 16 characters; make one with `openssl rand -hex 24`",
+    ]);
+  });
+
   it("requires IDS_MINIO_ENDPOINT when IDS is configured but storage is a local folder", () => {
     expect(problemsOf({ IDS_PROVIDER_IP: "127.0.0.1", IDS_PROVIDER_PORT: "8082" })).toEqual([
       "IDS_MINIO_ENDPOINT: required when IDS_PROVIDER_IP is set and storage is a local folder (MINIO_IP unset)",

@@ -28,3 +28,21 @@ test("a bad environment stops the agent before it listens, naming every variable
     "",
   ]);
 });
+
+test("listening where other machines reach it without AGENT_API_TOKEN stops the agent, saying how to make one", () => {
+  const started = spawnSync(process.execPath, [resolve(packageDir, "dist", "main.js")], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, LISTEN_HOST: "0.0.0.0", PORT: "1" },
+    timeout: 20_000,
+  });
+  expect(started.status).toBe(1);
+  expect(started.stdout).toBe("");
+  const [first, problem, ...rest] = started.stderr.split("\n");
+  expect(first).toBe("node-agent cannot start. Invalid configuration:");
+  expect(problem).toMatch(
+    /^ {2}- AGENT_API_TOKEN: required because LISTEN_HOST=0\.0\.0\.0 lets other machines reach the node agent/,
+  );
+  expect(problem).toContain("`openssl rand -hex 24`");
+  expect(problem).toContain("ALLOW_UNAUTHENTICATED=true");
+  expect(rest).toEqual([""]);
+});
