@@ -4,6 +4,7 @@ import { createIdsAssetSource } from "./ids/index.js";
 import { createContainerBackend } from "./inference/container-backend.js";
 import type { InferenceBackend } from "./inference/inference-backend.js";
 import { createInferenceService, type InferenceService } from "./inference/inference-service.js";
+import type { ConnectionProbe } from "./inference/readiness.js";
 import { defaultRolloutOrder } from "./inference/swarm/service-spec.js";
 import { createSwarmBackend } from "./inference/swarm/swarm-backend.js";
 import { deployV3Route } from "./routes/deploy-v3-route.js";
@@ -20,7 +21,7 @@ export interface NodeAgent extends HttpApp {
 }
 
 /** The backend RUNTIME names, over its engine adapter, with the operator's policy. */
-function createBackend(config: NodeAgentConfig, logger: Logger): InferenceBackend {
+function createBackend(config: NodeAgentConfig, logger: Logger, probe: ConnectionProbe): InferenceBackend {
   const shared = {
     policy: {
       agentName: config.AGENT_NAME,
@@ -39,7 +40,7 @@ function createBackend(config: NodeAgentConfig, logger: Logger): InferenceBacken
     readiness: {
       probe: config.READINESS_PROBE,
       timeoutMs: config.READINESS_TIMEOUT_SECONDS * 1000,
-      acceptsConnections,
+      acceptsConnections: probe,
     },
     stopTimeoutSeconds: config.STOP_TIMEOUT_SECONDS,
     allowedRegistries: config.ALLOWED_REGISTRIES,
@@ -78,8 +79,13 @@ function createBackend(config: NodeAgentConfig, logger: Logger): InferenceBacken
  * Wires the node agent from its configuration: the engine adapter RUNTIME names (Docker or Docker Swarm), the TCP
  * readiness probe and the IDS client (the only adapters), the inference use cases over them, and the HTTP routes.
  */
-export function createNodeAgent(config: NodeAgentConfig, logger: Logger): NodeAgent {
-  const service = createInferenceService(createBackend(config, logger), logger);
+export function createNodeAgent(
+  config: NodeAgentConfig,
+  logger: Logger,
+  /** Where the agent's connections to inferences come from; the host's own TCP stack unless given. */
+  probe: ConnectionProbe = acceptsConnections,
+): NodeAgent {
+  const service = createInferenceService(createBackend(config, logger, probe), logger);
   const assets = createIdsAssetSource({
     baseUrl: config.IDS_AGENT_URL,
     providerIp: config.IDS_PROVIDER_IP,

@@ -129,7 +129,11 @@ const clusterFields = {
     .union(
       [
         z.literal("all"),
-        z.number().int().min(1).max(MAX_GPUS),
+        z
+          .number()
+          .int("must be a whole number of GPUs")
+          .min(1, "must be at least 1 GPU")
+          .max(MAX_GPUS, `must be at most ${MAX_GPUS} GPUs`),
         z
           .array(z.string().regex(GPU_DEVICE_ID, "must be a GPU index or UUID"))
           .min(1, "must name at least one device")

@@ -1,6 +1,8 @@
 // What every node-agent test file on the real engine sets up: its own scope (names, cleanup), a loopback
 // registry (optionally behind htpasswd), a Docker config file with that registry's credentials, a network,
 // images published to the registry, and agents that manage only this file's containers.
+
+import type { ConnectionProbe } from "../../src/inference/readiness.js";
 import {
   buildTestImage,
   createDockerConfig,
@@ -41,7 +43,7 @@ export interface AgentTestBed {
    * Starts an agent on the network with the Docker config, named after the scope (AGENT_NAME), so that its
    * start-up recovery and its list see only this file's inferences; `env` adds or overrides variables.
    */
-  startAgent(env?: Record<string, string>): Promise<AgentUnderTest>;
+  startAgent(env?: Record<string, string>, probe?: ConnectionProbe): Promise<AgentUnderTest>;
   /**
    * Builds `${registry}/${prefix}/${repository}:${tag}`, pushes it and, unless `keepLocal`, removes the local copy
    * so that the agent must pull it (noprune: build steps shared with other files' concurrent builds stay).
@@ -75,15 +77,18 @@ export async function openAgentTestBed(
     registry,
     dockerConfig,
     network,
-    async startAgent(env = {}) {
-      const agent = await startAgent({
-        AGENT_NAME: scope.prefix,
-        INFERENCE_NETWORK: network,
-        DOCKER_CONFIG: dockerConfig.dir,
-        READINESS_TIMEOUT_SECONDS: "5",
-        ...runtimeEnv(runtime),
-        ...env,
-      });
+    async startAgent(env = {}, probe) {
+      const agent = await startAgent(
+        {
+          AGENT_NAME: scope.prefix,
+          INFERENCE_NETWORK: network,
+          DOCKER_CONFIG: dockerConfig.dir,
+          READINESS_TIMEOUT_SECONDS: "5",
+          ...runtimeEnv(runtime),
+          ...env,
+        },
+        probe,
+      );
       agents.push(agent);
       return agent;
     },

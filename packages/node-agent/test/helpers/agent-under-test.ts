@@ -3,6 +3,7 @@
 import { createLogger, listen, type RunningServer } from "@clarus/common";
 import { createNodeAgent, type NodeAgent } from "../../src/app.js";
 import { readNodeAgentConfig } from "../../src/config.js";
+import type { ConnectionProbe } from "../../src/inference/readiness.js";
 import { testDocker } from "../support/docker-env.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them.
@@ -18,10 +19,13 @@ export interface AgentUnderTest {
   close(): Promise<void>;
 }
 
-/** Starts an agent configured by `env` alone (the process environment is not read). */
-export async function startAgent(env: Record<string, string>): Promise<AgentUnderTest> {
+/**
+ * Starts an agent configured by `env` alone (the process environment is not read); `probe` replaces its readiness
+ * connections (swarm tests probe from a container on the overlay network, where an agent would stand).
+ */
+export async function startAgent(env: Record<string, string>, probe?: ConnectionProbe): Promise<AgentUnderTest> {
   const config = readNodeAgentConfig({ LOG_LEVEL: "silent", PORT_BIND_HOST: "127.0.0.1", STOP_TIMEOUT_SECONDS: "2", ...env });
-  const agent = createNodeAgent(config, createLogger({ name: "node-agent-test", level: config.LOG_LEVEL }));
+  const agent = createNodeAgent(config, createLogger({ name: "node-agent-test", level: config.LOG_LEVEL }), probe);
   // As main.ts: an agent starts even when the engine is unreachable.
   await agent.service.recover().catch(() => []);
   const server: RunningServer = await listen(agent.app, { port: env.PORT === undefined ? 0 : config.PORT, host: "127.0.0.1" });

@@ -112,12 +112,20 @@ async function removeServices(prefix: string): Promise<string[]> {
     service.Spec?.Name?.startsWith(prefix),
   );
   for (const service of services) await ignoreMissing(testDocker.getService(service.ID).remove());
-  const ids = services.map((service) => service.ID);
-  // Their tasks hold the overlay network and published ports until they are gone.
-  for (let waited = 0; ids.length > 0 && waited < 30_000; waited += 200) {
-    const tasks = await testDocker.listTasks({ filters: { service: ids } });
-    if (tasks.filter((task) => ids.includes(task.ServiceID ?? "")).length === 0) break;
-    await sleep(200);
+  // Their tasks hold the overlay network and published ports until they are gone; the engine answers 404 for a
+  // service already gone with all its tasks.
+  const tasksLeft = async (id: string) =>
+    (
+      await testDocker.listTasks({ filters: { service: [id] } }).catch((error: { statusCode?: number }) => {
+        if (error.statusCode === 404) return [];
+        throw error;
+      })
+    ).filter((task) => task.ServiceID === id).length;
+  let pending = services.map((service) => service.ID);
+  for (let waited = 0; pending.length > 0 && waited < 30_000; waited += 200) {
+    const counts = await Promise.all(pending.map(tasksLeft));
+    pending = pending.filter((_, index) => counts[index]! > 0);
+    if (pending.length > 0) await sleep(200);
   }
   return services.map((service) => service.Spec?.Name ?? service.ID);
 }

@@ -48,11 +48,13 @@ export async function awaitRollout(
   generation: number,
   /** The rollout of an update; undefined for a new service (or one the engine already rolled back). */
   update: RolloutPolicy | undefined,
-  /** Tasks of this generation that ended before the wait began are history, not a failure (after a rollback). */
-  ignoreEarlierFailures = false,
+  /**
+   * After a rollback the question is only whether the previous version answers again: tasks that failed during the
+   * rollout are history, and the wait ends when enough tasks run and answer, or on time.
+   */
+  afterRollback = false,
 ): Promise<RolloutOutcome> {
   const started = Date.now();
-  let earlier: Set<string> | undefined;
   const interval = ctx.readiness.intervalMs ?? 250;
   const unplaceable = new Map<string, number>();
   let address: string | undefined;
@@ -67,11 +69,11 @@ export async function awaitRollout(
       return { outcome: "rolled-back", waitedMs: waitedMs(), message: rollout.message };
 
     const all = await ctx.services.listTasks([serviceId]);
-    const tasks = all.filter((task) => task.generation === generation);
+    // Once the engine completed a rollback, every task it keeps running is the previous version's.
+    const tasks = afterRollback ? all : all.filter((task) => task.generation === generation);
     // While older tasks are still on their way out (stop-first), what they hold is about to be freed.
     const leaving = all.some((task) => task.generation !== generation && !TERMINAL.includes(task.state));
-    earlier ??= new Set(ignoreEarlierFailures ? tasks.filter((task) => ENDED.includes(task.state)).map((task) => task.id) : []);
-    const failed = tasks.find((task) => ENDED.includes(task.state) && !earlier?.has(task.id));
+    const failed = afterRollback ? undefined : tasks.find((task) => ENDED.includes(task.state));
     if (failed) {
       return {
         outcome: "exited",
@@ -82,7 +84,7 @@ export async function awaitRollout(
       };
     }
     for (const task of tasks) {
-      const stuck = task.state === "pending" && /no suitable node/.test(task.error ?? "") && !leaving;
+      const stuck = !afterRollback && task.state === "pending" && /no suitable node/.test(task.error ?? "") && !leaving;
       if (!stuck) unplaceable.delete(task.id);
       else if (!unplaceable.has(task.id)) unplaceable.set(task.id, Date.now());
       else if (Date.now() - (unplaceable.get(task.id) ?? 0) >= UNSCHEDULABLE_AFTER_MS) {
