@@ -76,7 +76,14 @@ describeWithDocker("node agent: RUNTIME=swarm on a real swarm manager", () => {
     const task = service.Spec.TaskTemplate;
     // Pinned to the digest the registry named, as `docker service create` does.
     expect(task.ContainerSpec.Image).toBe(`${refs.v1}@${res.body.image_id}`);
-    expect(task.ContainerSpec).toMatchObject({ Init: true, Labels: { "clarus.inference.id": inferenceId } });
+    // The docker backend's least privilege, as far as a swarm service (Engine API 1.41) can express it.
+    expect(task.ContainerSpec).toMatchObject({
+      Init: true,
+      Labels: { "clarus.inference.id": inferenceId },
+      CapabilityDrop: ["ALL"],
+      ReadOnly: true,
+      Mounts: [{ Type: "tmpfs", Target: "/tmp", TmpfsOptions: expect.objectContaining({ SizeBytes: expect.any(Number) }) }],
+    });
     expect(task.Resources.Limits).toMatchObject({ Pids: 1024, MemoryBytes: 64 * 1024 * 1024 });
     expect(task.Networks).toEqual([expect.objectContaining({ Target: expect.any(String) })]);
     expect(service.Spec.EndpointSpec.Ports).toEqual([
