@@ -3,8 +3,10 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
 import { access, constants, type FileHandle, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { TempScratchSpace } from "./adapters/scratch/temp-scratch-space.js";
 import { CsvFormatError } from "./csv/errors.js";
 import { type CsvLimit, CsvLimitError, type CsvLimitName, type CsvLimits, csvLimits } from "./csv/limits.js";
 import { detectDrift } from "./drift/detect-drift.js";
@@ -13,6 +15,7 @@ import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./drif
 import { renderHtmlReport } from "./report/index.js";
 
 const USAGE = `usage: clarus-drift REFERENCE CURRENT [--json] [--report out.html] [--config options.json] [--workers N]
+                   [--memory-budget MIB] [--temp-dir DIR]
 
 Compares every column of CURRENT with REFERENCE (each a CSV or a Parquet file) and says whether the dataset drifted.
   --json            print the result as JSON only
@@ -21,6 +24,8 @@ Compares every column of CURRENT with REFERENCE (each a CSV or a Parquet file) a
                     *_threshold, numerical_columns, categorical_columns, columns (Evidently's names),
                     p_value_correction (none, bonferroni, benjamini-hochberg; default none)
   --workers N       compare at most N columns at once, each on its own thread (default: one per core)
+  --memory-budget MIB  values held in memory (default 512); beyond it they are spilled to files under --temp-dir
+  --temp-dir DIR    where the run's scratch folder is made and removed (default: the system's temporary folder)
 Limits of each file (a file beyond one is refused, exit 2):
   --max-file-bytes N       bytes (default 4294967296, 4 GiB)
   --max-record-chars N     characters of one record (default 1048576)
@@ -58,7 +63,11 @@ async function main(argv: string[]): Promise<number> {
     { name: currentPath, stream: openFile(currentPath), path: currentPath },
     options,
     args.limits,
-    { ...(args.workers !== undefined && { workers: args.workers }) },
+    {
+      ...(args.workers !== undefined && { workers: args.workers }),
+      memoryBudgetBytes: args.memoryBudgetMib * 1024 ** 2,
+      scratchSpace: () => new TempScratchSpace(args.tempDir),
+    },
   );
   if (args.report) {
     const [referenceStat, currentStat] = await Promise.all([stat(referencePath), stat(currentPath)]);
@@ -86,6 +95,8 @@ function parseCommandLine(argv: string[]): {
   report?: string;
   config?: string;
   workers?: number;
+  memoryBudgetMib: number;
+  tempDir: string;
 } {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
@@ -98,7 +109,9 @@ function parseCommandLine(argv: string[]): {
   }
   const { values, positionals } = parsed;
   const limits = csvLimits(limitValues(values), (name) => `--${LIMIT_OPTIONS[name]}`);
-  if (values.help) return { files: ["", ""], json: false, help: true, limits };
+  const memoryBudgetMib = values["memory-budget"] === undefined ? 512 : wholeNumber("memory-budget", values["memory-budget"]);
+  const tempDir = values["temp-dir"] ?? tmpdir();
+  if (values.help) return { files: ["", ""], json: false, help: true, limits, memoryBudgetMib, tempDir };
   if (positionals.length !== 2) {
     throw new UsageError(`expected 2 files (reference and current), got ${positionals.length}\n${USAGE}`);
   }
@@ -107,6 +120,8 @@ function parseCommandLine(argv: string[]): {
     json: values.json ?? false,
     help: false,
     limits,
+    memoryBudgetMib,
+    tempDir,
     ...(values.report !== undefined && { report: values.report }),
     ...(values.config !== undefined && { config: values.config }),
     ...(values.workers !== undefined && { workers: wholeNumber("workers", values.workers) }),
@@ -118,6 +133,8 @@ const OPTIONS = {
   report: { type: "string" },
   config: { type: "string" },
   workers: { type: "string" },
+  "memory-budget": { type: "string" },
+  "temp-dir": { type: "string" },
   help: { type: "boolean", short: "h" },
   "max-file-bytes": { type: "string" },
   "max-record-chars": { type: "string" },
@@ -266,6 +283,14 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") throw error;
   process.exit(process.exitCode ?? 0);
 });
+
+// A signal ends the run through process.exit, so the scratch folder is removed on the way out.
+for (const [signal, code] of [
+  ["SIGTERM", 143],
+  ["SIGINT", 130],
+] as const) {
+  process.once(signal, () => process.exit(code));
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -80,6 +80,7 @@ const environmentSchema = z.object({
   DRIFT_SHARE: z.coerce.number("must be a number").gt(0, "must be above 0").max(1, "must be at most 1").optional(),
   DRIFT_WORKERS: envVar.optionalInteger({ min: 1, max: 256 }),
   DRIFT_TEMP_DIR: envVar.optionalString(),
+  DRIFT_MEMORY_BUDGET_MIB: envVar.integer({ min: 16, max: 1024 * 1024, fallback: 512 }),
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -131,7 +132,7 @@ export interface ServiceConfig {
   drift: DriftOptions;
   /** What each dataset may hold (CSV_MAX_*). */
   csvLimits: CsvLimits;
-  /** How a run uses the machine (DRIFT_WORKERS). */
+  /** How a run uses the machine (DRIFT_WORKERS, DRIFT_MEMORY_BUDGET_MIB). */
   engine: DriftEngineSettings;
   /** Parent of each run's scratch folder (DRIFT_TEMP_DIR, default the system's temporary folder). */
   tempDir: string;
@@ -257,7 +258,10 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       },
       (name) => CSV_LIMIT_VARIABLES[name],
     ),
-    engine: { ...(e.DRIFT_WORKERS !== undefined && { workers: e.DRIFT_WORKERS }) },
+    engine: {
+      ...(e.DRIFT_WORKERS !== undefined && { workers: e.DRIFT_WORKERS }),
+      memoryBudgetBytes: e.DRIFT_MEMORY_BUDGET_MIB * 1024 ** 2,
+    },
     tempDir: resolve(e.DRIFT_TEMP_DIR ?? tmpdir()),
   };
 }

@@ -1,5 +1,5 @@
 import { isMissingToken } from "./missing.js";
-import { NumberColumn } from "./number-column.js";
+import { NumberColumn, type NumberColumnState } from "./number-column.js";
 import { isIntegerText, parseNumberText } from "./number-text.js";
 
 /** What one column of one file holds once read: its non-missing values, compactly, and how many were missing. */
@@ -50,6 +50,16 @@ export class ColumnAccumulator {
       return { kind: "numbers", numbers: this.numbers, integerOnly: this.integerOnly, missing: this.missing };
     }
     return { kind: "labels", counts: this.labels ?? new Map(), missing: this.missing };
+  }
+
+  /** Bytes of numbers held in memory (0 once the column is labels). */
+  get numberBytes(): number {
+    return this.numbers?.byteLength ?? 0;
+  }
+
+  /** The numbers held so far, handed over to be spilled (the column keeps reading); undefined for labels. */
+  drainNumbers(): NumberColumnState | undefined {
+    return this.numbers?.drain();
   }
 
   /** Still reading numbers (no text cell yet). */

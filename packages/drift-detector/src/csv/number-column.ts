@@ -52,6 +52,55 @@ export class NumberColumn {
     return { storage: "float64", chunks: [...(this.doubles as ChunkList<Float64Array>).chunks()] };
   }
 
+  /**
+   * A column of the values of several states, in order: the parts of one column spilled to disk one after the other,
+   * then what stayed in memory. Integer parts at one scale stay integers; parts at different scales or storages all
+   * become doubles, each divided by its own scale, which gives exactly the doubles one column would have held.
+   */
+  static fromStates(states: readonly NumberColumnState[]): NumberColumn {
+    const first = states[0];
+    if (states.length === 1 && first) return NumberColumn.fromState(first);
+    const scales = new Set(states.map((state) => (state.storage === "int32" ? state.scale : -1)));
+    const [scale] = scales;
+    if (scales.size === 1 && scale !== undefined && scale >= 0) {
+      const parts = states as Array<Extract<NumberColumnState, { storage: "int32" }>>;
+      return NumberColumn.fromState({
+        storage: "int32",
+        chunks: parts.flatMap((part) => part.chunks),
+        scale,
+        min: Math.min(...parts.map((part) => part.min)),
+        max: Math.max(...parts.map((part) => part.max)),
+      });
+    }
+    const chunks = states.flatMap((state) => {
+      if (state.storage === "float64") return state.chunks;
+      const divisor = POWERS_OF_TEN[state.scale] as number;
+      return state.chunks.map((chunk) => Float64Array.from(chunk, (value) => value / divisor));
+    });
+    return NumberColumn.fromState({ storage: "float64", chunks });
+  }
+
+  /**
+   * Hands over every value held so far and starts again empty, at the same scale and storage, so values read
+   * afterwards are stored as they would have been: the part to spill to disk.
+   */
+  drain(): NumberColumnState {
+    const state = this.state();
+    if (this.scaled) {
+      this.scaled = new ChunkList(newInt32Array);
+      this.min = Number.POSITIVE_INFINITY;
+      this.max = Number.NEGATIVE_INFINITY;
+    } else {
+      this.doubles = new ChunkList(newFloat64Array);
+    }
+    return state;
+  }
+
+  /** Bytes the values take in memory. */
+  get byteLength(): number {
+    return this.count * (this.scaled ? 4 : 8);
+  }
+
   /** How the values are held: scaled int32 (4 bytes each) or doubles (8 bytes each). */
   get storage(): "int32" | "float64" {
     return this.scaled ? "int32" : "float64";
@@ -123,6 +172,13 @@ export class NumberColumn {
       }
     }
     return all;
+  }
+
+  /** `sorted()`, the column's own storage let go at once: the one copy a test needs, never two at a time. */
+  takeSorted(): Float64Array {
+    const sorted = this.sorted();
+    this.drain();
+    return sorted;
   }
 
   private countingSorted(scaled: ChunkList<Int32Array>, count: number, span: number): Float64Array {

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { CsvLimits } from "./limits.js";
-import { type CsvTable, readCsvTable } from "./read-csv.js";
+import { type CsvTable, type NumberSpill, readCsvTable } from "./read-csv.js";
 import type { FromReader, ToReader } from "./read-csv-worker.js";
 import { errorFromOutcome, tableFromMessage } from "./table-transfer.js";
 
@@ -19,9 +19,10 @@ export async function readCsvTableOffThread(
   file: string,
   limits: CsvLimits,
   signal?: AbortSignal,
+  spill?: NumberSpill,
 ): Promise<CsvTable> {
-  if (!import.meta.url.endsWith(".js")) return readCsvTable(source, file, limits);
-  const worker = new Worker(WORKER_SCRIPT, { workerData: { file, limits } });
+  if (!import.meta.url.endsWith(".js")) return readCsvTable(source, file, limits, spill);
+  const worker = new Worker(WORKER_SCRIPT, { workerData: { file, limits, spillThresholdBytes: spill?.thresholdBytes } });
   try {
     return await new Promise<CsvTable>((resolve, reject) => {
       let settled = false;
@@ -36,6 +37,12 @@ export async function readCsvTableOffThread(
         if (message.type === "ack") {
           inFlight--;
           release?.();
+        } else if (message.type === "spill") {
+          try {
+            spill?.take(message.parts);
+          } catch (error) {
+            settle(() => reject(error));
+          }
         } else if (message.type === "table") settle(() => resolve(tableFromMessage(message.table)));
         else settle(() => reject(errorFromOutcome(message)));
       });

@@ -3,13 +3,19 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { CsvLimits } from "./limits.js";
 import { readCsvTable } from "./read-csv.js";
-import { errorToOutcome, type ReadOutcome, tableToMessage } from "./table-transfer.js";
+import { errorToOutcome, type ReadOutcome, type SpillMessage, spillToMainThread, tableToMessage } from "./table-transfer.js";
 
 export type ToReader = { type: "chunk"; bytes: Uint8Array | string } | { type: "end" };
-export type FromReader = { type: "ack" } | ReadOutcome;
+export type FromReader = { type: "ack" } | SpillMessage | ReadOutcome;
 
 const port = parentPort as NonNullable<typeof parentPort>;
-const { file, limits } = workerData as { file: string; limits: CsvLimits };
+const { file, limits, spillThresholdBytes } = workerData as {
+  file: string;
+  limits: CsvLimits;
+  spillThresholdBytes: number | undefined;
+};
+
+const spill = spillToMainThread(port, spillThresholdBytes);
 
 async function* postedChunks(): AsyncGenerator<Uint8Array | string> {
   const queue: Array<Uint8Array | string> = [];
@@ -35,7 +41,7 @@ async function* postedChunks(): AsyncGenerator<Uint8Array | string> {
   }
 }
 
-readCsvTable(postedChunks(), file, limits).then(
+readCsvTable(postedChunks(), file, limits, spill).then(
   (table) => {
     const { message, transfer } = tableToMessage(table);
     port.postMessage({ type: "table", table: message } satisfies FromReader, transfer);

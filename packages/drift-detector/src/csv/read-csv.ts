@@ -7,7 +7,7 @@ import { PlainLineReader } from "./plain-lines.js";
 import { QuotedRowNumbers } from "./quoted-row-numbers.js";
 import { boundRecordLength } from "./record-length.js";
 import { type Delimiter, sniffDelimiter } from "./sniff.js";
-import { type CsvTable, TableBuilder } from "./table-builder.js";
+import { type CsvTable, type NumberPart, TableBuilder } from "./table-builder.js";
 import { WholeLines } from "./whole-lines.js";
 
 export type { CsvTable } from "./table-builder.js";
@@ -29,21 +29,28 @@ export async function readCsvTable(
   source: AsyncIterable<Uint8Array | string>,
   file: string,
   limits: CsvLimits,
+  spill?: NumberSpill,
 ): Promise<CsvTable> {
   const texts = decodeText(source, file, limits.fileBytes);
   try {
-    return await readTexts(texts, file, limits);
+    return await readTexts(texts, file, limits, spill);
   } finally {
     // Stops reading the source when a bad row ends the work early.
     await texts.return(undefined);
   }
 }
 
-async function readTexts(texts: AsyncGenerator<string>, file: string, limits: CsvLimits): Promise<CsvTable> {
-  const sample = await readSample(texts);
+async function readTexts(
+  sampled: AsyncGenerator<string>,
+  file: string,
+  limits: CsvLimits,
+  spill: NumberSpill | undefined,
+): Promise<CsvTable> {
+  const sample = await readSample(sampled);
   const delimiter = sniffDelimiter(sample);
   rejectNonCsv(sample, delimiter, file);
   const table = new TableBuilder(file, limits);
+  const texts = spill ? spillingBetween(sampled, table, spill) : sampled;
   const lines = new PlainLineReader(table, delimiter, limits.recordChars);
   const wholeLines = new WholeLines(limits.recordChars, file, () => lines.lineNumber + 1);
   let chunk = sample;
@@ -64,6 +71,20 @@ async function readTexts(texts: AsyncGenerator<string>, file: string, limits: Cs
     else chunk = next.value;
   }
   return table.finish(delimiter);
+}
+
+/** Where a reader hands the numbers it holds once they pass `thresholdBytes` (to be written to disk). */
+export interface NumberSpill {
+  thresholdBytes: number;
+  take(parts: NumberPart[]): void;
+}
+
+/** The texts, and between two of them, the table's numbers handed to `spill` when they pass its threshold. */
+async function* spillingBetween(texts: AsyncGenerator<string>, table: TableBuilder, spill: NumberSpill): AsyncGenerator<string> {
+  for await (const text of texts) {
+    yield text;
+    if (table.numberBytes() > spill.thresholdBytes) spill.take(table.drainNumbers());
+  }
 }
 
 /** The first text chunks, enough lines to sniff the delimiter. */

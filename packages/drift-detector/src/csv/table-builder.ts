@@ -1,6 +1,7 @@
 import { ColumnAccumulator, type ColumnValues } from "./column-accumulator.js";
 import { CsvFormatError } from "./errors.js";
 import { CsvLimitError, type CsvLimits } from "./limits.js";
+import type { NumberColumnState } from "./number-column.js";
 
 const MAX_EXACT_DIGITS = 15;
 
@@ -13,6 +14,12 @@ export interface CsvTable {
   columns: Map<string, ColumnValues>;
   /** Columns present but not to be tested, with the reason (a Parquet date-time column). */
   untestable?: Map<string, string>;
+}
+
+/** Part of one column's numbers, handed over to be spilled. */
+export interface NumberPart {
+  column: string;
+  state: NumberColumnState;
 }
 
 /** Receives the header and the records of one file, checks their shape and feeds the column accumulators. */
@@ -102,6 +109,21 @@ export class TableBuilder {
     }
     if (column !== accumulators.length) this.throwRagged(column, row);
     this.rows++;
+  }
+
+  /** Bytes of numbers the columns hold in memory. */
+  numberBytes(): number {
+    let bytes = 0;
+    for (const accumulator of this.accumulators) bytes += accumulator.numberBytes;
+    return bytes;
+  }
+
+  /** Hands over the numbers every column holds so far (to be spilled); the columns keep reading. */
+  drainNumbers(): NumberPart[] {
+    return this.accumulators.flatMap((accumulator) => {
+      const state = accumulator.drainNumbers();
+      return state && state.chunks.length > 0 ? [{ column: accumulator.name, state }] : [];
+    });
   }
 
   finish(delimiter: string): CsvTable {

@@ -1,8 +1,10 @@
+import type { MessagePort } from "node:worker_threads";
 import type { ColumnValues } from "./column-accumulator.js";
 import { CsvFormatError } from "./errors.js";
 import { CsvLimitError, type CsvLimitName } from "./limits.js";
 import { NumberColumn, type NumberColumnState } from "./number-column.js";
-import type { CsvTable } from "./table-builder.js";
+import type { NumberSpill } from "./read-csv.js";
+import type { CsvTable, NumberPart } from "./table-builder.js";
 
 /**
  * Chunks from this size up are transferred; smaller ones are copied, which costs less than detaching a buffer (a
@@ -22,6 +24,12 @@ export interface TableMessage {
   rows: number;
   columns: Array<{ name: string } & ColumnMessage>;
   untestable?: Map<string, string>;
+}
+
+/** Numbers a reading thread hands over to be spilled. */
+export interface SpillMessage {
+  type: "spill";
+  parts: NumberPart[];
 }
 
 /** What a reading thread answers: the table, or why the file is not one. */
@@ -91,5 +99,20 @@ function placeOf(where: { row?: number | undefined; column?: string | undefined 
   return {
     ...(where.row !== undefined && { row: where.row }),
     ...(where.column !== undefined && { column: where.column }),
+  };
+}
+
+/**
+ * A reading thread's spill: numbers past the threshold are posted to the main thread, which writes them to disk;
+ * their buffers move, not copied. None without a threshold.
+ */
+export function spillToMainThread(port: MessagePort, thresholdBytes: number | undefined): NumberSpill | undefined {
+  if (thresholdBytes === undefined) return undefined;
+  return {
+    thresholdBytes,
+    take: (parts) => {
+      const transfer = parts.flatMap((part) => part.state.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
+      port.postMessage({ type: "spill", parts } satisfies SpillMessage, transfer);
+    },
   };
 }

@@ -1,20 +1,31 @@
-import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { type CsvLimits, csvLimits } from "../csv/limits.js";
-import type { CsvTable } from "../csv/read-csv.js";
 import { columnThreadCount, compareColumns } from "./compare-columns.js";
 import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./options.js";
 import { correctVerdicts } from "./p-value-correction.js";
-import { type DatasetSource, readDataset, type ScratchSpace } from "./read-dataset.js";
+import { type DatasetSide, type DatasetSource, readDataset, type ScratchSpace } from "./read-dataset.js";
 import type { ColumnDrift, DriftResult, UntestedColumn } from "./result.js";
+import { TablePair } from "./table-pair.js";
 
 /** How a run uses the machine; none of it changes a result. */
 export interface DriftEngineSettings {
   /** Most column threads to use (default: one per core). */
   workers?: number;
-  /** A new scratch space for a run, where a Parquet object is written to be read by range (default: held in memory). */
+  /**
+   * A new scratch space for a run: where a Parquet object is written to be read by range, and numbers are spilled
+   * past the memory budget. Without one, everything is held in memory.
+   */
   scratchSpace?: () => ScratchSpace;
+  /** Bytes of values a run may hold in memory (default 512 MiB): half while reading, half while testing. */
+  memoryBudgetBytes?: number;
 }
+
+export const DEFAULT_MEMORY_BUDGET_BYTES = 512 * 1024 ** 2;
+/**
+ * Bytes a column's comparison holds per value of both files at most: the sorted doubles of both sides (8 + 8) and,
+ * briefly, the compact values of one side or a sort buffer (8).
+ */
+const COMPARISON_BYTES_PER_VALUE = 24;
 
 /**
  * Compares every column the two files share, each with its own test (its verdict corrected for multiple testing
@@ -29,51 +40,47 @@ export async function detectDrift(
   engine: DriftEngineSettings = {},
 ): Promise<DriftResult> {
   const scratch = engine.scratchSpace?.();
+  const budget = engine.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   try {
-    // The first file to fail stops the reading of the other.
+    // The first file to fail stops the reading of the other. Each may hold a quarter of the budget before spilling.
     const abort = new AbortController();
-    const read = (source: DatasetSource) =>
-      readDataset(source, limits, scratch, abort.signal).catch((error: unknown) => {
+    const memory = { scratch, spillThresholdBytes: budget / 4 };
+    const read = (source: DatasetSource, side: DatasetSide) =>
+      readDataset(source, side, limits, memory, abort.signal).catch((error: unknown) => {
         abort.abort(error);
         throw error;
       });
-    const [referenceTable, currentTable] = await Promise.all([read(reference), read(current)]);
-    return await compareTables(referenceTable, currentTable, options, engine);
+    const tables = await Promise.all([read(reference, "reference"), read(current, "current")]);
+    return await compareTables(new TablePair(tables[0], tables[1], scratch, limits), options, engine.workers, budget);
   } finally {
     await scratch?.dispose();
   }
 }
 
-/** The drift verdict of two tables already read. */
+/**
+ * The drift verdict of two tables already read. Columns are compared on as many threads as the cores, the cap and
+ * half the memory budget allow (at least one): a thread holds one column of both files while it compares it.
+ */
 async function compareTables(
-  reference: CsvTable,
-  current: CsvTable,
+  pair: TablePair,
   options: DriftOptions,
-  engine: DriftEngineSettings,
+  workers: number | undefined,
+  budget: number,
 ): Promise<DriftResult> {
+  const { reference, current } = pair;
   const shared = [...reference.columns.keys()].filter((column) => current.columns.has(column));
   if (shared.length === 0) {
     throw new CsvFormatError(current.file, `no column in common with ${reference.file}`, { row: 1 });
   }
   checkNamedColumns(options, new Set(shared));
   const selected = options.columns ?? shared;
-  const side = (table: CsvTable, column: string) => {
-    const untestable = table.untestable?.get(column);
-    return {
-      file: table.file,
-      rows: table.rows,
-      values: table.columns.get(column) as ColumnValues,
-      ...(untestable !== undefined && { untestable }),
-    };
-  };
+  const perColumn = COMPARISON_BYTES_PER_VALUE * (reference.rows + current.rows);
+  const withinBudget = Math.max(1, Math.floor(budget / 2 / perColumn));
   const outcomes = await compareColumns(
     selected.length,
-    (index) => {
-      const column = selected[index] as string;
-      return { column, reference: side(reference, column), current: side(current, column) };
-    },
+    (index) => pair.task(selected[index] as string),
     options,
-    columnThreadCount(selected.length, engine.workers),
+    Math.min(columnThreadCount(selected.length, workers), withinBudget),
   );
   const tested: ColumnDrift[] = [];
   const untested: UntestedColumn[] = [];

@@ -1,5 +1,6 @@
 import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
-import type { CsvTable } from "../csv/read-csv.js";
+import type { NumberColumnState } from "../csv/number-column.js";
+import type { CsvTable, NumberSpill } from "../csv/read-csv.js";
 import { readCsvTableOffThread } from "../csv/read-csv-off-thread.js";
 import type { ParquetInput } from "../parquet/parquet-input.js";
 import { isParquet } from "../parquet/read-parquet.js";
@@ -13,26 +14,42 @@ export interface DatasetSource {
   path?: string;
 }
 
-/** Where a run may write files of its own (a Parquet object to read by range). */
+/** Which file of the pair a dataset is. */
+export type DatasetSide = "reference" | "current";
+
+/** Where a run may write files of its own: a Parquet object to read by range, numbers spilled past the budget. */
 export interface ScratchSpace {
   /** Writes the stream to a new file of the scratch space; resolves with its path. */
   spool(stream: AsyncIterable<Uint8Array>, name: string): Promise<string>;
+  /** Appends part of one column's numbers to that column's file (binary, as stored). */
+  appendNumbers(side: DatasetSide, column: string, part: NumberColumnState): void;
+  /** The parts appended for a column, in order (none when it never spilled). */
+  readNumbers(side: DatasetSide, column: string): NumberColumnState[];
   /** Removes every file the space holds; the run calls it when it ends, whether it succeeded or failed. */
   dispose(): Promise<void>;
 }
 
 /**
  * Reads one dataset into columns. A Parquet file needs random access: read in place when it is a local file, else
- * first written to the scratch space, or with none, held in memory.
+ * first written to the scratch space, or with none, held in memory. With a scratch space, the numbers read are
+ * written to it whenever those held pass `spillThresholdBytes`, so the file's size does not bound memory.
  */
 export async function readDataset(
   source: DatasetSource,
+  side: DatasetSide,
   limits: CsvLimits,
-  scratch: ScratchSpace | undefined,
+  memory: { scratch: ScratchSpace | undefined; spillThresholdBytes: number },
   signal: AbortSignal,
 ): Promise<CsvTable> {
+  const { scratch } = memory;
+  const spill: NumberSpill | undefined = scratch && {
+    thresholdBytes: memory.spillThresholdBytes,
+    take: (parts) => {
+      for (const part of parts) scratch.appendNumbers(side, part.column, part.state);
+    },
+  };
   const { head, stream } = await withHead(source.stream);
-  if (!isParquet(head)) return readCsvTableOffThread(stream, source.name, limits, signal);
+  if (!isParquet(head)) return readCsvTableOffThread(stream, source.name, limits, signal, spill);
   let input: ParquetInput;
   if (source.path !== undefined) {
     await stream[Symbol.asyncIterator]().return?.();
@@ -42,7 +59,7 @@ export async function readDataset(
   } else {
     input = { bytes: await allBytes(stream, source.name, limits) };
   }
-  return readParquetTableOffThread(input, source.name, limits, signal);
+  return readParquetTableOffThread(input, source.name, limits, signal, spill);
 }
 
 /** The first bytes of a stream (at least 4 unless it is shorter), and a stream that still yields everything. */

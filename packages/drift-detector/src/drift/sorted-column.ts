@@ -2,7 +2,8 @@ import type { ColumnValues } from "../csv/column-accumulator.js";
 
 /**
  * A column of one file made ready for typing and testing: numbers as one ascending Float64Array. Built per column
- * when it is compared and dropped after, so only the compact tables stay in memory (8 bytes a value, briefly).
+ * when it is compared and dropped after, so only the compact tables stay in memory (8 bytes a value, briefly); the
+ * compact values of the column are let go as soon as they are sorted.
  */
 export type SortedColumn =
   | { kind: "numbers"; values: Float64Array; integerOnly: boolean; missing: number }
@@ -10,7 +11,7 @@ export type SortedColumn =
 
 export function sortColumn(values: ColumnValues): SortedColumn {
   if (values.kind === "labels") return values;
-  return { kind: "numbers", values: values.numbers.sorted(), integerOnly: values.integerOnly, missing: values.missing };
+  return { kind: "numbers", values: values.numbers.takeSorted(), integerOnly: values.integerOnly, missing: values.missing };
 }
 
 /** Non-missing values of a column. */

@@ -1,7 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { CsvLimits } from "../csv/limits.js";
+import type { NumberSpill } from "../csv/read-csv.js";
 import type { CsvTable } from "../csv/table-builder.js";
-import { errorFromOutcome, type ReadOutcome, tableFromMessage } from "../csv/table-transfer.js";
+import { errorFromOutcome, type ReadOutcome, type SpillMessage, tableFromMessage } from "../csv/table-transfer.js";
 import { openParquetInput, type ParquetInput } from "./parquet-input.js";
 import { readParquetTable } from "./read-parquet.js";
 
@@ -16,14 +17,22 @@ export async function readParquetTableOffThread(
   name: string,
   limits: CsvLimits,
   signal?: AbortSignal,
+  spill?: NumberSpill,
 ): Promise<CsvTable> {
-  if (!import.meta.url.endsWith(".js")) return readParquetTable(await openParquetInput(input), name, limits);
+  if (!import.meta.url.endsWith(".js")) return readParquetTable(await openParquetInput(input), name, limits, spill);
   const transfer = "bytes" in input ? [input.bytes] : [];
-  const worker = new Worker(THREAD_SCRIPT, { workerData: { input, name, limits }, transferList: transfer });
+  const workerData = { input, name, limits, spillThresholdBytes: spill?.thresholdBytes };
+  const worker = new Worker(THREAD_SCRIPT, { workerData, transferList: transfer });
   try {
     return await new Promise<CsvTable>((resolve, reject) => {
-      worker.on("message", (outcome: ReadOutcome) => {
-        if (outcome.type === "table") resolve(tableFromMessage(outcome.table));
+      worker.on("message", (outcome: ReadOutcome | SpillMessage) => {
+        if (outcome.type === "spill") {
+          try {
+            spill?.take(outcome.parts);
+          } catch (error) {
+            reject(error);
+          }
+        } else if (outcome.type === "table") resolve(tableFromMessage(outcome.table));
         else reject(errorFromOutcome(outcome));
       });
       worker.on("error", reject);

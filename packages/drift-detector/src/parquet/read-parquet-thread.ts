@@ -2,15 +2,20 @@
 // transferred, not copied) or why it is not one.
 import { parentPort, workerData } from "node:worker_threads";
 import type { CsvLimits } from "../csv/limits.js";
-import { errorToOutcome, tableToMessage } from "../csv/table-transfer.js";
+import { errorToOutcome, spillToMainThread, tableToMessage } from "../csv/table-transfer.js";
 import { openParquetInput, type ParquetInput } from "./parquet-input.js";
 import { readParquetTable } from "./read-parquet.js";
 
 const port = parentPort as NonNullable<typeof parentPort>;
-const { input, name, limits } = workerData as { input: ParquetInput; name: string; limits: CsvLimits };
+const { input, name, limits, spillThresholdBytes } = workerData as {
+  input: ParquetInput;
+  name: string;
+  limits: CsvLimits;
+  spillThresholdBytes: number | undefined;
+};
 
 openParquetInput(input)
-  .then((file) => readParquetTable(file, name, limits))
+  .then((file) => readParquetTable(file, name, limits, spillToMainThread(port, spillThresholdBytes)))
   .then(
     (table) => {
       const { message, transfer } = tableToMessage(table);

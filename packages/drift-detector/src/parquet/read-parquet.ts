@@ -4,6 +4,7 @@ import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
 import { NumberColumn } from "../csv/number-column.js";
+import type { NumberSpill } from "../csv/read-csv.js";
 import type { CsvTable } from "../csv/table-builder.js";
 import { type ParquetColumn, parquetColumns } from "./parquet-columns.js";
 
@@ -20,11 +21,17 @@ export function isParquet(head: Uint8Array): boolean {
 
 /**
  * Reads a Parquet file into the same compact columns as a CSV: row group by row group and column by column, so only
- * one column chunk is decoded at a time, whatever the file's size. The CSV limits apply: columns, distinct labels of
+ * one column chunk is decoded at a time, whatever the file's size; past `spill`'s threshold, after a row group, the
+ * numbers held are handed to it. The CSV limits apply: columns, distinct labels of
  * a text column, and characters of one text cell (the record limit). A file hyparquet cannot decode, a nested
  * schema or an unsupported column type is refused, naming the file and, where it is one column's fault, the column.
  */
-export async function readParquetTable(file: AsyncBuffer, name: string, limits: CsvLimits): Promise<CsvTable> {
+export async function readParquetTable(
+  file: AsyncBuffer,
+  name: string,
+  limits: CsvLimits,
+  spill?: NumberSpill,
+): Promise<CsvTable> {
   const metadata = await parquetMetadataAsync(file).catch((error: unknown) => {
     throw new CsvFormatError(name, `not a readable Parquet file: ${messageOf(error)}`);
   });
@@ -50,6 +57,9 @@ export async function readParquetTable(file: AsyncBuffer, name: string, limits: 
       }
       builder.add(data, range.rowStart);
     }
+    if (spill && builders.reduce((bytes, builder) => bytes + builder.numbers.byteLength, 0) > spill.thresholdBytes) {
+      spill.take(builders.map((builder) => ({ column: builder.column.name, state: builder.numbers.drain() })));
+    }
   }
   const values = new Map<string, ColumnValues>();
   const untestable = new Map<string, string>();
@@ -62,7 +72,7 @@ export async function readParquetTable(file: AsyncBuffer, name: string, limits: 
 
 /** One column's values as they are decoded, group by group. */
 class ParquetColumnBuilder {
-  private readonly numbers = new NumberColumn();
+  readonly numbers = new NumberColumn();
   private readonly labels = new Map<string, number>();
   private missing = 0;
   private readonly divisor: number;

@@ -1,22 +1,31 @@
 // The engine settings change how a run uses the machine, never its result: the same pair of files gives the same
-// result, to the bit, whatever the number of column threads. Runs the build (the column threads are its compiled
+// result, to the bit, whatever the number of column threads and whether its columns were spilled to disk. Runs the build (the column threads are its compiled
 // scripts), on random tables (fast-check) and on the golden wine cases.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type * as ScratchModule from "../../src/adapters/scratch/temp-scratch-space.js";
 import type * as DetectDriftModule from "../../src/drift/detect-drift.js";
 import type { DriftEngineSettings } from "../../src/drift/detect-drift.js";
 import { driftOptionsSchema } from "../../src/drift/options.js";
 import { buildPackage, PACKAGE_DIR } from "../support/build-package.js";
 
 let built: typeof DetectDriftModule;
+let scratch: typeof ScratchModule;
+const scratchParent = mkdtempSync(join(tmpdir(), "clarus-drift-engines-"));
 
 beforeAll(async () => {
   buildPackage();
-  built = (await import(pathToFileURL(`${PACKAGE_DIR}/dist/drift/detect-drift.js`).href)) as typeof DetectDriftModule;
+  const load = (path: string) => import(pathToFileURL(`${PACKAGE_DIR}/dist/${path}`).href);
+  built = (await load("drift/detect-drift.js")) as typeof DetectDriftModule;
+  scratch = (await load("adapters/scratch/temp-scratch-space.js")) as typeof ScratchModule;
 }, 120_000);
+
+afterAll(() => rmSync(scratchParent, { recursive: true, force: true }));
 
 /** The result as text in which every number keeps all its bits (−0, NaN and ±infinity included). */
 function exactly(result: unknown): string {
@@ -25,8 +34,14 @@ function exactly(result: unknown): string {
   );
 }
 
+/** The text in pieces of 100 bytes, so a reader spills between pieces when its budget is small. */
+function pieces(text: string): Buffer[] {
+  const bytes = Buffer.from(text);
+  return Array.from({ length: Math.ceil(bytes.length / 100) }, (_, k) => bytes.subarray(k * 100, (k + 1) * 100));
+}
+
 async function detect(reference: string, current: string, engine: DriftEngineSettings): Promise<string> {
-  const source = (name: string, text: string) => ({ name, stream: Readable.from([Buffer.from(text)]) });
+  const source = (name: string, text: string) => ({ name, stream: Readable.from(pieces(text)) });
   const result = await built.detectDrift(
     source("ref.csv", reference),
     source("cur.csv", current),
@@ -37,7 +52,27 @@ async function detect(reference: string, current: string, engine: DriftEngineSet
   return exactly(result);
 }
 
-const ENGINES: DriftEngineSettings[] = [{ workers: 1 }, { workers: 2 }, { workers: 3 }];
+let spilledParts = 0;
+
+/** A scratch space that counts the parts spilled to it. */
+function countingScratch(): ScratchModule.TempScratchSpace {
+  const space = new scratch.TempScratchSpace(scratchParent);
+  const append = space.appendNumbers.bind(space);
+  space.appendNumbers = (...args) => {
+    spilledParts++;
+    append(...args);
+  };
+  return space;
+}
+
+/** No spilling, then spilling every few hundred values (a 2 KiB budget), on one to three column threads. */
+const ENGINES: Array<() => DriftEngineSettings> = [
+  () => ({ workers: 1 }),
+  () => ({ workers: 2 }),
+  () => ({ workers: 3 }),
+  () => ({ workers: 1, memoryBudgetBytes: 2048, scratchSpace: countingScratch }),
+  () => ({ workers: 3, memoryBudgetBytes: 2048, scratchSpace: countingScratch }),
+];
 
 /** A cell generator per column kind: short decimals at mixed scales, integers, doubles, labels, missing cells. */
 const cell = fc.oneof(
@@ -49,6 +84,8 @@ const cell = fc.oneof(
 );
 const columnKind = fc.oneof(
   fc.constant(cell),
+  // Numbers, and now and then text: the column turns to labels, perhaps after some of its numbers were spilled.
+  fc.constant(fc.oneof({ arbitrary: cell, weight: 40 }, { arbitrary: fc.constantFrom("x", "y"), weight: 1 })),
   fc.constant(fc.integer({ min: 0, max: 7 }).map(String)),
   fc.constant(fc.constantFrom("red", "white", "rosé", "")),
 );
@@ -65,11 +102,12 @@ const table = fc
   });
 
 describe("engine settings never change a result", () => {
-  it("random tables: the same result to the bit with 1, 2 and 3 column threads", async () => {
+  it("random tables: the same result to the bit with 1, 2 and 3 column threads, spilling or not", async () => {
     await fc.assert(
       fc.asyncProperty(table, async ({ reference, current }) => {
-        const results = await Promise.all(ENGINES.map((engine) => detect(reference, current, engine)));
+        const results = await Promise.all(ENGINES.map((engine) => detect(reference, current, engine())));
         for (const result of results.slice(1)) expect(result).toBe(results[0]);
+        expect(readdirSync(scratchParent)).toEqual([]);
       }),
       { numRuns: 15 },
     );
@@ -85,7 +123,10 @@ describe("engine settings never change a result", () => {
         .join(","),
     );
     const current = `${header}\n${shifted.join("\n")}\n`;
-    const results = await Promise.all(ENGINES.map((engine) => detect(wine, current, engine)));
+    spilledParts = 0;
+    const results = await Promise.all(ENGINES.map((engine) => detect(wine, current, engine())));
+    expect(spilledParts).toBeGreaterThan(100);
+    expect(readdirSync(scratchParent)).toEqual([]);
     for (const result of results.slice(1)) expect(result).toBe(results[0]);
     const alcohol = (JSON.parse(results[0] as string) as { columns: Array<{ column: string; drifted: boolean }> }).columns.find(
       (column) => column.column === "alcohol",

@@ -1,9 +1,16 @@
-import { createWriteStream, rmSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ScratchSpace } from "../../drift/read-dataset.js";
+import type { NumberColumnState } from "../../csv/number-column.js";
+import type { DatasetSide, ScratchSpace } from "../../drift/read-dataset.js";
+
+/** Where one spilled part of a column lies in its file, and how its values are stored. */
+type PartOnDisk = { offset: number; count: number } & (
+  | { storage: "int32"; scale: number; min: number; max: number }
+  | { storage: "float64" }
+);
 
 /** Scratch folders of runs still going; removed when the process exits, however it ends (a signal included). */
 const liveFolders = new Set<string>();
@@ -11,35 +18,82 @@ let removalOnExitInstalled = false;
 
 /**
  * A run's scratch space: a private folder (mode 0700, as mkdtemp makes it) under `parent`, made on first use and
- * removed by `dispose()`, or on exit if the process ends first (a SIGTERM turned into `process.exit`).
+ * removed by `dispose()`, or on exit if the process ends first (a SIGTERM turned into `process.exit`). Spilled
+ * numbers go to one file per column and side, raw as they were stored (4 or 8 bytes a value), parts one after the
+ * other; where each part lies is kept here.
  */
 export class TempScratchSpace implements ScratchSpace {
-  private folder: Promise<string> | undefined;
+  private folder: string | undefined;
   private files = 0;
+  private readonly columns = new Map<string, { path: string; parts: PartOnDisk[]; length: number }>();
 
   constructor(private readonly parent: string) {}
 
   async spool(stream: AsyncIterable<Uint8Array>, _name: string): Promise<string> {
-    const path = join(await this.ensureFolder(), `dataset-${++this.files}.bin`);
+    const path = join(this.ensureFolder(), `dataset-${++this.files}.bin`);
     await pipeline(Readable.from(stream), createWriteStream(path, { flags: "wx", mode: 0o600 }));
     return path;
   }
 
+  appendNumbers(side: DatasetSide, column: string, part: NumberColumnState): void {
+    const key = `${side}\u0000${column}`;
+    let file = this.columns.get(key);
+    if (!file) {
+      file = { path: join(this.ensureFolder(), `${side}-column-${this.columns.size + 1}.bin`), parts: [], length: 0 };
+      this.columns.set(key, file);
+    }
+    const descriptor = openSync(file.path, "a", 0o600);
+    let count = 0;
+    try {
+      for (const chunk of part.chunks) {
+        writeSync(descriptor, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        count += chunk.length;
+      }
+    } finally {
+      closeSync(descriptor);
+    }
+    const { chunks: _chunks, ...storage } = part;
+    file.parts.push({ offset: file.length, count, ...storage });
+    file.length += count * (part.storage === "int32" ? 4 : 8);
+  }
+
+  readNumbers(side: DatasetSide, column: string): NumberColumnState[] {
+    const file = this.columns.get(`${side}\u0000${column}`);
+    if (!file) return [];
+    const descriptor = openSync(file.path, "r");
+    try {
+      return file.parts.map(({ offset, count, ...storage }) => {
+        const values = storage.storage === "int32" ? new Int32Array(count) : new Float64Array(count);
+        const bytes = new Uint8Array(values.buffer);
+        for (let done = 0; done < bytes.length; ) {
+          const read = readSync(descriptor, bytes, done, bytes.length - done, offset + done);
+          if (read === 0) throw new Error(`scratch file ${file.path} is shorter than what was written to it`);
+          done += read;
+        }
+        return storage.storage === "int32"
+          ? { ...storage, chunks: [values as Int32Array] }
+          : { ...storage, chunks: [values as Float64Array] };
+      });
+    } finally {
+      closeSync(descriptor);
+    }
+  }
+
   async dispose(): Promise<void> {
-    if (!this.folder) return;
-    const folder = await this.folder.catch(() => undefined);
-    this.folder = undefined;
+    const folder = this.folder;
     if (folder === undefined) return;
+    this.folder = undefined;
+    this.columns.clear();
     await rm(folder, { recursive: true, force: true });
     liveFolders.delete(folder);
   }
 
-  private ensureFolder(): Promise<string> {
-    this.folder ??= mkdtemp(join(this.parent, "clarus-drift-")).then((folder) => {
+  private ensureFolder(): string {
+    if (this.folder === undefined) {
+      this.folder = mkdtempSync(join(this.parent, "clarus-drift-"));
       installRemovalOnExit();
-      liveFolders.add(folder);
-      return folder;
-    });
+      liveFolders.add(this.folder);
+    }
     return this.folder;
   }
 }
