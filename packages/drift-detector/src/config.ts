@@ -6,19 +6,13 @@ import { z } from "zod";
 import { type CsvLimitName, type CsvLimits, csvLimits, DEFAULT_CSV_LIMITS } from "./csv/limits.js";
 import type { DriftEngineSettings } from "./drift/detect-drift.js";
 import { type DriftOptions, driftOptionsSchema } from "./drift/options.js";
-
-/** S3 bucket naming rules (AWS "Bucket naming rules"): 3-63 chars of a-z, 0-9, dot and hyphen. */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-const objectPath = () =>
-  z
-    .string()
-    .transform((text) => text.replace(/^\/+/, "").replace(/\/+$/, ""))
-    .refine((path) => path.length > 0, "must name an object path inside the bucket")
-    .refine(
-      (path) => !path.split("/").some((segment) => segment === ".." || segment === "."),
-      "must not contain . or .. segments",
-    );
+import {
+  BUCKET_NAME,
+  defaultHistoryPath,
+  type Experiment,
+  type ExperimentDefaults,
+  objectPath,
+} from "./experiments/experiment.js";
 
 /** The environment variable that sets each CSV limit. */
 export const CSV_LIMIT_VARIABLES = {
@@ -77,6 +71,15 @@ const environmentSchema = z.object({
   CSV_MAX_DISTINCT_LABELS: csvLimit("distinctLabels"),
 
   DRIFT_CONFIG_FILE: envVar.optionalString(),
+
+  EXPERIMENTS_FILE: envVar.optionalString(),
+  MAX_CONCURRENT_RUNS: envVar.integer({ min: 1, max: 16, fallback: 1 }),
+  MINIO_WEBHOOK_TOKEN: envVar
+    .optionalString()
+    .refine(
+      (token) => token === undefined || token.length >= 16,
+      "must be at least 16 characters (it is the only thing between the network and queued runs)",
+    ),
   DRIFT_SHARE: z.coerce.number("must be a number").gt(0, "must be above 0").max(1, "must be at most 1").optional(),
   DRIFT_WORKERS: envVar.optionalInteger({ min: 1, max: 256 }),
   DRIFT_TEMP_DIR: envVar.optionalString(),
@@ -89,9 +92,13 @@ export type StorageConfig =
   | { kind: "s3"; endPoint: string; port: number; useSSL: boolean; region: string; accessKey: string; secretKey: string }
   | { kind: "local"; dataDir: string };
 
-export interface AirflowConfig {
-  baseUrl: string;
+export interface AirflowConfig extends AirflowConnection {
   dagId: string;
+}
+
+/** Where Airflow is and how to call it; each experiment names its DAG. */
+export interface AirflowConnection {
+  baseUrl: string;
   /** Both or neither: an Airflow with AUTH_ROLE_PUBLIC needs no credentials. */
   credentials: { username: string; password: string } | undefined;
   unpausePausedDag: boolean;
@@ -125,6 +132,8 @@ export interface ServiceConfig {
   historyPath: string;
   experimentId: string;
   experimentDescription: string;
+  /** Set with AIRFLOW_IP; `airflow` adds ID_AIRFLOW_DAG to it. */
+  airflowConnection: AirflowConnection | undefined;
   airflow: AirflowConfig | undefined;
   ids: IdsConfig | undefined;
   outbound: OutboundCallPolicy;
@@ -136,6 +145,12 @@ export interface ServiceConfig {
   engine: DriftEngineSettings;
   /** Parent of each run's scratch folder (DRIFT_TEMP_DIR, default the system's temporary folder). */
   tempDir: string;
+  /** Declares the experiments; unset, the variables above define exactly one. */
+  experimentsFile: string | undefined;
+  /** Runs at once in this process, across experiments. */
+  maxConcurrentRuns: number;
+  /** The bearer token MinIO sends with bucket notifications (its notify_webhook auth_token). */
+  webhookToken: string | undefined;
 }
 
 function set(env: Record<string, string | undefined>, name: string): boolean {
@@ -150,7 +165,8 @@ function crossVariableProblems(env: Record<string, string | undefined>): string[
     for (const name of needed) if (!set(env, name)) problems.push(`${name}: required when ${anchor} is set`);
   };
   requireWith("MINIO_IP", ["MINIO_USER", "MINIO_PASSWORD"]);
-  requireWith("AIRFLOW_IP", ["ID_AIRFLOW_DAG"]);
+  // With an experiments file each experiment may name its own DAG; ID_AIRFLOW_DAG is then only the default.
+  if (!set(env, "EXPERIMENTS_FILE")) requireWith("AIRFLOW_IP", ["ID_AIRFLOW_DAG"]);
   requireWith("IDS_PROVIDER_IP", ["IDS_PROVIDER_PORT"]);
   if (set(env, "AIRFLOW_USER") !== set(env, "AIRFLOW_PASSWORD")) {
     problems.push(
@@ -173,11 +189,6 @@ function crossVariableProblems(env: Record<string, string | undefined>): string[
 
 function hostUrl(useTls: boolean, host: string, port: number): string {
   return `${useTls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
-}
-
-function parentFolder(path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash === -1 ? "" : path.slice(0, slash);
 }
 
 /** Reads and validates the environment; throws ConfigError listing every problem at once. */
@@ -214,7 +225,14 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
         secretKey: e.MINIO_PASSWORD ?? "",
       }
     : { kind: "local", dataDir: resolve(e.DATA_DIR) };
-  const referenceFolder = parentFolder(e.MINIO_REF_DATA);
+  const airflowConnection: AirflowConnection | undefined = e.AIRFLOW_IP
+    ? {
+        baseUrl: hostUrl(e.AIRFLOW_USE_TLS, e.AIRFLOW_IP, e.AIRFLOW_PORT),
+        credentials:
+          e.AIRFLOW_USER && e.AIRFLOW_PASSWORD ? { username: e.AIRFLOW_USER, password: e.AIRFLOW_PASSWORD } : undefined,
+        unpausePausedDag: e.AIRFLOW_UNPAUSE_DAG,
+      }
+    : undefined;
 
   return {
     port: e.PORT,
@@ -227,19 +245,11 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     referencePath: e.MINIO_REF_DATA,
     newDataPath: e.MINIO_NEW_DATA,
     reportPath: e.MINIO_REPORT_PATH,
-    historyPath: e.MINIO_HISTORY_PATH ?? (referenceFolder ? `${referenceFolder}/history` : "history"),
+    historyPath: e.MINIO_HISTORY_PATH ?? defaultHistoryPath(e.MINIO_REF_DATA),
     experimentId: e.EXPERIMENT_ID,
     experimentDescription: e.EXPERIMENT_DESCRIPTION ?? `New dataset of ${e.EXPERIMENT_ID} after data drift`,
-    airflow:
-      e.AIRFLOW_IP && e.ID_AIRFLOW_DAG
-        ? {
-            baseUrl: hostUrl(e.AIRFLOW_USE_TLS, e.AIRFLOW_IP, e.AIRFLOW_PORT),
-            dagId: e.ID_AIRFLOW_DAG,
-            credentials:
-              e.AIRFLOW_USER && e.AIRFLOW_PASSWORD ? { username: e.AIRFLOW_USER, password: e.AIRFLOW_PASSWORD } : undefined,
-            unpausePausedDag: e.AIRFLOW_UNPAUSE_DAG,
-          }
-        : undefined,
+    airflowConnection,
+    airflow: airflowConnection && e.ID_AIRFLOW_DAG ? { ...airflowConnection, dagId: e.ID_AIRFLOW_DAG } : undefined,
     ids:
       e.IDS_PROVIDER_IP && e.IDS_PROVIDER_PORT
         ? {
@@ -263,6 +273,37 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       memoryBudgetBytes: e.DRIFT_MEMORY_BUDGET_MIB * 1024 ** 2,
     },
     tempDir: resolve(e.DRIFT_TEMP_DIR ?? tmpdir()),
+    experimentsFile: e.EXPERIMENTS_FILE,
+    maxConcurrentRuns: e.MAX_CONCURRENT_RUNS,
+    webhookToken: e.MINIO_WEBHOOK_TOKEN,
+  };
+}
+
+/** What an experiments file falls back on. */
+export function experimentDefaults(config: ServiceConfig): ExperimentDefaults {
+  return {
+    bucket: config.bucket,
+    airflowConfigured: config.airflowConnection !== undefined,
+    airflowDagId: config.airflow?.dagId,
+    idsConfigured: config.ids !== undefined,
+    drift: config.drift,
+  };
+}
+
+/** Without EXPERIMENTS_FILE: the one experiment the variables describe, as the detector has always run it. */
+export function environmentExperiment(config: ServiceConfig): Experiment {
+  return {
+    id: config.experimentId,
+    description: config.experimentDescription,
+    bucket: config.bucket,
+    referencePath: config.referencePath,
+    newData: { kind: "path", path: config.newDataPath },
+    reportPath: config.reportPath,
+    historyPath: config.historyPath,
+    drift: config.drift,
+    airflow: config.airflow ? { dagId: config.airflow.dagId } : { off: "not configured (AIRFLOW_IP unset)" },
+    ids: config.ids ? { on: true } : { off: "not configured (IDS_PROVIDER_IP unset)" },
+    triggers: { events: true, pollSeconds: undefined, schedule: undefined, timezone: undefined },
   };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import express, { type Express, type Router } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
+import type { Registry } from "prom-client";
 import swaggerUi from "swagger-ui-express";
 import { bearerAuth } from "./auth.js";
 import { createHttpMetrics } from "./metrics.js";
@@ -24,6 +25,8 @@ export interface HttpAppOptions {
   allowedOrigins?: readonly string[];
   /** Names the Host header may carry besides localhost, IP addresses and this machine's name (`ALLOWED_HOSTS`). */
   allowedHosts?: readonly string[];
+  /** The service's own metrics, served on /metrics with the HTTP and process ones. */
+  metricsRegistry?: Registry;
 }
 
 export interface HttpApp {
@@ -65,7 +68,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     }),
   );
 
-  const metrics = createHttpMetrics(info.title);
+  const metrics = createHttpMetrics(info.title, options.metricsRegistry);
   app.use(metrics.middleware);
   app.use((_req, res, next) => {
     res.set(SAFETY_HEADERS);
@@ -94,7 +97,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   const router: Router = express.Router();
   for (const route of routes) {
-    const handlers = route.public || !auth ? [routeHandler(route)] : [auth, routeHandler(route)];
+    const authenticate = route.auth ?? (route.public ? undefined : auth);
+    const handlers = authenticate ? [authenticate, routeHandler(route)] : [routeHandler(route)];
     router[route.method](expressPath(route.path), ...handlers);
   }
   app.use(router);

@@ -6,9 +6,11 @@ export interface HttpMetrics {
   middleware: RequestHandler;
 }
 
-/** A registry per app (tests build many), with process metrics and a request-duration histogram. */
-export function createHttpMetrics(service: string): HttpMetrics {
-  const registry = new Registry();
+/**
+ * A registry per app (tests build many), with process metrics and a request-duration histogram; a service with metrics
+ * of its own passes the registry holding them.
+ */
+export function createHttpMetrics(service: string, registry: Registry = new Registry()): HttpMetrics {
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({

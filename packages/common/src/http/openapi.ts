@@ -97,7 +97,8 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: Route[], options
         "The body is larger than the service accepts; the detail names the limit",
         route.path,
       );
-      responses["422"] ??= problemResponse("422", "The body does not match the schema; `errors` names each field", route.path);
+      if (route.invalidBodyStatus !== 400)
+        responses["422"] ??= problemResponse("422", "The body does not match the schema; `errors` names each field", route.path);
     }
     if (options.bearerAuth && !route.public)
       responses["401"] ??= problemResponse("401", "Missing or wrong bearer token", route.path);

@@ -50,6 +50,10 @@ export interface RouteDefinition<B extends z.ZodType, Q extends z.ZodType, P ext
    * DELETE (see changesState).
    */
   changesState?: boolean;
+  /** Its own authentication (a webhook's token), run before validation in place of the API token. */
+  auth?: RequestHandler;
+  /** Status of a body that does not match `body` (default 422; 400 where a caller's contract says so). */
+  invalidBodyStatus?: 400 | 422;
   deprecated?: boolean;
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<z.output<B>, z.output<Q>, z.output<P>>) => Promise<RouteReply> | RouteReply;
@@ -100,9 +104,9 @@ export function routeHandler(route: Route): RequestHandler {
             errors: [{ location: "body", field: "(root)", message: "required" }],
           });
         }
-        body = parsePart(route.body, {}, "body", 422);
+        body = parsePart(route.body, {}, "body", route.invalidBodyStatus ?? 422);
       } else {
-        body = parsePart(route.body, req.body, "body", 422);
+        body = parsePart(route.body, req.body, "body", route.invalidBodyStatus ?? 422);
       }
     }
     const reply = await route.handler({ body, query, params, req, res, log: req.log });

@@ -535,7 +535,20 @@ function summarize(result: DriftResult): DriftSummary {
     drifted_columns: result.columns.filter((column) => column.drifted).map((column) => column.column),
     rows_reference: result.rows_reference,
     rows_current: result.rows_current,
+    columns: result.columns.map((column) => ({
+      column: column.column,
+      test: column.test,
+      score: finiteOrNull(column.adjusted_p_value ?? column.p_value ?? column.statistic),
+      threshold: column.threshold,
+      drifted: column.drifted,
+      effect_size: finiteOrNull(column.effect_size),
+    })),
   };
+}
+
+/** JSON has no NaN or Infinity; a record holding one could not be read back. */
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 function round(value: number): number {

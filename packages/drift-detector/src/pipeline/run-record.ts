@@ -48,6 +48,25 @@ const driftSummarySchema = z
     drifted_columns: z.array(z.string()).meta({ description: "Their names", example: ["alcohol", "pH"] }),
     rows_reference: z.number().int().meta({ description: "Data rows of the reference" }),
     rows_current: z.number().int().meta({ description: "Data rows of the new batch" }),
+    columns: z
+      .array(
+        z.object({
+          column: z.string(),
+          test: z.string().meta({ description: "The test that judged the column (Evidently's name)", example: "ks" }),
+          score: z.number().nullable().meta({
+            description:
+              "Evidently's drift score: the p-value (adjusted, with p_value_correction) of p-value tests, the distance of distance tests",
+          }),
+          threshold: z.number(),
+          drifted: z.boolean(),
+          effect_size: z
+            .number()
+            .nullable()
+            .meta({ description: "Jensen-Shannon distance of the two distributions (0-1), comparable across columns" }),
+        }),
+      )
+      .optional()
+      .meta({ description: "Each tested column's test, score and verdict, so drift over time needs no re-computation" }),
   })
   .meta({ description: "The drift verdict; the full per-column result is in the JSON report" });
 export type DriftSummary = z.output<typeof driftSummarySchema>;
@@ -71,10 +90,11 @@ export const runRecordSchema = z
   .object({
     id: z.string().meta({ description: "Run id: UTC start time and a random suffix", example: "20261126T144012345Z-3f9a1c" }),
     experiment_id: z.string().meta({ description: "EXPERIMENT_ID", example: "Clarus_RedWine_experiment" }),
-    status: z.enum(["running", "no_drift", "completed", "failed", "interrupted"]).meta({
+    status: z.enum(["running", "no_drift", "completed", "failed", "interrupted", "unchanged"]).meta({
       description:
         "`running`: its process is alive; `interrupted`: the process running it died (killed, crashed, machine " +
-        "restarted) before it finished; `message` says whether a later run resumes it",
+        "restarted) before it finished; `message` says whether a later run resumes it. `unchanged`: a triggered run " +
+        "found data an earlier run (`judged_by`) had judged and did nothing",
     }),
     message: z.string().meta({
       description: "The original message once finished; otherwise where the run stands (in progress, stopped at a step)",
@@ -100,6 +120,7 @@ export const runRecordSchema = z
       description: "Set when the outcome was learnt after the run stopped, by reading the storage back: when and what was read",
     }),
     owner: ownerSchema.optional(),
+    judged_by: z.string().optional().meta({ description: "For `unchanged` runs: the run that judged this same data" }),
     bucket: z.string().meta({ description: "MINIO_BUCKET (or the local folder's bucket)", example: "datasets" }),
     reference: datasetSchema,
     current: datasetSchema,

@@ -23,6 +23,9 @@ export function reportHeader(title: string, verdict: Verdict, result: DriftResul
     `<div class="fact"><dt>Generated</dt><dd>${formatTimestamp(meta.generatedAt)}</dd></div>` +
     (meta.experimentId ? `<div class="fact"><dt>Experiment</dt><dd>${escapeHtml(meta.experimentId)}</dd></div>` : "") +
     `<div class="fact"><dt>Detector</dt><dd>clarus drift detector ${escapeHtml(meta.detectorVersion)}</dd></div>` +
+    (meta.monitorPath
+      ? `<div class="fact"><dt>History</dt><dd><a id="monitor-link" href="${escapeHtml(meta.monitorPath)}">previous runs of this experiment</a></dd></div>`
+      : "") +
     "</dl></header>"
   );
 }

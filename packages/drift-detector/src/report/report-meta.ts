@@ -11,6 +11,8 @@ export interface ReportMeta {
   /** When each dataset was last modified (e.g. the object's Last-Modified in S3), when known. */
   referenceModifiedAt?: Date;
   currentModifiedAt?: Date;
+  /** Path of the experiment's monitor page on the detector, linked as "previous runs of this experiment". */
+  monitorPath?: string;
 }
 
 /** A report asked for with metadata it cannot print truthfully. */

@@ -3,6 +3,8 @@ import { defineRoute, HttpProblem, type Route } from "@clarus/common";
 import { z } from "zod";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import type { ObjectStore } from "../adapters/storage/object-store.js";
+import { type ExperimentRegistry, UnknownExperimentError } from "../experiments/experiment-registry.js";
+import type { ExperimentRuntime } from "../experiments/experiment-runtime.js";
 import { RunFailure } from "../pipeline/run-failure.js";
 import {
   originalMessageSchema,
@@ -16,13 +18,10 @@ import { REPORT_CONTENT_SECURITY_POLICY_HEADER } from "../report/index.js";
 import { runProblem } from "./run-problem.js";
 
 export interface DriftRunsDependencies {
-  /** Starts a run, or joins the one in flight for the experiment. */
-  runDrift(): Promise<{ record: RunRecord; joined: boolean }>;
-  runs: RunStore;
-  store: ObjectStore;
+  registry: ExperimentRegistry;
 }
 
-const runAnswer = z.object({
+export const runAnswer = z.object({
   message: originalMessageSchema,
   retraining: retrainingSchema,
   run_id: z.string().meta({ description: "The run's id (GET /api/drift/runs/{id})", example: "20261126T144012345Z-3f9a1c" }),
@@ -32,7 +31,7 @@ const runAnswer = z.object({
 
 /** An error status: the OpenAPI document gives it the shared Problem schema (packages/common). */
 const problem = (description: string) => ({ description });
-const FAILURES = {
+export const FAILURES = {
   404: problem("A dataset is missing; `bucket` and `path` name it"),
   409: problem("A dataset changed while the run was using it; call again"),
   422: problem("A dataset is not a readable CSV; the detail quotes the parser"),
@@ -41,31 +40,45 @@ const FAILURES = {
   504: problem("An outside system did not answer in time; the reference is unchanged"),
 };
 
-async function runOnce(deps: DriftRunsDependencies): Promise<z.output<typeof runAnswer>> {
+/** The experiment, or 404 naming the id asked for. */
+export function experimentOrProblem(registry: ExperimentRegistry, id: string): ExperimentRuntime {
+  const runtime = registry.get(id);
+  if (!runtime) {
+    const known = registry.list().map((experiment) => experiment.id);
+    throw new HttpProblem(404, `No experiment with id "${id}". Known: ${known.slice(0, 20).join(", ")}.`, {
+      type: "experiment-not-found",
+    });
+  }
+  return runtime;
+}
+
+/** Runs the experiment now (joining a run already asked for) and answers as the original service did. */
+export async function runOnce(registry: ExperimentRegistry, experimentId: string): Promise<z.output<typeof runAnswer>> {
+  experimentOrProblem(registry, experimentId);
   try {
-    const { record, joined } = await deps.runDrift();
+    const { record, joined } = await registry.runNow(experimentId);
     // The pipeline answers only finished runs here (no_drift or completed), whose message is an original one.
     const message = originalMessageSchema.parse(record.message);
     return { message, retraining: retrainingOf(record), run_id: record.id, joined_run_in_flight: joined, run: record };
   } catch (err) {
     if (err instanceof RunFailure) throw runProblem(err);
+    if (err instanceof UnknownExperimentError) experimentOrProblem(registry, experimentId);
     throw err;
   }
 }
 
-const runId = z.object({
-  // Run ids are a compact UTC timestamp and hex; refusing other characters keeps paths like ../ out of the store.
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a run id such as 20261126T144012345Z-3f9a1c (letters, digits, - and _)")
-    .meta({
-      description: "Run id, as `run_id` of a run's answer or `id` in the listing (UTC start time and a random suffix)",
-      example: "20261126T144012345Z-3f9a1c",
-    }),
-});
+// Run ids are a compact UTC timestamp and hex; refusing other characters keeps paths like ../ out of the store.
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a run id such as 20261126T144012345Z-3f9a1c (letters, digits, - and _)")
+  .meta({
+    description: "Run id, as `run_id` of a run's answer or `id` in the listing (UTC start time and a random suffix)",
+    example: "20261126T144012345Z-3f9a1c",
+  });
+const runId = z.object({ id: runIdSchema });
 
 /** A whole number from the query string, with messages that say what is expected (`abc` is not "NaN"). */
-function pageNumber(min: number, max?: number) {
+export function pageNumber(min: number, max?: number) {
   const atLeast = z.coerce
     .number({ error: "must be a whole number" })
     .int("must be a whole number")
@@ -73,7 +86,7 @@ function pageNumber(min: number, max?: number) {
   return max === undefined ? atLeast : atLeast.max(max, `must be at most ${max}`);
 }
 
-async function recordOrProblem(runs: RunStore, id: string): Promise<RunRecord> {
+export async function recordOrProblem(runs: RunStore, id: string): Promise<RunRecord> {
   const record = await runs.get(id).catch((err: unknown) => {
     if (err instanceof UnreadableRunRecordError) throw new HttpProblem(500, err.message, { type: "run-record-unreadable" });
     throw err;
@@ -81,6 +94,51 @@ async function recordOrProblem(runs: RunStore, id: string): Promise<RunRecord> {
   if (!record) throw new HttpProblem(404, `No drift run with id "${id}".`, { type: "run-not-found" });
   return record;
 }
+
+export const reportFormat = z.object({
+  format: z
+    .enum(["html", "json"])
+    .default("html")
+    .meta({ description: "`html` (default): the page; `json`: the same result as JSON", example: "json" }),
+});
+
+/** Streams a run's stored report, or 404 saying why there is none. */
+export async function streamReport(
+  runtime: ExperimentRuntime,
+  id: string,
+  format: "html" | "json",
+  res: import("express").Response,
+): Promise<void> {
+  const record = await recordOrProblem(runtime.runs, id);
+  if (!record.reports) throw new HttpProblem(404, `Run "${id}" has no report (${record.message}).`, { type: "report-not-found" });
+  const key = format === "json" ? record.reports.json : record.reports.html;
+  let stream: Awaited<ReturnType<ObjectStore["get"]>>;
+  try {
+    stream = await runtime.store.get(key);
+  } catch (err) {
+    if (err instanceof ObjectNotFoundError) {
+      throw new HttpProblem(404, `The report of run "${id}" is gone from storage (${err.message}).`, {
+        type: "report-not-found",
+      });
+    }
+    throw err;
+  }
+  res.status(200).type(format === "json" ? "application/json" : "text/html; charset=utf-8");
+  // Stored reports are served with the policy they were written for, whatever else reached the bucket.
+  if (format === "html") res.setHeader("Content-Security-Policy", REPORT_CONTENT_SECURITY_POLICY_HEADER);
+  await pipeline(stream, res);
+}
+
+function defaultExperiment(registry: ExperimentRegistry): ExperimentRuntime {
+  return experimentOrProblem(registry, registry.defaultId());
+}
+
+const legacyQuery = z.object({
+  exp_id: z.string().max(200).optional().meta({
+    description: "The experiment to run (GET /api/experiments lists them); default: the first one",
+    example: "Clarus_RedWine_experiment",
+  }),
+});
 
 export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
   return [
@@ -90,17 +148,23 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       operationId: "detectDataDrift",
       summary: "Run drift detection now (the original service's route)",
       description:
-        "Compares MINIO_NEW_DATA with MINIO_REF_DATA. On drift: writes the reports, updates the IDS provider, triggers the " +
-        "Airflow DAG, archives the old reference and replaces it with the new data. Kept as GET for existing callers; " +
-        "same as POST /api/drift/runs. Because it changes state, a request a web page of another site makes (a link, an " +
-        "<img>, a form) is refused like a cross-site POST.",
+        "Compares MINIO_NEW_DATA with MINIO_REF_DATA (with EXPERIMENTS_FILE: the first experiment's data, or that of " +
+        "`exp_id`). On drift: writes the reports, updates the IDS provider, triggers the Airflow DAG, archives the old " +
+        "reference and replaces it with the new data. Kept as GET for existing callers; same as POST /api/drift/runs " +
+        "(and POST /api/experiments/{id}/runs?wait=true). Because it changes state, a request a web page of another " +
+        "site makes (a link, an <img>, a form) is refused like a cross-site POST.",
       tags: ["drift"],
       changesState: true,
       responses: {
         200: { description: "The run finished; `message` keeps the original wording", schema: runAnswer },
         ...FAILURES,
+        404: problem("A dataset is missing (`bucket` and `path` name it), or no experiment has the `exp_id` asked for"),
       },
-      handler: async () => ({ status: 200, body: await runOnce(deps) }),
+      query: legacyQuery,
+      handler: async ({ query }) => ({
+        status: 200,
+        body: await runOnce(deps.registry, query.exp_id ?? deps.registry.defaultId()),
+      }),
     }),
     defineRoute({
       method: "post",
@@ -111,7 +175,7 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       tags: ["drift"],
       responses: { 201: { description: "The run finished", schema: runAnswer }, ...FAILURES },
       handler: async () => {
-        const body = await runOnce(deps);
+        const body = await runOnce(deps.registry, deps.registry.defaultId());
         return { status: 201, body, headers: { Location: `/api/drift/runs/${body.run_id}` } };
       },
     }),
@@ -144,7 +208,7 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
         },
       },
       handler: async ({ query }) => {
-        const page = await deps.runs.page(query.offset, query.limit);
+        const page = await defaultExperiment(deps.registry).runs.page(query.offset, query.limit);
         return { status: 200, body: { ...page, limit: query.limit, offset: query.offset } };
       },
     }),
@@ -159,7 +223,10 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       tags: ["drift"],
       params: runId,
       responses: { 200: { description: "The run", schema: runRecordSchema }, 404: problem("No run with that id") },
-      handler: async ({ params }) => ({ status: 200, body: await recordOrProblem(deps.runs, params.id) }),
+      handler: async ({ params }) => ({
+        status: 200,
+        body: await recordOrProblem(defaultExperiment(deps.registry).runs, params.id),
+      }),
     }),
     defineRoute({
       method: "get",
@@ -172,36 +239,14 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
         "Content-Security-Policy header (its stylesheet and filter script only, no framing, sandboxed) and nosniff.",
       tags: ["drift"],
       params: runId,
-      query: z.object({
-        format: z
-          .enum(["html", "json"])
-          .default("html")
-          .meta({ description: "`html` (default): the page; `json`: the same result as JSON", example: "json" }),
-      }),
+      query: reportFormat,
       responses: {
         200: { description: "The report", schema: z.string(), contentType: "text/html" },
         404: problem("No such run, or the run wrote no report (no drift, or it stopped before)"),
       },
       handler: async ({ params, query, res }) => {
-        const record = await recordOrProblem(deps.runs, params.id);
-        if (!record.reports)
-          throw new HttpProblem(404, `Run "${params.id}" has no report (${record.message}).`, { type: "report-not-found" });
-        const key = query.format === "json" ? record.reports.json : record.reports.html;
-        let stream: Awaited<ReturnType<ObjectStore["get"]>>;
-        try {
-          stream = await deps.store.get(key);
-        } catch (err) {
-          if (err instanceof ObjectNotFoundError) {
-            throw new HttpProblem(404, `The report of run "${params.id}" is gone from storage (${err.message}).`, {
-              type: "report-not-found",
-            });
-          }
-          throw err;
-        }
-        res.status(200).type(query.format === "json" ? "application/json" : "text/html; charset=utf-8");
-        // Stored reports are served with the policy they were written for, whatever else reached the bucket.
-        if (query.format === "html") res.setHeader("Content-Security-Policy", REPORT_CONTENT_SECURITY_POLICY_HEADER);
-        await pipeline(stream, res);
+        const runtime = defaultExperiment(deps.registry);
+        await streamReport(runtime, params.id, query.format, res);
         return { status: 200 };
       },
     }),

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import type { ObjectInfo, ObjectStore } from "../../src/adapters/storage/object-store.js";
 
-type Operation = "get" | "put" | "copy" | "stat" | "list";
+type Operation = "get" | "put" | "copy" | "stat" | "list" | "remove";
 
 interface Rule {
   operation: Operation;
@@ -110,6 +110,11 @@ export class FaultyStore implements ObjectStore {
 
   list(prefix: string): Promise<ObjectInfo[]> {
     return this.guarded("list", prefix, () => this.inner.list(prefix));
+  }
+
+  async remove(key: string): Promise<void> {
+    this.maybeFail("remove", key);
+    return this.inner.remove(key);
   }
 
   check(): Promise<void> {

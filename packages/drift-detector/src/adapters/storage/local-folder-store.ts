@@ -46,6 +46,10 @@ export class LocalFolderStore implements ObjectStore {
     return this.guard(`stat ${key}`, () => this.statUnguarded(key));
   }
 
+  remove(key: string): Promise<void> {
+    return this.guard(`delete ${key}`, () => rm(this.pathOf(key), { force: true }));
+  }
+
   list(prefix: string): Promise<ObjectInfo[]> {
     return this.guard(`list ${prefix}`, () => this.listUnguarded(prefix));
   }

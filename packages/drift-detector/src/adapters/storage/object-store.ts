@@ -24,6 +24,8 @@ export interface ObjectStore {
   copy(sourceKey: string, destinationKey: string, options?: { ifMatch?: string }): Promise<ObjectInfo>;
   /** Size and ETag of an object. Throws ObjectNotFoundError when it does not exist. */
   stat(key: string): Promise<ObjectInfo>;
+  /** Deletes an object; deleting one that does not exist is not an error. */
+  remove(key: string): Promise<void>;
   /** Every object whose key starts with `prefix`, in key order. */
   list(prefix: string): Promise<ObjectInfo[]>;
   /** Resolves when the bucket can be read and written; throws with the reason otherwise. */

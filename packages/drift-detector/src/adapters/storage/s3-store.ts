@@ -91,6 +91,10 @@ export class S3Store implements ObjectStore {
     return { key, size: info.size, etag: info.etag, lastModified: info.lastModified };
   }
 
+  async remove(key: string): Promise<void> {
+    await this.call(`delete ${key}`, key, () => this.client.removeObject(this.bucket, key));
+  }
+
   list(prefix: string): Promise<ObjectInfo[]> {
     return this.call(`list ${prefix}`, prefix, async () => {
       const items: ObjectInfo[] = [];
