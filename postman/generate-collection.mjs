@@ -25,6 +25,7 @@ export const ENVIRONMENT_VALUES = {
   inference_forward_port: "8085",
   inference_v3_forward_port: "7070",
   exp_id: "Clarus_RedWine_experiment",
+  minio_webhook_token: "",
 };
 
 // ---- test scripts (run by Postman/newman; `pm` is its sandbox) ----
@@ -221,6 +222,90 @@ const reportJsonTests = () => {
   });
 };
 
+const experimentsListTests = () => {
+  pm.test("lists the experiments in force, the environment's among them", () => {
+    pm.response.to.have.status(200);
+    const answer = pm.response.json();
+    pm.expect(answer.experiments.map((experiment) => experiment.id)).to.include(pm.environment.get("exp_id"));
+    pm.expect(answer.source).to.be.a("string");
+  });
+};
+
+const experimentGetTests = () => {
+  pm.test("answers the experiment with its triggers, queue and links", () => {
+    pm.response.to.have.status(200);
+    const experiment = pm.response.json();
+    pm.expect(experiment.id).to.eql(pm.environment.get("exp_id"));
+    pm.expect(experiment.queue.waiting).to.be.a("number");
+    pm.expect(experiment.links.monitor).to.eql(`/api/experiments/${encodeURIComponent(experiment.id)}/monitor`);
+  });
+};
+
+const experimentQueueTests = () => {
+  pm.test("queues a run (202)", () => {
+    pm.response.to.have.status(202);
+    pm.expect(pm.response.json().queued).to.be.an("array");
+  });
+};
+
+const experimentWaitTests = () => {
+  pm.test("runs it and answers the run (201)", () => {
+    pm.response.to.have.status(201);
+    const answer = pm.response.json();
+    pm.expect(answer.message).to.be.oneOf(["Drift detected and retraining triggered", "Drift NOT detected"]);
+    pm.expect(answer.run.experiment_id).to.eql(pm.environment.get("exp_id"));
+    pm.environment.set("experiment_run_id", answer.run_id);
+  });
+};
+
+const experimentRunsTests = () => {
+  pm.test("lists the experiment's runs and queued triggers", () => {
+    pm.response.to.have.status(200);
+    const page = pm.response.json();
+    pm.expect(page.runs.map((run) => run.id)).to.include(pm.environment.get("experiment_run_id"));
+    pm.expect(page.queued).to.be.an("array");
+  });
+};
+
+const experimentRunTests = () => {
+  pm.test("answers the run", () => {
+    pm.response.to.have.status(200);
+    pm.expect(pm.response.json().id).to.eql(pm.environment.get("experiment_run_id"));
+  });
+};
+
+const historyTests = () => {
+  pm.test("answers drift over time from the run records", () => {
+    pm.response.to.have.status(200);
+    const history = pm.response.json();
+    pm.expect(history.runs).to.be.an("array").that.is.not.empty;
+    pm.expect(history.runs[0].drift_share).to.be.a("number");
+  });
+};
+
+const monitorTests = () => {
+  pm.test("answers the monitor page, scriptless under its own CSP", () => {
+    pm.response.to.have.status(200);
+    pm.expect(pm.response.headers.get("Content-Type")).to.include("text/html");
+    pm.expect(pm.response.headers.get("Content-Security-Policy")).to.include("default-src 'none'");
+    pm.expect(pm.response.text()).to.include('id="heat-map"');
+  });
+};
+
+const reloadTests = () => {
+  pm.test("re-reads EXPERIMENTS_FILE, or says there is none (409)", () => {
+    pm.expect(pm.response.code).to.be.oneOf([200, 409]);
+  });
+};
+
+const eventWithoutTokenTests = () => {
+  pm.test("refuses an event without MinIO's token and queues nothing", () => {
+    // 401 when MINIO_WEBHOOK_TOKEN is set, 503 while it is not (events off).
+    pm.expect(pm.response.code).to.be.oneOf([401, 503]);
+    pm.expect(pm.response.headers.get("Content-Type")).to.include("application/problem+json");
+  });
+};
+
 // ---- requests ----
 
 const json = (value) => JSON.stringify(value, null, 4);
@@ -340,6 +425,73 @@ const DRIFT_DETECTOR_REQUESTS = [
     tests: reportJsonTests,
   },
   { name: "DriftRunUnknown", method: "GET", url: detector("/api/drift/runs/no-such-run"), tests: problemTests(404) },
+  { name: "ExperimentsList", method: "GET", url: detector("/api/experiments"), tests: experimentsListTests },
+  { name: "ExperimentGet", method: "GET", url: detector("/api/experiments/{{exp_id}}"), tests: experimentGetTests },
+  {
+    name: "DataDriftDetectorForExperiment",
+    method: "GET",
+    url: detector("/api/detect_data_drift"),
+    query: { exp_id: "{{exp_id}}" },
+    tests: detectTests,
+  },
+  { name: "ExperimentRunQueue", method: "POST", url: detector("/api/experiments/{{exp_id}}/runs"), tests: experimentQueueTests },
+  {
+    name: "ExperimentRunWait",
+    method: "POST",
+    url: detector("/api/experiments/{{exp_id}}/runs"),
+    query: { wait: "true" },
+    tests: experimentWaitTests,
+  },
+  {
+    name: "ExperimentRunsList",
+    method: "GET",
+    url: detector("/api/experiments/{{exp_id}}/runs"),
+    query: { limit: "20" },
+    tests: experimentRunsTests,
+  },
+  {
+    name: "ExperimentRunGet",
+    method: "GET",
+    url: detector("/api/experiments/{{exp_id}}/runs/{{experiment_run_id}}"),
+    tests: experimentRunTests,
+  },
+  {
+    name: "ExperimentRunReport",
+    method: "GET",
+    url: detector("/api/experiments/{{exp_id}}/runs/{{drift_report_run_id}}/report"),
+    tests: reportTests,
+  },
+  {
+    name: "ExperimentHistory",
+    method: "GET",
+    url: detector("/api/experiments/{{exp_id}}/history"),
+    query: { limit: "30" },
+    tests: historyTests,
+  },
+  { name: "ExperimentMonitor", method: "GET", url: detector("/api/experiments/{{exp_id}}/monitor"), tests: monitorTests },
+  { name: "ExperimentsReload", method: "POST", url: detector("/api/experiments/reload"), tests: reloadTests },
+  { name: "ExperimentUnknown", method: "GET", url: detector("/api/experiments/no-such-experiment"), tests: problemTests(404) },
+  {
+    name: "MinioEventWithoutToken",
+    description: "MinIO sends its auth_token (MINIO_WEBHOOK_TOKEN) as a bearer token; without it nothing is queued.",
+    method: "POST",
+    url: detector("/api/events/minio"),
+    auth: { type: "noauth" },
+    body: json({
+      EventName: "s3:ObjectCreated:Put",
+      Key: "datasets/uc_wine/winequality-red-new.csv",
+      Records: [
+        {
+          eventName: "s3:ObjectCreated:Put",
+          s3: {
+            bucket: { name: "datasets" },
+            object: { key: "uc_wine%2Fwinequality-red-new.csv", size: 1, eTag: "00000000000000000000000000000000" },
+          },
+        },
+      ],
+    }),
+    tests: eventWithoutTokenTests,
+  },
 ];
 
 // ---- Postman v2.1 output ----
@@ -380,6 +532,7 @@ function postmanItem(request) {
         ? { body: { mode: "raw", raw: request.body, options: { raw: { language: "json" } } } }
         : {}),
       url: postmanUrl(request.url, request.query),
+      ...(request.auth ? { auth: request.auth } : {}),
       ...(request.description ? { description: request.description } : {}),
     },
     response: [],

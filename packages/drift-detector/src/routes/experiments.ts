@@ -110,7 +110,8 @@ function describe(registry: ExperimentRegistry, experiment: Experiment): z.outpu
 function listAnswer(registry: ExperimentRegistry): z.output<typeof listSchema> {
   return {
     source: registry.source,
-    ...registry.state,
+    loaded_at: registry.state.loaded_at,
+    ...(registry.state.last_error ? { last_reload_error: registry.state.last_error } : {}),
     experiments: registry.list().map((experiment) => describe(registry, experiment)),
   };
 }
@@ -188,6 +189,9 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
       path: "/api/experiments/{id}",
       operationId: "getExperiment",
       summary: "One experiment: its data, options, triggers and queue",
+      description:
+        "As listed by GET /api/experiments: data paths, drift options, DAG, IDS, triggers with the next scheduled run, " +
+        "and the queue (running, waiting, accepted triggers).",
       tags: ["experiments"],
       params: experimentId,
       responses: { 200: { description: "The experiment", schema: experimentSchema }, 404: NOT_FOUND },
@@ -250,6 +254,9 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
       path: "/api/experiments/{id}/runs",
       operationId: "listExperimentRuns",
       summary: "The experiment's runs, newest first, and its queued triggers",
+      description:
+        "Run records from `<reports>/runs/` (statuses include `unchanged` for triggered runs that found judged data), " +
+        "and `queued`: triggers accepted and not yet done, the running one first.",
       tags: ["experiments"],
       params: experimentId,
       query: z.object({
@@ -284,6 +291,7 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
       path: "/api/experiments/{id}/runs/{run}",
       operationId: "getExperimentRun",
       summary: "One run of the experiment",
+      description: "The run's record, as GET /api/drift/runs/{id} answers for the default experiment.",
       tags: ["experiments"],
       params: experimentRun,
       responses: { 200: { description: "The run", schema: runRecordSchema }, 404: problem("No such experiment or run") },
@@ -297,6 +305,7 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
       path: "/api/experiments/{id}/runs/{run}/report",
       operationId: "getExperimentRunReport",
       summary: "The run's drift report (HTML, or JSON with ?format=json)",
+      description: "The self-contained report the run stored; only runs that found drift write one.",
       tags: ["experiments"],
       params: experimentRun,
       query: reportFormat,

@@ -262,7 +262,19 @@ describe("OpenAPI", () => {
       "/api/ping",
     ]);
     const detect = openapi.paths["/api/detect_data_drift"].get;
-    expect(Object.keys(detect.responses).sort()).toEqual(["200", "403", "404", "409", "415", "422", "500", "502", "503", "504"]);
+    expect(Object.keys(detect.responses).sort()).toEqual([
+      "200",
+      "400",
+      "403",
+      "404",
+      "409",
+      "415",
+      "422",
+      "500",
+      "502",
+      "503",
+      "504",
+    ]);
     expect(JSON.stringify(detect.responses["200"])).toContain(
       '"enum":["Drift detected and retraining triggered","Drift NOT detected"]',
     );

@@ -19,6 +19,7 @@ import type { DriftAnalysis } from "../../src/pipeline/drift-pipeline.js";
 import { type FakeAirflow, startFakeAirflow } from "./fake-airflow.js";
 import { type FakeIdsProvider, startFakeIdsProvider } from "./fake-ids-provider.js";
 import { FaultyStore } from "./faulty-store.js";
+import { Gate } from "./gate.js";
 
 export const PATHS = {
   reference: "uc_test/reference.csv",
@@ -72,6 +73,16 @@ export interface ServiceOptions {
   engine?: DriftEngineSettings;
 }
 
+/** An answer with its body parsed as JSON when it is JSON, as text otherwise. */
+export async function answerOf(response: Response): Promise<HttpResult> {
+  const raw = await response.text();
+  let body: unknown = raw;
+  try {
+    body = JSON.parse(raw);
+  } catch {}
+  return { status: response.status, body, headers: response.headers };
+}
+
 export function sha256(content: string): string {
   return createHash("sha256").update(content).digest("hex");
 }
@@ -101,7 +112,8 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
   const store = new FaultyStore(options.store ?? new LocalFolderStore(tempDir ?? "", "datasets"));
   const airflow = options.airflow === false ? undefined : await startFakeAirflow({ major: options.airflow ?? 3 });
   const ids = options.ids === false ? undefined : await startFakeIdsProvider();
-  const counters = { detections: 0, gate: Promise.resolve(), requests: 0 };
+  const counters = { detections: 0, requests: 0 };
+  const gate = new Gate();
   const journalDir = await mkdtemp(join(tmpdir(), "drift-journal-"));
 
   const boot = async (): Promise<ServiceUnderTest> => {
@@ -112,7 +124,7 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
       renderReports: core.renderReports,
       detect: async (reference, current) => {
         counters.detections += 1;
-        await counters.gate;
+        await gate.passed();
         return core.detect(reference, current);
       },
     };
@@ -169,27 +181,13 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
       requestsArrived: async (count) => {
         while (counters.requests < count) await new Promise((resolve) => setTimeout(resolve, 5));
       },
-      holdDetections: () => {
-        let release = () => {};
-        counters.gate = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        return () => {
-          release();
-          counters.gate = Promise.resolve();
-        };
-      },
+      holdDetections: () => gate.close(),
       call: async (method, path, bearer) => {
         const response = await fetch(`${server.url}${path}`, {
           method,
           headers: bearer ? { Authorization: `Bearer ${bearer}` } : {},
         });
-        const raw = await response.text();
-        let body: unknown = raw;
-        try {
-          body = JSON.parse(raw);
-        } catch {}
-        return { status: response.status, body, headers: response.headers };
+        return answerOf(response);
       },
       seed: async (reference, current) => {
         const type = (data: string | Buffer) => (typeof data === "string" ? "text/csv" : "application/vnd.apache.parquet");
