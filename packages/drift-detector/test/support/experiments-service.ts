@@ -1,8 +1,13 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createLogger, listen } from "@clarus/common";
 import { HttpAirflowClient } from "../../src/adapters/airflow/airflow-client.js";
 import { HttpIdsProvider } from "../../src/adapters/ids/ids-provider-client.js";
 import type { ObjectStore } from "../../src/adapters/storage/object-store.js";
 import { createDriftApp } from "../../src/app.js";
+import { CSV_LIMIT_VARIABLES } from "../../src/config.js";
+import { csvLimits } from "../../src/csv/limits.js";
 import type { Experiment } from "../../src/experiments/experiment.js";
 import type { ExperimentRegistry } from "../../src/experiments/experiment-registry.js";
 import { parseExperiments } from "../../src/experiments/experiments-file.js";
@@ -64,10 +69,12 @@ export async function startExperimentsService(options: ExperimentsServiceOptions
     }
     return store;
   };
+  const limits = csvLimits({}, (name) => CSV_LIMIT_VARIABLES[name]);
+  const journalDir = await mkdtemp(join(tmpdir(), "drift-experiments-journal-"));
   const logger = createLogger({ name: "drift-experiments-test", level: "silent" });
 
   const boot = async (): Promise<ExperimentsService> => {
-    const { app, registry } = createDriftApp({
+    const drift = createDriftApp({
       settings: {
         experimentId: "unused",
         experimentDescription: "unused",
@@ -78,19 +85,20 @@ export async function startExperimentsService(options: ExperimentsServiceOptions
         detectorVersion: "0.0.0-test",
       },
       store: storeFor("datasets"),
-      analysis: coreAnalysis({ drift_share: 0.5, p_value_correction: "none" }),
+      analysis: coreAnalysis({ drift_share: 0.5, p_value_correction: "none" }, limits),
       airflow: undefined,
       ids: undefined,
       logger,
+      journalDir,
       experiments: {
         list: experiments,
         source: "EXPERIMENTS_FILE test",
         services: {
           storeFor,
           analysisFor: (experiment) => {
-            const core = coreAnalysis(experiment.drift);
+            const core = coreAnalysis(experiment.drift, limits);
             return {
-              renderReports: core.renderReports,
+              ...core,
               detect: async (reference, current) => {
                 counters.detections.set(experiment.id, (counters.detections.get(experiment.id) ?? 0) + 1);
                 counters.active += 1;
@@ -127,7 +135,9 @@ export async function startExperimentsService(options: ExperimentsServiceOptions
       maxConcurrentRuns: options.maxConcurrentRuns ?? 1,
       webhookToken: WEBHOOK_TOKEN,
     });
+    const { app, registry } = drift;
     const server = await listen(app, { port: 0, host: "127.0.0.1" });
+    await drift.recover();
     await registry.start();
     return {
       url: server.url,
@@ -151,14 +161,15 @@ export async function startExperimentsService(options: ExperimentsServiceOptions
         return answerOf(response);
       },
       restart: async () => {
-        registry.stop();
+        drift.close();
         await server.close();
         return boot();
       },
       close: async () => {
-        registry.stop();
+        drift.close();
         await registry.idle();
         await server.close();
+        await rm(journalDir, { recursive: true, force: true });
       },
     };
   };

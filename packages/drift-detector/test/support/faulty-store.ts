@@ -112,9 +112,8 @@ export class FaultyStore implements ObjectStore {
     return this.guarded("list", prefix, () => this.inner.list(prefix));
   }
 
-  async remove(key: string): Promise<void> {
-    this.maybeFail("remove", key);
-    return this.inner.remove(key);
+  remove(key: string): Promise<void> {
+    return this.guarded("remove", key, () => this.inner.remove(key));
   }
 
   check(): Promise<void> {
