@@ -88,7 +88,7 @@ const drift = createDriftApp({
     source: experimentsFile ? `EXPERIMENTS_FILE ${experimentsFile}` : "environment",
     services: {
       storeFor,
-      analysisFor: (experiment) => coreAnalysis(experiment.drift, config.csvLimits),
+      analysisFor: (experiment) => coreAnalysis(experiment.drift, config.csvLimits, config.engine),
       airflowFor,
       ids,
     },
