@@ -17,6 +17,7 @@ import {
   runOnce,
   streamReport,
 } from "./drift-runs.js";
+import { triggerProblem } from "./run-problem.js";
 
 export interface ExperimentRoutesDependencies {
   registry: ExperimentRegistry;
@@ -237,7 +238,9 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
           const body = await runOnce(registry, params.id);
           return { status: 201, body, headers: { Location: `${base}/${body.run_id}` } };
         }
-        const outcomes = await registry.trigger(params.id, "api");
+        const outcomes = await registry.trigger(params.id, "api").catch((err: unknown) => {
+          throw triggerProblem(err);
+        });
         return {
           status: 202,
           headers: { Location: base },

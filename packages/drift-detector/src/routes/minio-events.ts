@@ -5,6 +5,7 @@ import { watches } from "../experiments/experiment.js";
 import type { ExperimentRegistry, TriggerOutcome } from "../experiments/experiment-registry.js";
 import { changesOf, EventKeyError, minioEventSchema } from "../triggers/minio-event.js";
 import { queuedTriggerSchema } from "../triggers/trigger.js";
+import { triggerProblem } from "./run-problem.js";
 
 export interface MinioEventDependencies {
   registry: ExperimentRegistry;
@@ -52,7 +53,11 @@ export function minioEventRoutes(deps: MinioEventDependencies): Route[] {
         202: { description: "At least one run queued", schema: answerSchema },
         400: { description: "Not a MinIO event: malformed JSON, or `errors` names each field that is wrong" },
         401: { description: "No bearer token, or not MINIO_WEBHOOK_TOKEN" },
-        503: { description: "MINIO_WEBHOOK_TOKEN is not set: events are refused" },
+        502: { description: "Storage answered an error while the runs were being queued; nothing was queued by this record" },
+        503: {
+          description: "MINIO_WEBHOOK_TOKEN is not set (events are refused), or storage could not journal the trigger",
+        },
+        504: { description: "Storage did not answer in time while the runs were being queued" },
       },
       handler: async ({ body }) => {
         let changes: ReturnType<typeof changesOf>;

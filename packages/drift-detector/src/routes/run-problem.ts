@@ -38,3 +38,18 @@ export function runProblem(failure: RunFailure): HttpProblem {
   const detail = status === 404 || status === 422 ? reason : `Step ${step} failed: ${reason}${outcome ? `; ${outcome}` : ""}`;
   return new HttpProblem(status, detail, { type, extensions, cause });
 }
+
+/**
+ * A trigger that could not be journaled (or whose data could not be listed) was not accepted: 503/504/502 saying
+ * nothing was queued, so MinIO, a scheduler or a person retries it.
+ */
+export function triggerProblem(err: unknown): unknown {
+  if (!(err instanceof UpstreamError)) return err;
+  return new HttpProblem(failureStatus(err), `Nothing was queued: ${err.message}`, {
+    type: "trigger-not-queued",
+    extensions: {
+      upstream: { service: err.service, failure: err.kind, status: err.status, body: err.body } satisfies UpstreamDetails,
+    },
+    cause: err,
+  });
+}

@@ -1,5 +1,5 @@
 import type { Logger } from "@clarus/common";
-import { contentKey, type QueuedTrigger, type TriggerSource } from "./trigger.js";
+import { contentKey, newTriggerId, type QueuedTrigger, type TriggerSource } from "./trigger.js";
 
 /** Where accepted triggers are kept until they have run, so a restart finds them. */
 export interface TriggerJournal {
@@ -8,6 +8,8 @@ export interface TriggerJournal {
 }
 
 interface Entry {
+  /** Sort key: the trigger's id, or an id of the same form for a waiting caller. */
+  order: string;
   experimentId: string;
   trigger: QueuedTrigger | undefined;
   start: () => Promise<void>;
@@ -40,14 +42,18 @@ export class RunQueue {
   restore(triggers: QueuedTrigger[]): void {
     const known = new Set([...this.waiting.map((entry) => entry.trigger?.id), ...[...this.running.values()].map((t) => t?.id)]);
     const fresh = triggers.filter((trigger) => !known.has(trigger.id));
-    fresh.sort((a, b) => (a.accepted_at === b.accepted_at ? (a.id < b.id ? -1 : 1) : a.accepted_at < b.accepted_at ? -1 : 1));
     for (const trigger of fresh) this.enqueue(trigger);
   }
 
   /** Runs `work` once a slot is free and nothing else runs for the experiment; not journaled (its caller is waiting). */
   exclusive<T>(experimentId: string, work: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ experimentId, trigger: undefined, start: () => work().then(resolve, reject) });
+      this.insert({
+        order: newTriggerId(new Date()),
+        experimentId,
+        trigger: undefined,
+        start: () => work().then(resolve, reject),
+      });
       this.pump();
     });
   }
@@ -85,8 +91,16 @@ export class RunQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Keeps `waiting` in acceptance order whatever order the journal writes finished in. */
+  private insert(entry: Entry): void {
+    let index = this.waiting.length;
+    while (index > 0 && (this.waiting[index - 1] as Entry).order > entry.order) index -= 1;
+    this.waiting.splice(index, 0, entry);
+  }
+
   private enqueue(trigger: QueuedTrigger): void {
-    this.waiting.push({
+    this.insert({
+      order: trigger.id,
       experimentId: trigger.experiment_id,
       trigger,
       start: async () => {

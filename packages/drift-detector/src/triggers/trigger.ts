@@ -9,7 +9,7 @@ export const queuedTriggerSchema = z
   .object({
     id: z
       .string()
-      .meta({ description: "Trigger id: UTC acceptance time and a random suffix", example: "20261205T100000123Z-9c1e2a" }),
+      .meta({ description: "Trigger id: UTC acceptance time and a random suffix", example: "20261205T100000123Z-00002a9c1e" }),
     experiment_id: z.string(),
     source: z.enum(TRIGGER_SOURCES).meta({ description: "What asked for the run" }),
     object: z
@@ -22,8 +22,16 @@ export const queuedTriggerSchema = z
   .meta({ description: "A run accepted and waiting in the queue (it survives a restart)" });
 export type QueuedTrigger = z.output<typeof queuedTriggerSchema>;
 
+let sequence = 0;
+const processTag = randomBytes(2).toString("hex");
+
+/**
+ * UTC time, then a per-process sequence: ids sort in acceptance order, also within one millisecond, so the queue runs
+ * them in that order and a restart restores it.
+ */
 export function newTriggerId(at: Date): string {
-  return `${at.toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;
+  sequence = (sequence + 1) % 0x1000000;
+  return `${at.toISOString().replace(/[-:.]/g, "")}-${sequence.toString(16).padStart(6, "0")}${processTag}`;
 }
 
 /** The same object with the same content: what makes a second delivery of an event a duplicate. */

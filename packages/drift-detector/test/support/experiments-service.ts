@@ -19,6 +19,8 @@ import { Gate } from "./gate.js";
 import { type RunningS3rver, s3StoreOn } from "./s3rver.js";
 
 export const WEBHOOK_TOKEN = "minio-webhook-token-for-tests";
+/** Storage calls of a loaded machine: bursts of 50 journal writes must not time out as the fault tests' 400 ms would. */
+const STORAGE_POLICY = { timeoutMs: 15_000, retries: 2, retryDelayMs: 50 };
 
 export interface ExperimentsServiceOptions {
   /** The experiments file's text (YAML or JSON), read as EXPERIMENTS_FILE would be. */
@@ -64,7 +66,7 @@ export async function startExperimentsService(options: ExperimentsServiceOptions
   const storeFor = (bucket: string) => {
     let store = stores.get(bucket);
     if (!store) {
-      store = s3StoreOn(options.s3, bucket, FAST_POLICY);
+      store = s3StoreOn(options.s3, bucket, STORAGE_POLICY);
       stores.set(bucket, store);
     }
     return store;
