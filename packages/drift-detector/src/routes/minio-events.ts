@@ -98,8 +98,12 @@ export function minioEventRoutes(deps: MinioEventDependencies): Route[] {
             ignored.push({ object, reason: "the record has no eTag, so a duplicate could not be told apart" });
             continue;
           }
-          for (const experiment of listening)
-            note(await registry.objectChanged(experiment.id, change.key, change.etag), experiment.id);
+          for (const experiment of listening) {
+            const outcome = await registry.objectChanged(experiment.id, change.key, change.etag).catch((err: unknown) => {
+              throw triggerProblem(err);
+            });
+            note(outcome, experiment.id);
+          }
         }
         return { status: queued.length > 0 ? 202 : 200, body: { queued, ignored } };
       },
