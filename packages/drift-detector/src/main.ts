@@ -60,6 +60,7 @@ function airflowFor(dagId: string): HttpAirflowClient | undefined {
   return client;
 }
 const store = storeFor(config.bucket);
+const engine = { ...config.engine, scratchSpace: () => new TempScratchSpace(config.tempDir) };
 const airflow = config.airflow && airflowFor(config.airflow.dagId);
 const ids = config.ids && new HttpIdsProvider(config.ids, config.outbound);
 
@@ -74,10 +75,7 @@ const drift = createDriftApp({
     detectorVersion: version,
   },
   store,
-  analysis: coreAnalysis(config.drift, config.csvLimits, {
-    ...config.engine,
-    scratchSpace: () => new TempScratchSpace(config.tempDir),
-  }),
+  analysis: coreAnalysis(config.drift, config.csvLimits, engine),
   airflow,
   ids,
   logger,
@@ -88,7 +86,7 @@ const drift = createDriftApp({
     source: experimentsFile ? `EXPERIMENTS_FILE ${experimentsFile}` : "environment",
     services: {
       storeFor,
-      analysisFor: (experiment) => coreAnalysis(experiment.drift, config.csvLimits, config.engine),
+      analysisFor: (experiment) => coreAnalysis(experiment.drift, config.csvLimits, engine),
       airflowFor,
       ids,
     },

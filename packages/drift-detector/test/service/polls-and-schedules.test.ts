@@ -4,9 +4,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DRIFTED_CSV, REFERENCE_CSV, SAME_POPULATION_CSV } from "../support/datasets.js";
+import { FAST_POLICY } from "../support/drift-service.js";
 import { type ExperimentsService, startExperimentsService } from "../support/experiments-service.js";
 import { type FakeAirflow, startFakeAirflow } from "../support/fake-airflow.js";
-import { type RunningS3rver, s3StoreFor, startS3rver } from "../support/s3rver.js";
+import { type RunningS3rver, s3StoreOn, startS3rver } from "../support/s3rver.js";
 
 const BUCKET = "timers-bucket";
 let s3: RunningS3rver;
@@ -55,7 +56,7 @@ function file(entry: string): string {
 
 describe("polling", () => {
   it("runs when the new data's ETag changes, once per content", async () => {
-    const store = s3StoreFor(s3, BUCKET);
+    const store = s3StoreOn(s3, BUCKET, FAST_POLICY);
     await store.put("poll/reference.csv", REFERENCE_CSV, "text/csv");
     await store.put("poll/new.csv", DRIFTED_CSV, "text/csv");
     service = await startExperimentsService({
@@ -85,7 +86,7 @@ describe("polling", () => {
   }, 60_000);
 
   it("takes the batches of a prefix oldest first, each once", async () => {
-    const store = s3StoreFor(s3, BUCKET);
+    const store = s3StoreOn(s3, BUCKET, FAST_POLICY);
     await store.put("line/reference.csv", REFERENCE_CSV, "text/csv");
     // Written in this order: names do not sort as they landed.
     for (const name of ["c-first", "a-second", "b-third"]) {
@@ -113,7 +114,7 @@ describe("polling", () => {
 
 describe("schedules", () => {
   it("judge once, then record 'unchanged' without repeating anything, never stacking while a run is slow", async () => {
-    const store = s3StoreFor(s3, BUCKET);
+    const store = s3StoreOn(s3, BUCKET, FAST_POLICY);
     await store.put("cron/reference.csv", REFERENCE_CSV, "text/csv");
     await store.put("cron/new.csv", DRIFTED_CSV, "text/csv");
     const dagRunsBefore = airflow.runs.size;
