@@ -396,6 +396,38 @@ const NODE_AGENT_REQUESTS = [
   },
   { name: "NodeAgentGetUnknownInference", method: "GET", url: agent("/api/inference/{{inference_id}}"), tests: problemTests(404) },
   {
+    name: "NodeAgentDeployReplicasNeedSwarm",
+    description:
+      "replicas, placement and update are for RUNTIME=swarm (a replicated service, Swarm's rolling update); an agent on " +
+      "RUNTIME=docker answers 422 naming the field. On swarm this request deploys two tasks.",
+    method: "POST",
+    url: agent("/api/inference/deploy"),
+    body: json({
+      inference_id: "inference03",
+      docker_img_uri: "{{registry}}/redwine:prod",
+      inference_rest_api_port: "8080",
+      inference_rest_api_forward_port: "{{inference_forward_port}}",
+      replicas: 2,
+      placement: ["node.role==manager"],
+      update: { order: "start-first", monitor_seconds: 5 },
+    }),
+    tests: problemTests(422),
+  },
+  {
+    name: "NodeAgentDeployGpusNeedConsent",
+    description: "gpus (\"all\", a count or device ids) is refused with 403 naming ALLOW_GPUS unless the operator set ALLOW_GPUS=true.",
+    method: "POST",
+    url: agent("/api/inference/deploy"),
+    body: json({
+      inference_id: "inference04",
+      docker_img_uri: "{{registry}}/redwine:prod",
+      inference_rest_api_port: "8080",
+      inference_rest_api_forward_port: "{{inference_forward_port}}",
+      gpus: 1,
+    }),
+    tests: problemTests(403),
+  },
+  {
     name: "NodeAgentDeployRejectsBadPort",
     method: "POST",
     url: agent("/api/inference/deploy"),

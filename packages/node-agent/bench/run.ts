@@ -1,7 +1,9 @@
 // The node-agent benchmark (README: "## node-agent benchmark"). In one run against a local registry and the real
 // engine: (a) deploy through the agent vs docker pull + docker run by the CLI; (b) GET /api/inference/all under
-// load with many inferences running. Prints figures and their ratios to the goals; removes all it created.
-// Options: --reps N (7) --image-mb N (16) --inferences N (50) --connections N (50) --duration S (10) --part deploy|list|all
+// load with many inferences running; (c) the replacement gap: how long callers of an inference get no answer while
+// the agent replaces it (RUNTIME=docker). Prints figures and their ratios to the goals; removes all it created.
+// Options: --reps N (7) --image-mb N (16) --inferences N (50) --connections N (50) --duration S (10)
+// --part deploy|list|gap|all
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -14,6 +16,7 @@ import { buildTestImage, pushImage } from "../test/support/test-image.js";
 import { type AgentProcess, startAgent } from "./agent-process.js";
 import { type DeployTiming, measureDeployTiming } from "./deploy-timing.js";
 import { LIST_P99_GOAL_MS, type ListLoad, type LoadFigures, measureListLoad } from "./list-load.js";
+import { measureReplacementGap, type ReplacementGap } from "./replacement-gap.js";
 
 const DEPLOY_RATIO_GOAL = 1.1;
 const INTERNAL_PORT = 8080;
@@ -43,8 +46,10 @@ const options = {
   part: values.part,
 };
 if (!(options.imageMb >= 0)) throw new Error(`--image-mb must be a number of MiB ≥ 0, got "${values["image-mb"]}"`);
-if (!["deploy", "list", "all"].includes(options.part))
-  throw new Error(`--part must be deploy, list or all, got "${options.part}"`);
+if (!["deploy", "list", "gap", "all"].includes(options.part))
+  throw new Error(`--part must be deploy, list, gap or all, got "${options.part}"`);
+/** Pause between two requests of the caller that measures the replacement gap. */
+const GAP_INTERVAL_MS = 5;
 
 const engine = await probeDocker();
 if (!engine.available) {
@@ -114,6 +119,19 @@ function printList(load: ListLoad): void {
   console.log(`    ratio agent p99/engine p99: ${load.ratioToEngine.toFixed(2)}`);
 }
 
+function printGap(gap: ReplacementGap): void {
+  console.log(
+    `\n(c) replacement gap (RUNTIME=docker), ${gap.repetitions} replacements, a caller asking every ${GAP_INTERVAL_MS} ms`,
+  );
+  console.log(
+    `    longest stretch without an answer: median ${ms(gap.medianGapMs)}, min ${ms(gap.minGapMs)}, max ${ms(gap.maxGapMs)}  [${gap.gapsMs.map(ms).join(", ")}]`,
+  );
+  console.log(`    failed requests per replacement: [${gap.failedRequests.join(", ")}]`);
+  console.log(
+    `    baseline, no replacement, 2 s: longest stretch ${ms(gap.baselineGapMs)}; ratio median/baseline ${(gap.medianGapMs / Math.max(1, gap.baselineGapMs)).toFixed(0)}`,
+  );
+}
+
 try {
   const engineVersion = (await testDocker.version()).Version;
   console.log(
@@ -123,8 +141,14 @@ try {
   [registry, dockerConfig] = await Promise.all([startRegistry(), createDockerConfig()]);
   const network = await scope.createNetwork();
   const image = scope.imageRef(registry.host, "inference", "v1");
-  await buildTestImage(image, "http", { marker: "bench", fillerBytes: Math.round(options.imageMb * 1024 * 1024) });
-  await pushImage(image);
+  const second = scope.imageRef(registry.host, "inference", "v2");
+  for (const [ref, marker] of [
+    [image, "bench"],
+    [second, "bench-v2"],
+  ] as const) {
+    await buildTestImage(ref, "http", { marker, fillerBytes: Math.round(options.imageMb * 1024 * 1024) });
+    await pushImage(ref);
+  }
   agent = await startAgent({
     // Its own name: the agent touches none of the containers of tests running beside the benchmark.
     AGENT_NAME: scope.prefix,
@@ -135,8 +159,8 @@ try {
   });
   console.log(`registry ${registry.host}, network ${network}, agent ${agent.url}`);
 
-  const results: { deploy: DeployTiming[]; list?: ListLoad } = { deploy: [] };
-  if (options.part !== "list") {
+  const results: { deploy: DeployTiming[]; list?: ListLoad; gap?: ReplacementGap } = { deploy: [] };
+  if (options.part === "deploy" || options.part === "all") {
     for (const mode of ["cold", "warm"] as const) {
       const timing = await measureDeployTiming({
         agentUrl: agent.url,
@@ -152,7 +176,18 @@ try {
       results.deploy.push(timing);
     }
   }
-  if (options.part !== "deploy") {
+  if (options.part === "gap" || options.part === "all") {
+    results.gap = await measureReplacementGap({
+      agentUrl: agent.url,
+      images: [image, second],
+      internalPort: INTERNAL_PORT,
+      namePrefix: scope.prefix,
+      repetitions: options.repetitions,
+      intervalMs: GAP_INTERVAL_MS,
+    });
+    printGap(results.gap);
+  }
+  if (options.part === "list" || options.part === "all") {
     results.list = await measureListLoad({
       agentUrl: agent.url,
       agentName: scope.prefix,
