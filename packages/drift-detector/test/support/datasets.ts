@@ -1,7 +1,7 @@
 /** Small deterministic CSVs: a reference, the same population drawn again (no drift) and a shifted one (drift). */
 import { mulberry32, normal } from "./seeded-random.mjs";
 
-function table(seed: number, rows: number, shift: number): string {
+export function table(seed: number, rows: number, shift: number): string {
   const next = mulberry32(seed);
   const lines = ["temperature,pressure,grade"];
   for (let i = 0; i < rows; i++) {
