@@ -351,6 +351,17 @@ describeWithDocker("node agent: attacks on the engine side", () => {
       // b was on the engine before the agent deployed it: not the agent's to remove.
       expect(backToA.body.pruned_images).toEqual([]);
       expect(await present(b.ref)).toBe(b.id);
+
+      // A tag that moves on in the registry: the agent's pull takes it to the new image, and the old one, which no
+      // tag names any more, is the agent's to remove.
+      const again = await deploy(pruning, id, c.ref, port);
+      expect(again.body.image_id).toBe(c.id);
+      const movedOn = await bed.publishImage("prune", "c", "http", { marker: "c-moved" });
+      const moved = await deploy(pruning, id, c.ref, port);
+      expect(moved.status).toBe(201);
+      expect(moved.body.image_id).toBe(movedOn.id);
+      expect(moved.body.pruned_images).toEqual([c.id]);
+      expect(await present(c.id)).toBeUndefined();
       expect((await pruning.call("DELETE", `/api/inference/${id}`)).status).toBe(200);
     } finally {
       await pruning.close();
