@@ -36,8 +36,10 @@ export const FAILURES = {
   409: problem("A dataset changed while the run was using it; call again"),
   422: problem("A dataset is not a readable CSV; the detail quotes the parser"),
   502: problem("An outside system (storage, IDS, Airflow) answered an error; `step` and `upstream` say which and what"),
-  503: problem("An outside system could not be reached, or the DAG is paused; the reference is unchanged"),
-  504: problem("An outside system did not answer in time; the reference is unchanged"),
+  503: problem(
+    "An outside system could not be reached, or the DAG is paused; `reference_state` says what the reference holds, read back after a swap whose answer was lost (`unknown`: the detail says how to tell)",
+  ),
+  504: problem("An outside system did not answer in time; `reference_state` says what the reference holds, as for 503"),
 };
 
 /** The experiment, or 404 naming the id asked for. */
