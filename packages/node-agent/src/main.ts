@@ -17,11 +17,11 @@ if (unprotected) logger.warn(unprotected);
 const agent = createNodeAgent(config, logger);
 
 try {
-  const recovered = await agent.service.recover();
-  if (recovered.length > 0) logger.warn({ recovered }, "finished replacements interrupted by the last stop");
+  const finished = await agent.service.recover();
+  if (finished.length > 0) logger.warn({ finished }, "finished the changes the last stop interrupted");
 } catch (err) {
-  // The agent starts without an engine (health answers 503); an interrupted replacement is finished on the next start.
-  logger.warn({ err }, "could not check for interrupted replacements");
+  // The agent starts without an engine (health answers 503); an interrupted change is finished before the next change to it.
+  logger.warn({ err }, "could not check for interrupted changes");
 }
 
 const server = await listen(agent.app, { port: config.PORT, host: config.LISTEN_HOST });

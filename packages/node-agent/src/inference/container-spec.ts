@@ -1,6 +1,13 @@
 import type { ContainerSpec, GpuRequest } from "../runtime/container-runtime.js";
 import type { RolloutPolicy } from "../runtime/service-runtime.js";
-import { type ImageRecord, type InferenceLabels, newInstanceMark, toLabels } from "./labels.js";
+import {
+  type ImageRecord,
+  type InferenceLabels,
+  newInstanceMark,
+  type ReplacementJournal,
+  toJournalLabels,
+  toLabels,
+} from "./labels.js";
 
 /** The operator's limits and defaults for every inference container (from the agent's config). */
 export interface ContainerPolicy {
@@ -52,7 +59,7 @@ export interface InferenceRequest {
 export function buildContainerSpec(
   request: InferenceRequest,
   policy: ContainerPolicy,
-  extras: { name: string; imageHistory: ImageRecord[] },
+  extras: { name: string; imageHistory: ImageRecord[]; replacement?: ReplacementJournal },
 ): ContainerSpec {
   const labels: InferenceLabels = {
     inferenceId: request.inferenceId,
@@ -66,7 +73,10 @@ export function buildContainerSpec(
     name: extras.name,
     image: request.image,
     env: request.env,
-    labels: toLabels(labels, policy.agentName, newInstanceMark()),
+    labels: {
+      ...toLabels(labels, policy.agentName, newInstanceMark()),
+      ...(extras.replacement ? toJournalLabels(extras.replacement) : {}),
+    },
     network: policy.network,
     port: { hostIp: policy.hostIp, hostPort: request.hostPort, containerPort: request.internalPort },
     restartPolicy: "unless-stopped",

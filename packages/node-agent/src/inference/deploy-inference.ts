@@ -1,6 +1,7 @@
 import { HttpProblem } from "@clarus/common";
 import { buildContainerSpec, type InferenceRequest } from "./container-spec.js";
 import { checkDeployRequest, refuseClusterFields } from "./deploy-checks.js";
+import { finishInterrupted } from "./finish-interrupted.js";
 import { pruneImages } from "./image-pruning.js";
 import type { InferenceContext } from "./inference-context.js";
 import type { DeploymentView } from "./inference-view.js";
@@ -11,11 +12,13 @@ import { replaceInference } from "./replace-inference.js";
 
 /**
  * Pulls the image (always: a moved tag must be picked up) and runs it as the inference, replacing a
- * running version safely. Callers serialise calls per inference id.
+ * running version safely; a change to this inference an agent stop interrupted is finished first. Callers
+ * serialise calls per inference id.
  */
 export async function deployInference(ctx: InferenceContext, request: InferenceRequest): Promise<DeploymentView> {
   const reference = checkDeployRequest(ctx, request);
   refuseClusterFields(request);
+  await finishInterrupted(ctx, request.inferenceId);
   const holder = await holderOfName(ctx, request.inferenceId);
   if (holder.kind === "other") {
     throw new HttpProblem(

@@ -18,6 +18,13 @@ export const LABEL = {
   expId: "clarus.inference.exp-id",
   /** Images this inference ran, newest first (the current one included), for pruning: see ImageRecord. */
   imageHistory: "clarus.inference.image-history",
+  /**
+   * The replacement's journal, written on its candidate at creation, before the previous container is touched:
+   * whether the previous container ran (so undoing starts it again) and the images to prune once the candidate
+   * took over. Read only while the container carries a candidate name.
+   */
+  restartPrevious: "clarus.replacement.restart-previous",
+  pruneAfter: "clarus.replacement.prune-after",
 } as const;
 
 /** The `clarus.managed-by` value of an agent that was given no AGENT_NAME. */
@@ -57,6 +64,12 @@ function parseRecord(text: string): ImageRecord {
   const equals = text.indexOf("=");
   return equals < 0 ? { id: text } : { id: text.slice(0, equals), pulled: text.slice(equals + 1) };
 }
+const formatRecords = (records: ImageRecord[]) => records.map(formatRecord).join(",");
+const parseRecords = (text: string | undefined) =>
+  (text ?? "")
+    .split(",")
+    .filter((entry) => entry !== "")
+    .map(parseRecord);
 
 export function toLabels(values: InferenceLabels, agentName: string, instance: string): Record<string, string> {
   return {
@@ -66,8 +79,29 @@ export function toLabels(values: InferenceLabels, agentName: string, instance: s
     [LABEL.image]: values.image,
     [LABEL.internalPort]: String(values.internalPort),
     [LABEL.hostPort]: String(values.hostPort),
-    [LABEL.imageHistory]: values.imageHistory.map(formatRecord).join(","),
+    [LABEL.imageHistory]: formatRecords(values.imageHistory),
     ...(values.expId ? { [LABEL.expId]: values.expId } : {}),
+  };
+}
+
+/** What a replacement records on its candidate (see LABEL.restartPrevious). */
+export interface ReplacementJournal {
+  restartPrevious: boolean;
+  pruneAfter: ImageRecord[];
+}
+
+/** Both keys always written: an image's own labels cannot fill in a missing one. */
+export function toJournalLabels(journal: ReplacementJournal): Record<string, string> {
+  return {
+    [LABEL.restartPrevious]: String(journal.restartPrevious),
+    [LABEL.pruneAfter]: formatRecords(journal.pruneAfter),
+  };
+}
+
+export function journalFromLabels(labels: Record<string, string>): ReplacementJournal {
+  return {
+    restartPrevious: labels[LABEL.restartPrevious] === "true",
+    pruneAfter: parseRecords(labels[LABEL.pruneAfter]),
   };
 }
 
@@ -78,9 +112,6 @@ export function fromLabels(labels: Record<string, string>): InferenceLabels {
     internalPort: Number(labels[LABEL.internalPort] ?? 0),
     hostPort: Number(labels[LABEL.hostPort] ?? 0),
     expId: labels[LABEL.expId] || undefined,
-    imageHistory: (labels[LABEL.imageHistory] ?? "")
-      .split(",")
-      .filter((entry) => entry !== "")
-      .map(parseRecord),
+    imageHistory: parseRecords(labels[LABEL.imageHistory]),
   };
 }

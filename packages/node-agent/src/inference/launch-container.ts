@@ -1,14 +1,15 @@
 import { HttpProblem } from "@clarus/common";
-import type { ContainerSpec } from "../runtime/container-runtime.js";
+import type { ContainerDetails, ContainerSpec } from "../runtime/container-runtime.js";
 import { RuntimeError } from "../runtime/runtime-error.js";
 import type { ContainerPolicy } from "./container-spec.js";
 import type { InferenceContext } from "./inference-context.js";
 import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
-import { LABEL } from "./labels.js";
+import { fromLabels, LABEL } from "./labels.js";
 import { isManaged } from "./managed-containers.js";
 import { type Readiness, waitUntilReady } from "./readiness.js";
 
-const LOG_LINES_IN_ERRORS = 20;
+/** Last log lines kept with a container that did not come up. */
+export const LOG_LINES_IN_ERRORS = 20;
 
 /** Refuses (409) a host port that a running container other than `except` publishes, naming it. */
 export async function assertHostPortFree(ctx: InferenceContext, hostPort: number, except?: string): Promise<void> {
@@ -36,43 +37,6 @@ export async function ensureNetwork(ctx: InferenceContext): Promise<void> {
   }
   await ctx.runtime.createNetwork(network, {});
   ctx.logger.info({ network }, "created the inference network");
-}
-
-/**
- * Creates and starts a container. Some failures (a missing network, a host port taken by another
- * process) surface only at start: then the container just created is removed again, so nothing is left behind.
- */
-async function createAndStart(ctx: InferenceContext, spec: ContainerSpec): Promise<string> {
-  // Until it proved ready the container is not restarted: Docker restarting it would hide its exit (and exit code).
-  const id = await ctx.runtime.createContainer({ ...spec, restartPolicy: "no" });
-  try {
-    await ctx.runtime.startContainer(id);
-    return id;
-  } catch (err) {
-    await ctx.runtime.removeContainer(id).catch((cleanupErr: unknown) => {
-      ctx.logger.error({ err: cleanupErr, container: id }, "could not remove a container that failed to start");
-    });
-    if (err instanceof RuntimeError && err.kind === "port-taken") {
-      // A container that took the port since the check is named; otherwise it is some other process.
-      await assertHostPortFree(ctx, spec.port.hostPort);
-      throw portHeldByProcess(ctx, spec.port.hostPort, err);
-    }
-    if (err instanceof RuntimeError && spec.user && /unable to find (user|group)|no matching entries/i.test(err.engineMessage)) {
-      throw new HttpProblem(
-        502,
-        `The image ${spec.image} has no user "${spec.user}" (CONTAINER_USER): the operator can set a numeric uid:gid such as 65534:65534, or unset CONTAINER_USER. ${err.message}`,
-        {
-          type: "inference-not-started",
-          extensions: {
-            settings: ["CONTAINER_USER"],
-            upstream: { service: "engine", failure: "rejected", body: err.engineMessage },
-          },
-          cause: err,
-        },
-      );
-    }
-    throw err;
-  }
 }
 
 /**
@@ -132,7 +96,6 @@ function notReadyProblem(
   spec: ContainerSpec,
   readiness: Exclude<Readiness, { outcome: "ready" }>,
   logs: string[],
-  note: string,
 ) {
   const timeoutMs = ctx.readiness.timeoutMs;
   const who = `The inference "${spec.labels[LABEL.inferenceId]}" (image ${spec.image})`;
@@ -142,10 +105,7 @@ function notReadyProblem(
       ? `${who} exited with code ${readiness.exitCode} before port ${spec.port.containerPort} accepted connections.`
       : `${who} did not accept connections on port ${spec.port.containerPort} within ${timeoutMs / 1000} s (READINESS_TIMEOUT_SECONDS).`,
     ...hints.map((h) => h.hint),
-    note,
-  ]
-    .filter((part) => part !== "")
-    .join(" ");
+  ].join(" ");
   return new HttpProblem(readiness.outcome === "exited" ? 502 : 504, detail, {
     type: readiness.outcome === "exited" ? "inference-exited" : "inference-not-ready",
     extensions: { readiness, logs, settings: hints.map((h) => h.setting) },
@@ -153,27 +113,66 @@ function notReadyProblem(
 }
 
 /**
- * Starts a container and waits for its port. If it does not come up, its logs are kept for the
- * answer, it is removed, `onFailure` runs (a rollback) and the returned note ends the error's text.
+ * Why a start failed: a host port taken since the check names its holder (a container, else some process); a user
+ * (CONTAINER_USER) the image does not have names the setting.
+ */
+async function startProblem(ctx: InferenceContext, spec: ContainerSpec, containerId: string, err: unknown): Promise<unknown> {
+  if (!(err instanceof RuntimeError)) return err;
+  if (err.kind === "port-taken") {
+    try {
+      await assertHostPortFree(ctx, spec.port.hostPort, containerId);
+    } catch (problem) {
+      return problem;
+    }
+    return portHeldByProcess(ctx, spec.port.hostPort, err);
+  }
+  if (spec.user && /unable to find (user|group)|no matching entries/i.test(err.engineMessage)) {
+    return new HttpProblem(
+      502,
+      `The image ${spec.image} has no user "${spec.user}" (CONTAINER_USER): the operator can set a numeric uid:gid such as 65534:65534, or unset CONTAINER_USER. ${err.message}`,
+      {
+        type: "inference-not-started",
+        extensions: {
+          settings: ["CONTAINER_USER"],
+          upstream: { service: "engine", failure: "rejected", body: err.engineMessage },
+        },
+        cause: err,
+      },
+    );
+  }
+  return err;
+}
+
+/**
+ * Creates a container, runs `beforeStart` (a replacement stops the previous version there, once its candidate
+ * exists to record the intent), starts it and waits until its port accepts connections. Until then its restart
+ * policy is `no` (Docker restarting it would hide its exit and exit code); once ready it gets the spec's policy,
+ * which is also the engine's record that it proved ready. Some failures (a missing network, a host port taken by
+ * another process) surface only at start. After any failure past the create, the container is stopped (freeing the
+ * host port), `onFailure` runs (a rollback, which may need that port) and its note ends the error's text, and only
+ * then is the container removed: until the rollback is done it is the journal a restarted agent finds.
  */
 export async function launchUntilReady(
   ctx: InferenceContext,
   spec: ContainerSpec,
   onFailure: () => Promise<string>,
+  beforeStart: () => Promise<void> = async () => {},
 ): Promise<{ containerId: string; readiness: Extract<Readiness, { outcome: "ready" }> }> {
-  let containerId: string;
-  try {
-    containerId = await createAndStart(ctx, spec);
-  } catch (err) {
+  const containerId = await ctx.runtime.createContainer({ ...spec, restartPolicy: "no" });
+  const failed = async (err: unknown): Promise<unknown> => {
+    const cleanupFailed = (cleanupErr: unknown) =>
+      ctx.logger.error({ err: cleanupErr, container: containerId }, "could not remove a container that did not come up");
+    await ctx.runtime.stopContainer(containerId, 0).catch(cleanupFailed);
     const note = await onFailure();
-    throw withNote(err, note);
-  }
-  const discard = () =>
-    ctx.runtime.removeContainer(containerId).catch((err: unknown) => {
-      ctx.logger.error({ err, container: containerId }, "could not remove a container that did not come up");
-    });
+    await ctx.runtime.removeContainer(containerId).catch(cleanupFailed);
+    return withNote(err, note);
+  };
   let readiness: Readiness;
   try {
+    await beforeStart();
+    await ctx.runtime.startContainer(containerId).catch(async (err: unknown) => {
+      throw await startProblem(ctx, spec, containerId, err);
+    });
     readiness = await waitUntilReady(
       ctx.runtime,
       {
@@ -187,13 +186,27 @@ export async function launchUntilReady(
     );
     if (readiness.outcome === "ready") await ctx.runtime.setRestartPolicy(containerId, spec.restartPolicy);
   } catch (err) {
-    await discard();
-    throw withNote(err, await onFailure());
+    throw await failed(err);
   }
   if (readiness.outcome === "ready") return { containerId, readiness };
   const logs = await ctx.runtime.containerLogs(containerId, LOG_LINES_IN_ERRORS).catch(() => []);
-  await discard();
-  throw notReadyProblem(ctx, spec, readiness, logs, await onFailure());
+  throw await failed(notReadyProblem(ctx, spec, readiness, logs));
+}
+
+/** Waits until an inference's existing container accepts connections, on the port its labels and binding name. */
+export function waitUntilServing(ctx: InferenceContext, container: ContainerDetails): Promise<Readiness> {
+  const labels = fromLabels(container.labels);
+  return waitUntilReady(
+    ctx.runtime,
+    {
+      containerId: container.id,
+      network: ctx.policy.network,
+      internalPort: labels.internalPort,
+      hostIp: container.ports[0]?.hostIp ?? ctx.policy.hostIp,
+      hostPort: labels.hostPort,
+    },
+    ctx.readiness,
+  );
 }
 
 /** The answer to a deployment that came up: the container as the engine now reports it. */

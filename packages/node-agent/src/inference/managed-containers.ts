@@ -6,14 +6,27 @@ import { LABEL, managedFilter } from "./labels.js";
 
 /**
  * An inference's container carries its id as name. During a replacement the new container runs
- * under a candidate name until it proved ready; only then it takes the inference's name.
+ * under a candidate name until it proved ready; only then it takes the inference's name. A container
+ * being removed first takes a removal name. Names are the journal a restarted agent reads: the engine
+ * renames atomically, and a name survives the agent.
  */
 export function isPrimary(container: ContainerSummary): boolean {
   return container.name === container.labels[LABEL.inferenceId];
 }
 
+const REMOVAL_MARK = ".removing-";
+
 export function candidateName(inferenceId: string): string {
   return `${inferenceId}.next-${randomBytes(3).toString("hex")}`;
+}
+
+export function removalName(inferenceId: string): string {
+  return `${inferenceId}${REMOVAL_MARK}${randomBytes(3).toString("hex")}`;
+}
+
+/** A container whose removal an agent began (its id label names the inference, its name the removal). */
+export function isBeingRemoved(container: ContainerSummary): boolean {
+  return container.name.startsWith(`${container.labels[LABEL.inferenceId]}${REMOVAL_MARK}`);
 }
 
 /**

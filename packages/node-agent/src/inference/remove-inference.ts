@@ -1,6 +1,7 @@
+import { finishInterrupted } from "./finish-interrupted.js";
 import type { InferenceContext } from "./inference-context.js";
 import { LABEL } from "./labels.js";
-import { containersOf, requireInference } from "./managed-containers.js";
+import { removalName, requireInference } from "./managed-containers.js";
 
 export interface RemovalView {
   inference_id: string;
@@ -9,12 +10,16 @@ export interface RemovalView {
   docker_img_uri: string;
 }
 
-/** Stops (gracefully) and removes an inference's container, and any candidate an interrupted replacement left. */
+/**
+ * Stops (gracefully) and removes an inference's container. It first takes a removal name, the journal a restarted
+ * agent finds if it is killed during the stop (it then finishes the removal); an interrupted change is finished first.
+ */
 export async function removeInference(ctx: InferenceContext, inferenceId: string): Promise<RemovalView> {
+  await finishInterrupted(ctx, inferenceId);
   const container = await requireInference(ctx, inferenceId);
+  await ctx.runtime.renameContainer(container.id, removalName(inferenceId));
   await ctx.runtime.stopContainer(container.id, ctx.stopTimeoutSeconds);
   await ctx.runtime.removeContainer(container.id);
-  for (const leftover of await containersOf(ctx, inferenceId)) await ctx.runtime.removeContainer(leftover.id);
   ctx.logger.info({ inference: inferenceId, container: container.id }, "inference removed");
   return {
     inference_id: inferenceId,

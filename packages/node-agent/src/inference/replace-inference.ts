@@ -4,15 +4,17 @@ import { nextImageHistory, pruneImages } from "./image-pruning.js";
 import type { InferenceContext } from "./inference-context.js";
 import type { DeploymentView } from "./inference-view.js";
 import { fromLabels, type ImageRecord } from "./labels.js";
-import { describeDeployment, launchUntilReady } from "./launch-container.js";
-import { candidateName, containersOf, isPrimary } from "./managed-containers.js";
-import { waitUntilReady } from "./readiness.js";
+import { describeDeployment, launchUntilReady, waitUntilServing } from "./launch-container.js";
+import { candidateName } from "./managed-containers.js";
 
 /**
- * Replaces a deployed inference whose new image is already local. The old container keeps its name
- * and is only stopped (it may hold the host port); the new one starts under a candidate name. If the
- * new one does not come up it is removed and the old one started again; if it does, the old one is
- * removed, the new one takes the inference's name, and images beyond the last N are pruned.
+ * Replaces a deployed inference whose new image is already local. The candidate is created first, under a
+ * candidate name, with the replacement's journal on it (whether the old container ran, which images to prune):
+ * from then on a restarted agent finds the replacement and finishes or undoes it (finish-interrupted.ts). Only
+ * then is the old container stopped (it keeps its name and, stopped, frees the host port for the candidate, which
+ * Docker binds at start). If the candidate does not come up, it is stopped, the old one started again, and only
+ * then is the candidate removed; if it does, the old one is removed, images beyond the last N are pruned and the
+ * candidate takes the inference's name.
  */
 export async function replaceInference(
   ctx: InferenceContext,
@@ -29,24 +31,11 @@ export async function replaceInference(
     ctx.keepImages,
   );
 
-  await removeLeftoverCandidates(ctx, request.inferenceId);
-  await runtime.stopContainer(old.id, ctx.stopTimeoutSeconds);
-
   const restoreOld = async (): Promise<string> => {
     if (!wasRunning) return `The previous version (image ${oldLabels.image}) was kept, stopped as it was.`;
     try {
       await runtime.startContainer(old.id);
-      const back = await waitUntilReady(
-        runtime,
-        {
-          containerId: old.id,
-          network: ctx.policy.network,
-          internalPort: oldLabels.internalPort,
-          hostIp: old.ports[0]?.hostIp ?? ctx.policy.hostIp,
-          hostPort: oldLabels.hostPort,
-        },
-        ctx.readiness,
-      );
+      const back = await waitUntilServing(ctx, old);
       if (back.outcome === "ready")
         return `The previous version (image ${oldLabels.image}) was restored and accepts connections again.`;
       const why = back.outcome === "exited" ? `exited with code ${back.exitCode}` : "its port did not open in time";
@@ -57,22 +46,20 @@ export async function replaceInference(
     }
   };
 
-  const spec = buildContainerSpec(request, ctx.policy, { name: candidateName(request.inferenceId), imageHistory: history.kept });
-  const { containerId, readiness } = await launchUntilReady(ctx, spec, restoreOld);
+  const spec = buildContainerSpec(request, ctx.policy, {
+    name: candidateName(request.inferenceId),
+    imageHistory: history.kept,
+    replacement: { restartPrevious: wasRunning, pruneAfter: history.dropped },
+  });
+  const stopOld = () => runtime.stopContainer(old.id, ctx.stopTimeoutSeconds);
+  const { containerId, readiness } = await launchUntilReady(ctx, spec, restoreOld, stopOld);
 
   await runtime.removeContainer(old.id);
-  await runtime.renameContainer(containerId, request.inferenceId);
   const pruned = await pruneImages(ctx, history.dropped);
+  await runtime.renameContainer(containerId, request.inferenceId);
   ctx.logger.info(
     { inference: request.inferenceId, from: oldLabels.image, to: request.image, pruned, waitedMs: readiness.waitedMs },
     "inference replaced",
   );
   return describeDeployment(ctx, containerId, readiness, { docker_img_uri: oldLabels.image, image_id: old.imageId }, pruned);
-}
-
-/** Candidates left by an interrupted replacement would hold the host port; they never served. */
-async function removeLeftoverCandidates(ctx: InferenceContext, inferenceId: string): Promise<void> {
-  for (const container of await containersOf(ctx, inferenceId)) {
-    if (!isPrimary(container)) await ctx.runtime.removeContainer(container.id);
-  }
 }
