@@ -211,44 +211,6 @@ describeWithDocker("node agent: inference lifecycle on a real engine", () => {
     expect(stable(await listMine())).toEqual(stable(before));
   });
 
-  test("a replacement interrupted by an agent stop is finished at the next start", async () => {
-    const primary = await testDocker.getContainer(inferenceId).inspect();
-    const candidate = (suffix: string, withPort: boolean) =>
-      testDocker.createContainer({
-        name: `${inferenceId}.next-${suffix}`,
-        Image: primary.Config.Image,
-        Labels: primary.Config.Labels,
-        HostConfig: {
-          NetworkMode: network,
-          ...(withPort ? { PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] } } : {}),
-        },
-      });
-    const restart = async () => {
-      await agent.close();
-      agent = await bed.startAgent(env);
-    };
-
-    // Stopped before the candidate proved ready: the candidate goes, the previous version runs again.
-    await (await candidate("unproven", false)).start();
-    await testDocker.getContainer(primary.Id).stop({ t: 1 });
-    await restart();
-    expect(await engineSnapshot(scope.prefix)).toEqual([`/${inferenceId} ${primary.Config.Image} running ${primary.Id}`]);
-    // Recovery starts containers without waiting for their ports.
-    expect(await eventually(() => fetchInference(hostPort))).toBe("model-v2 second\n");
-
-    // Stopped after the previous version was removed: the proven candidate (running) takes the name; starting it
-    // again answers 304, which is no error.
-    await testDocker.getContainer(primary.Id).stop({ t: 1 });
-    const proven = await candidate("proven", true);
-    await testDocker.getContainer(primary.Id).remove({ force: true });
-    await proven.start();
-    await restart();
-    expect(await engineSnapshot(scope.prefix)).toEqual([`/${inferenceId} ${primary.Config.Image} running ${proven.id}`]);
-    const listed = await listMine();
-    expect(listed.map((i) => [i.inference_id, i.container_id])).toEqual([[inferenceId, proven.id]]);
-    expect((await proven.inspect()).HostConfig.RestartPolicy?.Name).toBe("unless-stopped");
-  });
-
   test("two concurrent deploys for one id run one after the other", async () => {
     const id = scope.name("concurrent");
     const port = await freePort();

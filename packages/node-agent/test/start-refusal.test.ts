@@ -1,19 +1,12 @@
 // The built agent, started as `pnpm start` starts it, refuses a bad environment in one message naming every variable.
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
 import { beforeAll, expect, test } from "vitest";
+import { agentMain, buildAgent } from "./helpers/agent-process.js";
 
-const packageDir = resolve(import.meta.dirname, "..");
-
-// Spawned from dist/, brought up to date first (tsc -b: a no-op after `pnpm build`), so it never runs stale code.
-beforeAll(() => {
-  const tsc = resolve(packageDir, "../../node_modules/typescript/bin/tsc");
-  const build = spawnSync(process.execPath, [tsc, "-b", packageDir], { encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`tsc -b ${packageDir} failed:\n${build.stdout}${build.stderr}`);
-}, 120_000);
+beforeAll(buildAgent, 120_000);
 
 test("a bad environment stops the agent before it listens, naming every variable", () => {
-  const started = spawnSync(process.execPath, [resolve(packageDir, "dist", "main.js")], {
+  const started = spawnSync(process.execPath, [agentMain], {
     encoding: "utf8",
     env: { PATH: process.env.PATH, PORT: "abc", CREATE_NETWORK: "maybe", KEEP_IMAGES: "0" },
     timeout: 20_000,
@@ -30,7 +23,7 @@ test("a bad environment stops the agent before it listens, naming every variable
 });
 
 test("listening where other machines reach it without AGENT_API_TOKEN stops the agent, saying how to make one", () => {
-  const started = spawnSync(process.execPath, [resolve(packageDir, "dist", "main.js")], {
+  const started = spawnSync(process.execPath, [agentMain], {
     encoding: "utf8",
     env: { PATH: process.env.PATH, LISTEN_HOST: "0.0.0.0", PORT: "1" },
     timeout: 20_000,

@@ -34,21 +34,7 @@ export async function startAgent(env: Record<string, string>, probe?: Connection
     url: server.url,
     agent,
     server,
-    async call(method, path, body, headers = {}) {
-      const response = await fetch(server.url + path, {
-        method,
-        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: Json = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // Not JSON: keep the text.
-      }
-      return { status: response.status, body: parsed };
-    },
+    call: (method, path, body, headers) => callAgent(server.url, method, path, body, headers),
     close() {
       // A test may close an agent itself (to restart it); its test bed closes it again at the end.
       closing ??= (async () => {
@@ -58,6 +44,29 @@ export async function startAgent(env: Record<string, string>, probe?: Connection
       return closing;
     },
   };
+}
+
+/** A JSON request to an agent at `url`; `body` as a string is sent raw. The answer's body is parsed when it is JSON. */
+export async function callAgent(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Json }> {
+  const response = await fetch(url + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: Json = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text.
+  }
+  return { status: response.status, body: parsed };
 }
 
 /** GET through a published port on 127.0.0.1; the page text. */

@@ -45,12 +45,13 @@ export const TEST_IMAGE_REF_LABEL = "clarus.test.ref";
 const CONTENT_LABEL = "clarus.test.content";
 
 // One script for every variant, driven by the image's environment, so a test can also change the
-// behaviour at run time. PID 1 ignores SIGTERM without a handler, hence the trap: `docker stop` stays fast.
+// behaviour at run time. PID 1 ignores SIGTERM without a handler, hence the trap: `docker stop` stays fast, unless
+// env STOP_DELAY asks for a graceful shutdown of that many seconds (serving meanwhile), as real servers take.
 // The index page is "$MARKER $GREETING" (GREETING: any env var a test passes); /env.txt lists the environment,
 // /uid.txt the user id the server runs as.
 // The pages are written to WWW_DIR, by default under /tmp, the one writable place of a read-only root filesystem;
 // WWW_DIR=/www makes it an image that needs a writable root, CHOWN_TO=<uid> one that needs the CHOWN capability.
-const START_SCRIPT = `trap 'exit 0' TERM INT
+const START_SCRIPT = `trap '/bin/busybox sleep "\${STOP_DELAY:-0}"; exit 0' TERM INT
 if [ "$VARIANT" = crash ]; then
   echo "test image $MARKER: crashing on purpose" >&2
   exit "\${EXIT_CODE:-1}"
