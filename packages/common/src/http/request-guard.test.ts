@@ -1,5 +1,6 @@
 // The request guard inside the real app: what a browser page can send (Fetch Metadata, Origin, forms and text/plain
 // bodies, a rebound Host) is refused before any handler runs; what curl, Postman and scripts send passes.
+import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { rawRequest as send } from "../../test/raw-request.js";
@@ -169,6 +170,8 @@ describe("request guard, no token (the loopback quick start)", () => {
         errors: [{ location: "header", field: "host" }],
       });
       expect(answer.body.detail).toContain("ALLOWED_HOSTS");
+      // A rebinding page can read this answer: it learns nothing about the machine.
+      expect(answer.body.detail).not.toContain(hostname());
     }
     expect((await send(server.url, "GET", "/api/things", { host: "good.example@rebind.attacker.example" })).status).toBe(403);
     expect(effects).toEqual(before);

@@ -34,7 +34,7 @@ const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The host name a Host header names, lower-case, without port, brackets or trailing dot; undefined when malformed. */
-export function hostOf(header: string): string | undefined {
+function hostOf(header: string): string | undefined {
   const match = HOST_HEADER.exec(header.trim());
   if (!match?.[1]) return undefined;
   return match[1]
@@ -77,7 +77,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       new HttpProblem(
         403,
         `The Host header "${header.slice(0, 100)}" is not a name of this service. Without ${tokenVariable} only localhost, ` +
-          `IP addresses, this machine's name (${machineNames.join(", ")}) and the names in ALLOWED_HOSTS are accepted, ` +
+          "IP addresses, this machine's host name and the names in ALLOWED_HOSTS are accepted, " +
           `so that a web page cannot reach the service through a DNS name it controls (DNS rebinding). Add the name to ` +
           `ALLOWED_HOSTS, or set ${tokenVariable}.`,
         {
