@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { NumberColumn } from "./number-column.js";
+import { NumberColumn, type NumberColumnState } from "./number-column.js";
 
 /** Feeds decimal texts the way the fast path does: mantissa, decimals, sign. */
 function columnOf(texts: readonly string[]): NumberColumn {
@@ -61,5 +61,40 @@ describe("NumberColumn", () => {
   it("is empty when nothing was added", () => {
     expect(new NumberColumn().count).toBe(0);
     expect(new NumberColumn().sorted()).toEqual(new Float64Array(0));
+  });
+
+  it("drained part by part at any points, then joined again, gives the same values and the same sorted array", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(decimalText, fc.double({ noNaN: true, noDefaultInfinity: true }).map(String)), { maxLength: 200 }),
+        fc.array(fc.nat(200), { maxLength: 5 }),
+        (texts, cuts) => {
+          const whole = new NumberColumn();
+          const drained = new NumberColumn();
+          const parts: NumberColumnState[] = [];
+          texts.forEach((text, index) => {
+            for (const column of [whole, drained]) {
+              if (/^-?\d+(\.\d+)?$/.test(text) && text.replace(/[-.]/g, "").length <= 15) {
+                const digits = text.replace(/^-/, "");
+                const point = digits.indexOf(".");
+                column.addDecimal(
+                  Number(digits.replace(".", "")),
+                  point === -1 ? 0 : digits.length - point - 1,
+                  text.startsWith("-"),
+                );
+              } else {
+                column.addDouble(Number(text));
+              }
+            }
+            if (cuts.includes(index)) parts.push(drained.drain());
+          });
+          const joined = NumberColumn.fromStates([...parts, drained.state()]);
+          expect(joined.count).toBe(whole.count);
+          expect([...joined.values()]).toEqual([...whole.values()]);
+          expect(joined.takeSorted()).toEqual(whole.sorted());
+          expect(joined.count).toBe(0);
+        },
+      ),
+    );
   });
 });
