@@ -38,11 +38,13 @@ export class RunQueue {
     this.enqueue(trigger);
   }
 
-  /** Triggers found in the journal at start (or when an experiment appears), oldest first. */
+  /** Triggers found in the journal at start (or when an experiment appears): each once, oldest first. */
   restore(triggers: QueuedTrigger[]): void {
-    const known = new Set([...this.waiting.map((entry) => entry.trigger?.id), ...[...this.running.values()].map((t) => t?.id)]);
-    const fresh = triggers.filter((trigger) => !known.has(trigger.id));
-    for (const trigger of fresh) this.enqueue(trigger);
+    const known = new Set(this.pending().map((trigger) => trigger.id));
+    const fresh = new Map<string, QueuedTrigger>();
+    for (const trigger of triggers) if (!known.has(trigger.id)) fresh.set(trigger.id, trigger);
+    for (const trigger of fresh.values()) this.enqueue(trigger, false);
+    this.pump();
   }
 
   /** Runs `work` once a slot is free and nothing else runs for the experiment; not journaled (its caller is waiting). */
@@ -98,7 +100,7 @@ export class RunQueue {
     this.waiting.splice(index, 0, entry);
   }
 
-  private enqueue(trigger: QueuedTrigger): void {
+  private enqueue(trigger: QueuedTrigger, pump = true): void {
     this.insert({
       order: trigger.id,
       experimentId: trigger.experiment_id,
@@ -118,7 +120,7 @@ export class RunQueue {
         });
       },
     });
-    this.pump();
+    if (pump) this.pump();
   }
 
   private pump(): void {
