@@ -113,6 +113,10 @@ export class ExperimentRuntime {
         analysis: this.analysis,
         airflow: "dagId" in experiment.airflow ? services.airflowFor(experiment.airflow.dagId) : undefined,
         ids: "on" in experiment.ids ? services.ids : undefined,
+        skipReasons: {
+          ...("off" in experiment.airflow ? { airflow: experiment.airflow.off } : {}),
+          ...("off" in experiment.ids ? { ids: experiment.ids.off } : {}),
+        },
         logger: this.logger,
         ...(services.clock ? { clock: services.clock } : {}),
       },

@@ -52,6 +52,8 @@ export interface PipelineDependencies {
   store: ObjectStore;
   runs: RunStore;
   analysis: DriftAnalysis;
+  /** Why a step whose adapter is absent is skipped (an experiment can turn one off); default: not configured. */
+  skipReasons?: { airflow?: string; ids?: string };
   /** Undefined when not configured: the step is reported `skipped`. */
   airflow: RetrainingTrigger | undefined;
   ids: DatasetPublisher | undefined;
@@ -312,7 +314,7 @@ export class DriftPipeline {
    */
   private async updateIds({ record, previous }: DriftContext): Promise<StepResult> {
     const ids = this.deps.ids;
-    if (!ids) return { status: "skipped", detail: "not configured (IDS_PROVIDER_IP unset)" };
+    if (!ids) return { status: "skipped", detail: this.deps.skipReasons?.ids ?? "not configured (IDS_PROVIDER_IP unset)" };
     if (previous && doneIn(previous, "update_ids"))
       return { status: "reused", detail: `dataset already published by run ${previous.id}` };
     const published = await ids.publishDataset({
@@ -333,7 +335,7 @@ export class DriftPipeline {
 
   private async triggerRetraining({ record, previous }: DriftContext): Promise<StepResult> {
     const airflow = this.deps.airflow;
-    if (!airflow) return { status: "skipped", detail: "not configured (AIRFLOW_IP unset)" };
+    if (!airflow) return { status: "skipped", detail: this.deps.skipReasons?.airflow ?? "not configured (AIRFLOW_IP unset)" };
     const dagRunId = record.dag_run_id ?? "";
     if (previous && doneIn(previous, "trigger_retraining")) {
       return { status: "reused", detail: `DAG run ${dagRunId} already triggered by run ${previous.id}` };

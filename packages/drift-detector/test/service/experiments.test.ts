@@ -87,6 +87,7 @@ describe("two experiments in one detector", () => {
     });
     expect(b.body.run.steps.find((step: { name: string }) => step.name === "update_ids")).toMatchObject({
       status: "skipped",
+      detail: "off for this experiment (ids: false)",
     });
     expect([...airflowB.runs.keys()]).toEqual([b.body.run.dag_run_id]);
     expect(airflowA.runs.size).toBe(0);
