@@ -47,6 +47,7 @@ function createBackend(config: NodeAgentConfig, logger: Logger, probe: Connectio
     allowGpus: config.ALLOW_GPUS,
     minHostPort: config.MIN_HOST_PORT,
     createNetwork: config.CREATE_NETWORK,
+    agentPort: config.PORT,
     logger,
   };
   const engine = { dockerHost: config.DOCKER_HOST, dockerConfigFile: config.dockerConfigFile };
@@ -71,7 +72,6 @@ function createBackend(config: NodeAgentConfig, logger: Logger, probe: Connectio
     ...shared,
     runtime: new DockerRuntime({ ...engine, pullTimeoutMs: config.PULL_TIMEOUT_SECONDS * 1000 }),
     keepImages: config.KEEP_IMAGES,
-    agentPort: config.PORT,
   });
 }
 

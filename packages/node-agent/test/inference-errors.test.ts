@@ -14,6 +14,7 @@ import { acceptsConnections } from "../src/runtime/tcp-probe.js";
 import { type AgentTestBed, openAgentTestBed } from "./helpers/agent-test-bed.js";
 import { type AgentUnderTest, engineSnapshot } from "./helpers/agent-under-test.js";
 import { DOCKER_SOCKET, describeWithDocker, freePort, testDocker } from "./support/docker-env.js";
+import { TEST_RUNTIME, testOnDocker } from "./support/swarm.js";
 
 interface BadCase {
   name: string;
@@ -52,6 +53,14 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       HostConfig: { PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(ports.foreign) }] } },
     });
     await container.start();
+    // On swarm the names an agent can collide with are services': a foreign one of the same name, never started.
+    if (TEST_RUNTIME === "swarm") {
+      await testDocker.createService({
+        Name: foreign,
+        TaskTemplate: { ContainerSpec: { Image: image } },
+        Mode: { Replicated: { Replicas: 0 } },
+      });
+    }
     // The agent really listens on its PORT, as main.ts makes it, so a deploy can ask for the agent's own port.
     agent = await bed.startAgent({ PORT: String(ports.agent) });
     const held = await agent.call(
@@ -329,34 +338,38 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     }
   });
 
-  test("a layer that fails inside the pull stream (HTTP 200): 502 quoting the engine, nothing created or left", async () => {
-    const damaged = await bed.publishImage("model", "damaged", "http", { fillerBytes: 256 * 1024, keepLocal: true });
-    const answer = await fetch(`http://${bed.registry.host}/v2/${scope.prefix}/model/manifests/damaged`, {
-      headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" },
-    });
-    const manifest = (await answer.json()) as { layers: Array<{ digest: string }> };
-    // Layers: busybox, start.sh, the filler (random bytes, so only this image has it). Same size, other bytes.
-    const fillerLayer = manifest.layers[2]!.digest;
-    const stored = await stat(bed.registry.blobFile(fillerLayer));
-    await writeFile(bed.registry.blobFile(fillerLayer), randomBytes(stored.size));
-    // The engine must download that layer: remove the image and its build steps from the filler up (3+ layers).
-    for (let id: string | undefined = damaged.id; id; ) {
-      const image: { RootFS: { Layers?: string[] }; Parent: string } = await testDocker.getImage(id).inspect();
-      if (image.RootFS.Layers!.length < 3) break;
-      await testDocker.getImage(id).remove({ force: true, noprune: true });
-      id = image.Parent || undefined;
-    }
-    const before = await engineSnapshot(scope.prefix);
-    const res = await agent.call("POST", "/api/inference/deploy", deployBody({ docker_img_uri: damaged.ref }));
-    expect(res.status, JSON.stringify(res.body)).toBe(502);
-    expect(res.body).toMatchObject({
-      type: "urn:clarus:problem:registry-error",
-      upstream: { service: "registry", failure: "rejected" },
-    });
-    expect(res.body.detail).toContain(`Docker could not pull ${damaged.ref}: filesystem layer verification failed`);
-    expect(await engineSnapshot(scope.prefix)).toEqual(before);
-    await expect(testDocker.getImage(damaged.ref).inspect()).rejects.toMatchObject({ statusCode: 404 });
-  });
+  // On swarm the nodes pull: a broken layer is a task that cannot start (swarm-backend covers task failures).
+  testOnDocker(
+    "a layer that fails inside the pull stream (HTTP 200): 502 quoting the engine, nothing created or left",
+    async () => {
+      const damaged = await bed.publishImage("model", "damaged", "http", { fillerBytes: 256 * 1024, keepLocal: true });
+      const answer = await fetch(`http://${bed.registry.host}/v2/${scope.prefix}/model/manifests/damaged`, {
+        headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" },
+      });
+      const manifest = (await answer.json()) as { layers: Array<{ digest: string }> };
+      // Layers: busybox, start.sh, the filler (random bytes, so only this image has it). Same size, other bytes.
+      const fillerLayer = manifest.layers[2]!.digest;
+      const stored = await stat(bed.registry.blobFile(fillerLayer));
+      await writeFile(bed.registry.blobFile(fillerLayer), randomBytes(stored.size));
+      // The engine must download that layer: remove the image and its build steps from the filler up (3+ layers).
+      for (let id: string | undefined = damaged.id; id; ) {
+        const image: { RootFS: { Layers?: string[] }; Parent: string } = await testDocker.getImage(id).inspect();
+        if (image.RootFS.Layers!.length < 3) break;
+        await testDocker.getImage(id).remove({ force: true, noprune: true });
+        id = image.Parent || undefined;
+      }
+      const before = await engineSnapshot(scope.prefix);
+      const res = await agent.call("POST", "/api/inference/deploy", deployBody({ docker_img_uri: damaged.ref }));
+      expect(res.status, JSON.stringify(res.body)).toBe(502);
+      expect(res.body).toMatchObject({
+        type: "urn:clarus:problem:registry-error",
+        upstream: { service: "registry", failure: "rejected" },
+      });
+      expect(res.body.detail).toContain(`Docker could not pull ${damaged.ref}: filesystem layer verification failed`);
+      expect(await engineSnapshot(scope.prefix)).toEqual(before);
+      await expect(testDocker.getImage(damaged.ref).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    },
+  );
 
   test("the list holds this agent's inferences only: the foreign container is not in it", async () => {
     const listed = (await agent.call("GET", "/api/inference/all")).body.map((i: { inference_id: string }) => i.inference_id);
@@ -446,14 +459,15 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     });
 
     test("a container whose port does not open in time is removed: 504 with its logs", async () => {
-      const impatient = await bed.startAgent({ READINESS_TIMEOUT_SECONDS: "1" });
+      // 3 s: long enough for a swarm task to be scheduled and log its first line.
+      const impatient = await bed.startAgent({ READINESS_TIMEOUT_SECONDS: "3" });
       try {
         const before = await engineSnapshot(scope.prefix);
         // The test image honours START_DELAY at run time: it listens only after 30 s.
         const res = await impatient.call("POST", "/api/inference/deploy", deployBody({ env: { START_DELAY: "30" } }));
         expect(res.status).toBe(504);
         expect(res.body.type).toBe("urn:clarus:problem:inference-not-ready");
-        expect(res.body.detail).toMatch(/did not accept connections on port 8080 within 1 s \(READINESS_TIMEOUT_SECONDS\)/);
+        expect(res.body.detail).toMatch(/did not accept connections on port 8080 within 3 s \(READINESS_TIMEOUT_SECONDS\)/);
         expect(res.body.readiness).toMatchObject({ outcome: "timeout" });
         expect(res.body.logs.join("\n")).toContain("waiting 30s before listening");
         expect(await engineSnapshot(scope.prefix)).toEqual(before);
@@ -478,7 +492,10 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
           deployBody({ docker_img_uri: `127.0.0.1:${port}/model:1` }),
         );
         expect(res.status).toBe(504);
-        expect(res.body.detail).toBe(`Pulling 127.0.0.1:${port}/model:1 did not finish within 1 s (PULL_TIMEOUT_SECONDS).`);
+        // The docker backend pulls; on swarm the agent only asks the registry for the digest (the nodes pull).
+        expect(res.body.detail).toBe(
+          `${TEST_RUNTIME === "docker" ? "Pulling" : "Looking up"} 127.0.0.1:${port}/model:1 did not finish within 1 s (PULL_TIMEOUT_SECONDS).`,
+        );
         expect(Date.now() - started).toBeLessThan(5000);
         expect(await engineSnapshot(scope.prefix)).toEqual(before);
       } finally {

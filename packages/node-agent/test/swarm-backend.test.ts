@@ -40,7 +40,8 @@ describeWithDocker("node agent: RUNTIME=swarm on a real swarm manager", () => {
       bed.publishImage("model", "broken", "crash", { exitCode: 3 }),
     ]);
     [refs.v1, refs.v2, refs.crash] = built.map((image) => image.ref) as [string, string, string];
-    agent = await bed.startAgent({ READINESS_TIMEOUT_SECONDS: "15", CONTAINER_MEMORY_LIMIT: "64m" });
+    // Probing the host-mode published port (the other tests of the bed probe task addresses on the overlay).
+    agent = await bed.startAgent({ READINESS_PROBE: "host", CONTAINER_MEMORY_LIMIT: "64m" });
     hostPort = await freePort();
   });
 
@@ -147,14 +148,14 @@ describeWithDocker("node agent: RUNTIME=swarm on a real swarm manager", () => {
     const stable = (list: Json[]) => list.map(({ status: _status, ...rest }) => rest);
     const before = (await agent.call("GET", "/api/inference/all")).body;
     await agent.close();
-    agent = await bed.startAgent({ READINESS_TIMEOUT_SECONDS: "15" });
+    agent = await bed.startAgent({ READINESS_PROBE: "host" });
     expect(stable((await agent.call("GET", "/api/inference/all")).body)).toEqual(stable(before));
 
     const other = await bed.startAgent({ AGENT_NAME: `${bed.scope.prefix}-other` });
     expect((await other.call("GET", "/api/inference/all")).body).toEqual([]);
     const refused = await other.call("DELETE", `/api/inference/${inferenceId}`);
     expect(refused.status).toBe(404);
-    expect(refused.body.detail).toContain("not created by this agent");
+    expect(refused.body.detail).toBe(`No inference "${inferenceId}" exists on this node.`);
     const taken = await deploy(other, inferenceId, refs.v1, await freePort());
     expect(taken.status).toBe(409);
     expect(taken.body.type).toBe("urn:clarus:problem:name-conflict");

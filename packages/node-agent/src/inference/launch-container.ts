@@ -6,6 +6,7 @@ import type { InferenceContext } from "./inference-context.js";
 import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
 import { fromLabels, LABEL } from "./labels.js";
 import { isManaged } from "./managed-containers.js";
+import { portHeldByProcess } from "./port-problems.js";
 import { type Readiness, waitUntilReady } from "./readiness.js";
 
 /** Last log lines kept with a container that did not come up. */
@@ -37,27 +38,6 @@ export async function ensureNetwork(ctx: InferenceContext): Promise<void> {
   }
   await ctx.runtime.createNetwork(network, {});
   ctx.logger.info({ network }, "created the inference network");
-}
-
-/**
- * 409 for a host port no container publishes but some process holds. When it is the agent's own PORT the answer
- * says so: it stays true under compose, where the agent listens on PORT inside its container and the host may
- * publish that under another number.
- */
-function portHeldByProcess(ctx: InferenceContext, hostPort: number, err: RuntimeError): HttpProblem {
-  const ownPort = hostPort === ctx.agentPort;
-  const detail = ownPort
-    ? `Host port ${hostPort} is the port this node agent listens on (PORT=${ctx.agentPort}) and is taken on the host; choose another inference_rest_api_forward_port: ${err.engineMessage}`
-    : `Host port ${hostPort} is held by another process on the host (not by a container): ${err.engineMessage}`;
-  const message = ownPort
-    ? `is the port this node agent listens on (PORT=${ctx.agentPort}); choose another`
-    : "in use by another process";
-  return new HttpProblem(409, detail, {
-    type: "port-taken",
-    errors: [{ location: "body", field: "inference_rest_api_forward_port", message }],
-    extensions: { held_by: { process: "another process" }, upstream: { source: "engine", message: err.engineMessage } },
-    cause: err,
-  });
 }
 
 /**
@@ -124,7 +104,7 @@ async function startProblem(ctx: InferenceContext, spec: ContainerSpec, containe
     } catch (problem) {
       return problem;
     }
-    return portHeldByProcess(ctx, spec.port.hostPort, err);
+    return portHeldByProcess(ctx.agentPort, spec.port.hostPort, err.engineMessage, err);
   }
   if (spec.user && /unable to find (user|group)|no matching entries/i.test(err.engineMessage)) {
     return new HttpProblem(

@@ -145,6 +145,8 @@ export interface ServiceRuntime {
   listServices(labels: string[]): Promise<ServiceDetails[]>;
   /** Services that publish this port, whoever created them. */
   servicesPublishing(port: number): Promise<ServiceDetails[]>;
+  /** Containers on this engine outside any service that publish this host port: name and id. */
+  containersPublishing(port: number): Promise<Array<{ id: string; name: string }>>;
   /** Every task of these services the engine still reports, newest first. */
   listTasks(serviceIds: string[]): Promise<TaskSummary[]>;
   listNodes(): Promise<NodeSummary[]>;

@@ -251,10 +251,14 @@ export class SwarmRuntime implements ServiceRuntime {
     const signal = AbortSignal.timeout(this.#options.registryTimeoutMs);
     let answer: { Descriptor?: { digest?: string } };
     try {
-      answer = await this.#docker.getImage(image.reference).distribution({ authconfig, abortSignal: signal } as object);
+      // dockerode's distribution call takes no abort signal: the agent stops waiting, the engine's request runs out.
+      const timedOut = new Promise<never>((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+      );
+      answer = await Promise.race([this.#docker.getImage(image.reference).distribution({ authconfig }), timedOut]);
     } catch (err) {
       if (signal.aborted) {
-        const message = `The registry did not say within ${this.#options.registryTimeoutMs / 1000} s (PULL_TIMEOUT_SECONDS) which image ${image.reference} is.`;
+        const message = `Looking up ${image.reference} did not finish within ${this.#options.registryTimeoutMs / 1000} s (PULL_TIMEOUT_SECONDS).`;
         throw new RuntimeError("registry-timeout", message, "no answer in time", { cause: err });
       }
       const kind = engineFailureKind(err);
@@ -338,6 +342,17 @@ export class SwarmRuntime implements ServiceRuntime {
 
   async servicesPublishing(port: number): Promise<ServiceDetails[]> {
     return (await this.listServices([])).filter((s) => s.publishedPorts.some((p) => p.publishedPort === port));
+  }
+
+  async containersPublishing(port: number): Promise<Array<{ id: string; name: string }>> {
+    try {
+      const containers = await this.#docker.listContainers({ filters: { publish: [`${port}/tcp`] } });
+      return containers
+        .filter((c) => !c.Labels?.["com.docker.swarm.service.id"])
+        .map((c) => ({ id: c.Id, name: (c.Names[0] ?? "").replace(/^\//, "") }));
+    } catch (err) {
+      throw toRuntimeError(err, "list containers");
+    }
   }
 
   async listTasks(serviceIds: string[]): Promise<TaskSummary[]> {

@@ -18,16 +18,26 @@ import {
   type TestScope,
   testDocker,
 } from "../support/docker-env.js";
+import { type OverlayProber, startOverlayProber } from "../support/overlay-prober.js";
 import { leaseSwarm, type SwarmLease, TEST_RUNTIME } from "../support/swarm.js";
 import { type AgentUnderTest, startAgent } from "./agent-under-test.js";
 
 /**
  * The agent settings a backend needs on this machine. Swarm: no IPVS here, so neither the ingress mesh nor service
- * VIPs route; host-mode publishing does, and the agent (outside the overlay network) probes the published port.
+ * VIPs route; host-mode publishing does. The agent probes each task's address on the overlay network from a
+ * container of the test bed on that network (where an agent in a container would stand): docker's port proxy accepts
+ * on a published port before the task listens, so probing it would not be truthful.
  */
 export function runtimeEnv(runtime: "docker" | "swarm"): Record<string, string> {
   return runtime === "swarm"
-    ? { RUNTIME: "swarm", SWARM_PUBLISH_MODE: "host", READINESS_PROBE: "host", SWARM_UPDATE_MONITOR_SECONDS: "1" }
+    ? {
+        RUNTIME: "swarm",
+        SWARM_PUBLISH_MODE: "host",
+        READINESS_PROBE: "container",
+        SWARM_UPDATE_MONITOR_SECONDS: "1",
+        // Scheduling a task, and stopping the old one first in host mode, takes seconds more than a container start.
+        READINESS_TIMEOUT_SECONDS: "15",
+      }
     : { RUNTIME: "docker" };
 }
 
@@ -71,6 +81,15 @@ export async function openAgentTestBed(
     scope.createNetwork(undefined, { overlay: runtime === "swarm" }),
   ]);
   const dockerConfig = await createDockerConfig(options.htpasswd ? { [registry.host]: options.htpasswd } : {});
+  let prober: Promise<OverlayProber> | undefined;
+  /** Started on first use: a container on the bed's overlay network, removed with the scope. */
+  const overlayProber = () => {
+    prober ??= (async () => {
+      const image = await buildTestImage(`${scope.prefix}/prober:1`, "http");
+      return startOverlayProber(image.ref, network, scope.name("prober"));
+    })();
+    return prober;
+  };
   return {
     runtime,
     scope,
@@ -78,17 +97,17 @@ export async function openAgentTestBed(
     dockerConfig,
     network,
     async startAgent(env = {}, probe) {
-      const agent = await startAgent(
-        {
-          AGENT_NAME: scope.prefix,
-          INFERENCE_NETWORK: network,
-          DOCKER_CONFIG: dockerConfig.dir,
-          READINESS_TIMEOUT_SECONDS: "5",
-          ...runtimeEnv(runtime),
-          ...env,
-        },
-        probe,
-      );
+      const settings: Record<string, string> = {
+        AGENT_NAME: scope.prefix,
+        INFERENCE_NETWORK: network,
+        DOCKER_CONFIG: dockerConfig.dir,
+        READINESS_TIMEOUT_SECONDS: "5",
+        ...runtimeEnv(runtime),
+        ...env,
+      };
+      const fromOverlay =
+        runtime === "swarm" && settings.READINESS_PROBE === "container" && settings.INFERENCE_NETWORK === network;
+      const agent = await startAgent(settings, probe ?? (fromOverlay ? (await overlayProber()).accepts : undefined));
       agents.push(agent);
       return agent;
     },

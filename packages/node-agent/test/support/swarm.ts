@@ -7,10 +7,19 @@ import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { test } from "vitest";
 import { testDocker } from "./engine.js";
 
 /** The backend the node-agent test files drive: RUNTIME=swarm runs the same files against a swarm manager. */
 export const TEST_RUNTIME: "docker" | "swarm" = process.env.RUNTIME === "swarm" ? "swarm" : "docker";
+
+/**
+ * A test of what only the docker backend does (the agent pulls the image itself, the container is the inference):
+ * registered only when the file runs against RUNTIME=docker, so a swarm run counts no skipped test for it.
+ */
+export function testOnDocker(name: string, fn: () => Promise<void>): void {
+  if (TEST_RUNTIME === "docker") test(name, fn);
+}
 
 const LEASES = join(tmpdir(), "clarus-test-swarm");
 const LOCK = join(LEASES, "lock");

@@ -4,6 +4,7 @@ import type { InferenceRequest } from "../container-spec.js";
 import { checkDeployRequest, unsupportedField } from "../deploy-checks.js";
 import type { DeploymentView } from "../inference-view.js";
 import { fromLabels, LABEL } from "../labels.js";
+import { portHeldByProcess } from "../port-problems.js";
 import { awaitRollout, type RolloutOutcome, rollBack } from "./await-rollout.js";
 import { describeService, isManagedService } from "./read-services.js";
 import { buildServiceSpec } from "./service-spec.js";
@@ -12,16 +13,28 @@ import type { SwarmContext } from "./swarm-context.js";
 
 const LOG_LINES_IN_ERRORS = 20;
 
-/** 409 when another service publishes the port (swarm reserves a published port cluster-wide). */
+/**
+ * 409 when another service publishes the port (swarm reserves a published port cluster-wide), or a container outside
+ * the swarm publishes it on this node.
+ */
 async function assertPortFree(ctx: SwarmContext, port: number, except?: string): Promise<void> {
   const holder = (await ctx.services.servicesPublishing(port)).find((service) => service.id !== except);
-  if (!holder) return;
-  const inferenceId = isManagedService(ctx, holder) ? holder.labels[LABEL.inferenceId] : undefined;
-  const who = inferenceId ? `inference "${inferenceId}"` : `service "${holder.name}" (not managed by this agent)`;
-  throw new HttpProblem(409, `Port ${port} is already published by ${who}.`, {
+  const container = holder ? undefined : (await ctx.services.containersPublishing(port))[0];
+  if (!holder && !container) return;
+  const inferenceId = holder && isManagedService(ctx, holder) ? holder.labels[LABEL.inferenceId] : undefined;
+  const who = inferenceId
+    ? `inference "${inferenceId}"`
+    : holder
+      ? `service "${holder.name}" (not managed by this agent)`
+      : `container "${container?.name}" (not managed by this agent)`;
+  throw new HttpProblem(409, `Host port ${port} is already published by ${who}.`, {
     type: "port-taken",
     errors: [{ location: "body", field: "inference_rest_api_forward_port", message: `in use by ${who}` }],
-    extensions: { held_by: { inference_id: inferenceId ?? null, service: holder.name, service_id: holder.id } },
+    extensions: {
+      held_by: holder
+        ? { inference_id: inferenceId ?? null, service: holder.name, service_id: holder.id }
+        : { inference_id: null, container: container?.name, container_id: container?.id },
+    },
   });
 }
 
@@ -41,7 +54,7 @@ async function ensureOverlayNetwork(ctx: SwarmContext): Promise<void> {
   if (!ctx.createNetwork) {
     throw new HttpProblem(
       503,
-      `The overlay network "${network}" does not exist. Create it (${create}) or start the agent with CREATE_NETWORK=true.`,
+      `The Docker network "${network}" does not exist. Create it as an overlay network (${create}) or start the agent with CREATE_NETWORK=true.`,
       { type: "network-missing" },
     );
   }
@@ -64,13 +77,8 @@ function rolloutProblem(
   const readiness = { ...outcome };
   switch (outcome.outcome) {
     case "exited": {
-      const portTaken = /address already in use|port is already allocated/.test(outcome.error);
-      if (portTaken) {
-        return new HttpProblem(409, withNote(`Port ${spec.container.port.hostPort} is held on the node: ${outcome.error}`), {
-          type: "port-taken",
-          errors: [{ location: "body", field: "inference_rest_api_forward_port", message: "in use on the node" }],
-          extensions: { readiness, logs, upstream: { service: "engine", failure: "rejected", body: outcome.error } },
-        });
+      if (/address already in use|port is already allocated/.test(outcome.error)) {
+        return portHeldByProcess(ctx.agentPort, spec.container.port.hostPort, outcome.error);
       }
       const how = outcome.exitCode >= 0 ? `exited with code ${outcome.exitCode}` : `failed to start (${outcome.error})`;
       return new HttpProblem(502, withNote(`${who} ${how} before port ${port} accepted connections.`), {
@@ -121,8 +129,8 @@ export async function deployService(ctx: SwarmContext, request: InferenceRequest
   if (existing && !isManagedService(ctx, existing)) {
     throw new HttpProblem(
       409,
-      `A service named "${request.inferenceId}" exists that this agent did not create; choose another inference_id or remove that service.`,
-      { type: "name-conflict", errors: [{ location: "body", field: "inference_id", message: "taken by a foreign service" }] },
+      `A service named "${request.inferenceId}" exists that is not an inference of this agent; choose another inference_id or remove that service.`,
+      { type: "name-conflict", errors: [{ location: "body", field: "inference_id", message: "taken by another service" }] },
     );
   }
   await assertPortFree(ctx, request.hostPort, existing?.id);

@@ -10,19 +10,14 @@ export function isManagedService(ctx: SwarmContext, service: ServiceDetails): bo
   return service.labels[LABEL.managedBy] === ctx.policy.agentName && service.labels[LABEL.inferenceId] === service.name;
 }
 
-/** The inference's service, or a 404 that says why there is none. */
+/**
+ * The inference's service, or a 404. The answer is the same whether nothing or a service this agent did not create
+ * has that name: the API tells nobody which other services run on the swarm.
+ */
 export async function requireService(ctx: SwarmContext, inferenceId: string): Promise<ServiceDetails> {
   const service = await ctx.services.inspectService(inferenceId);
-  if (!service)
-    throw new HttpProblem(404, `No inference "${inferenceId}" exists on this swarm.`, { type: "inference-not-found" });
-  if (!isManagedService(ctx, service)) {
-    throw new HttpProblem(
-      404,
-      `The service "${inferenceId}" was not created by this agent, so it is not an inference; it was left alone.`,
-      { type: "inference-not-found" },
-    );
-  }
-  return service;
+  if (service && isManagedService(ctx, service)) return service;
+  throw new HttpProblem(404, `No inference "${inferenceId}" exists on this node.`, { type: "inference-not-found" });
 }
 
 /** Every inference this agent manages: its services found by label, their tasks in one more call. */

@@ -17,5 +17,7 @@ export interface SwarmContext extends DeployRules {
   publishMode: PublishMode;
   /** The rollout of a deployment that sends no `update` (order follows the publish mode). */
   rollout: RolloutPolicy;
+  /** The port this agent listens on (PORT), named when a deployment asks for it. */
+  agentPort: number;
   logger: Logger;
 }
