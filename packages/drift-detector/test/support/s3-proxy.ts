@@ -28,8 +28,6 @@ interface Trap {
 
 export interface S3Proxy {
   port: number;
-  /** Every request seen, in order. */
-  requests: ProxiedRequest[];
   /** Arms a trap for the next matching request; resolves once the action has been done to it. */
   trap(matches: (request: ProxiedRequest) => boolean, action: ProxyAction): Promise<ProxiedRequest>;
   /** Refuses every connection (storage down) until `up`. */
@@ -46,7 +44,6 @@ export async function startS3Proxy(upstreamPort: number): Promise<S3Proxy> {
   let isDown = false;
   const held = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
-  const requests: ProxiedRequest[] = [];
 
   const forward = (
     req: IncomingMessage,
@@ -76,7 +73,6 @@ export async function startS3Proxy(upstreamPort: number): Promise<S3Proxy> {
       headers: req.headers,
       body: body.toString("utf8"),
     };
-    requests.push(seen);
     const trap = traps.find((candidate) => candidate.matches(seen));
     if (trap) traps = traps.filter((candidate) => candidate !== trap);
     const action = trap?.action;
@@ -137,7 +133,6 @@ export async function startS3Proxy(upstreamPort: number): Promise<S3Proxy> {
   };
   return {
     port: (server.address() as AddressInfo).port,
-    requests,
     trap: (matches, action) =>
       new Promise<ProxiedRequest>((resolve) => {
         traps.push({ matches, action, sprung: resolve });
