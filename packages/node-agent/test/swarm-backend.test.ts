@@ -142,7 +142,7 @@ describeWithDocker("node agent: RUNTIME=swarm on a real swarm manager", () => {
     expect(after).toMatchObject({ docker_img_uri: refs.v2, image_id: before.image_id, state: "running" });
     expect(after.rollout.state).toBe("rollback_completed");
     expect(await services()).toEqual([`${inferenceId} ${refs.v2} 1`]);
-  });
+  }, 60_000);
 
   test("a restarted agent finds everything in the engine; another AGENT_NAME never touches this agent's services", async () => {
     const stable = (list: Json[]) => list.map(({ status: _status, ...rest }) => rest);

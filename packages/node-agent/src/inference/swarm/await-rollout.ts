@@ -133,10 +133,11 @@ export async function rollBack(
     if (!service) return gone;
     if (!ROLLED_BACK.has(service.rollout.state) || service.rollout.state === "paused")
       await ctx.services.rollbackService(service);
+    // The engine first notices the failure, then starts the previous version's tasks and watches them for its own
+    // monitor window: twice one rollout's budget, so that a slow engine's rollback is waited for, not misreported.
     const deadline =
       Date.now() +
-      ctx.readiness.timeoutMs +
-      (rollout.monitorSeconds + rollout.delaySeconds) * 1000 * Math.max(1, service.replicas);
+      2 * (ctx.readiness.timeoutMs + (rollout.monitorSeconds + rollout.delaySeconds) * 1000 * Math.max(1, service.replicas));
     for (;;) {
       const now = await ctx.services.inspectService(serviceId);
       if (!now) return gone;
