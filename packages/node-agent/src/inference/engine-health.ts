@@ -22,11 +22,16 @@ export async function engineHealth(ctx: InferenceContext): Promise<HealthView> {
       network: { name: ctx.policy.network, present, created_on_demand: ctx.createNetwork },
     };
   } catch (err) {
-    if (!(err instanceof RuntimeError)) throw err;
-    throw new HttpProblem(503, err.message, {
-      type: "engine-unavailable",
-      extensions: { engine: { reachable: false, error: err.engineMessage } },
-      cause: err,
-    });
+    throw engineUnavailable(err);
   }
+}
+
+/** A health check's engine failure as the 503 both backends answer; anything else as it was thrown. */
+export function engineUnavailable(err: unknown): unknown {
+  if (!(err instanceof RuntimeError)) return err;
+  return new HttpProblem(503, err.message, {
+    type: "engine-unavailable",
+    extensions: { engine: { reachable: false, error: err.engineMessage } },
+    cause: err,
+  });
 }

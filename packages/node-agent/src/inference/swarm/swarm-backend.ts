@@ -1,6 +1,4 @@
-import { HttpProblem } from "@clarus/common";
-import { RuntimeError } from "../../runtime/runtime-error.js";
-import type { HealthView } from "../engine-health.js";
+import { engineUnavailable, type HealthView } from "../engine-health.js";
 import type { InferenceBackend } from "../inference-backend.js";
 import { LABEL, managedFilter } from "../labels.js";
 import type { RemovalView } from "../remove-inference.js";
@@ -34,12 +32,7 @@ async function swarmHealth(ctx: SwarmContext): Promise<HealthView> {
       swarm: { manager: info.manager, state: info.swarmState },
     };
   } catch (err) {
-    if (!(err instanceof RuntimeError)) throw err;
-    throw new HttpProblem(503, err.message, {
-      type: "engine-unavailable",
-      extensions: { engine: { reachable: false, error: err.engineMessage } },
-      cause: err,
-    });
+    throw engineUnavailable(err);
   }
 }
 
