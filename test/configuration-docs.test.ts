@@ -1,10 +1,11 @@
-// .env.example and the README's configuration tables stay true to what the services read. The variable names come
+// .env.example and the configuration tables of docs/ stay true to what the services read. The variable names come
 // from the zod schemas the services' configuration loaders really pass to loadConfig (captured below, which also reaches
 // the drift detector's schema, private to its config.ts), never from a list restated here; the compose-level variables come from docker-compose.yml's own `${VAR…}` references.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { sectionOf } from "./support/documentation.js";
 
 interface FieldSchema {
   safeParse(value: unknown): { success: boolean; data?: unknown };
@@ -167,15 +168,11 @@ interface TableRow {
 }
 
 /**
- * The rows of the `| Variable | Default | Meaning |` table in the README section that starts with `heading`:
+ * The rows of the `| Variable | Default | Meaning |` table in the section of `page` that starts with `heading`:
  * the backquoted names in the first cell and the backquoted defaults in the second.
  */
-function configurationTable(heading: string): TableRow[] {
-  const readme = read("README.md");
-  const start = readme.indexOf(`\n${heading}\n`);
-  expect(start, `README section ${heading}`).toBeGreaterThanOrEqual(0);
-  const end = readme.indexOf("\n## ", start + heading.length + 2);
-  const section = readme.slice(start, end < 0 ? undefined : end);
+function configurationTable(page: string, heading: string): TableRow[] {
+  const section = sectionOf(page, heading);
   // Cells may be padded (biome's markdown formatter aligns the columns).
   const tableStart = section.search(/\| Variable +\| Default +\| Meaning +\|/);
   expect(tableStart, `a "| Variable | Default | Meaning |" table in ${heading}`).toBeGreaterThan(0);
@@ -190,27 +187,27 @@ function configurationTable(heading: string): TableRow[] {
 }
 
 describe.each([
-  { service: "node-agent" as const, heading: "## node-agent" },
-  { service: "drift-detector" as const, heading: "## drift-detector service" },
-])("README configuration table of $service", ({ service, heading }) => {
+  { service: "node-agent" as const, page: "docs/node-agent.md", heading: "## Configuration" },
+  { service: "drift-detector" as const, page: "docs/drift-detector.md", heading: "### Configuration" },
+])("configuration table of $service ($page)", ({ service, page, heading }) => {
   it("has a row for every variable the service reads, and no other", () => {
-    const documented = configurationTable(heading).flatMap((row) => row.names);
+    const documented = configurationTable(page, heading).flatMap((row) => row.names);
     expect(variablesOf(service).filter((name) => !documented.includes(name))).toEqual([]);
     expect(documented.filter((name) => !variablesOf(service).includes(name))).toEqual([]);
   });
 
   it("states the defaults the service really uses", () => {
     const wrong: string[] = [];
-    for (const row of configurationTable(heading)) {
+    for (const row of configurationTable(page, heading)) {
       row.names.forEach((name, index) => {
         const field = fieldOf(service, name);
         const documented = row.names.length === row.defaults.length ? row.defaults[index] : undefined;
         if (!field || documented === undefined) return;
         const actual = defaultText(field);
         if (actual !== undefined && actual !== documented)
-          wrong.push(`${name}: README says ${documented}, the service uses ${actual}`);
+          wrong.push(`${name}: ${page} says ${documented}, the service uses ${actual}`);
         if (actual === undefined && field.safeParse(documented).success === false)
-          wrong.push(`${name}: README's ${documented} is not a value the service accepts`);
+          wrong.push(`${name}: ${page}'s ${documented} is not a value the service accepts`);
       });
     }
     expect(wrong).toEqual([]);

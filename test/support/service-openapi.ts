@@ -1,5 +1,5 @@
 // Both services started in this test process from their real main.ts (free loopback ports, local-folder storage,
-// no Docker engine), so checks on the collection and the README compare with the OpenAPI the services really serve.
+// no Docker engine), so checks on the collection and the documentation compare with the OpenAPI the services really serve.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";

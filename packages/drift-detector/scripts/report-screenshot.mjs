@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Renders the drift report of the wine data against a deterministic shifted copy, opens it in headless
-// Chromium from a file URL and saves the top of the page as images/drift-report.png (the README's picture).
+// Chromium from a file URL and saves the top of the page as images/drift-report.png (the picture of docs/drift-report.md).
 // Run from the repo root after a build:  npx -y pnpm@10 build && node packages/drift-detector/scripts/report-screenshot.mjs
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";

@@ -119,7 +119,7 @@ export interface OutboundCallPolicy {
 export interface ServiceConfig {
   port: number;
   logLevel: Environment["LOG_LEVEL"];
-  /** Where it listens, its token and the browser-facing checks (README "Security"). */
+  /** Where it listens, its token and the browser-facing checks (docs/security.md). */
   access: HttpAccess;
   storage: StorageConfig;
   storageTimeoutMs: number;

@@ -1,4 +1,4 @@
-// The node-agent benchmark (README: "## node-agent benchmark"). In one run against a local registry and the real
+// The node-agent benchmark (docs/benchmarks.md, "Node agent"). In one run against a local registry and the real
 // engine: (a) deploy through the agent vs docker pull + docker run by the CLI; (b) GET /api/inference/all under
 // load with many inferences running; (c) the replacement gap: how long callers of an inference get no answer while
 // the agent replaces it (RUNTIME=docker). Prints figures and their ratios to the goals; removes all it created.

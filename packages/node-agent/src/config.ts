@@ -52,7 +52,7 @@ const dockerHost = () =>
     .regex(/^(unix:\/\/\/.+|tcp:\/\/[^/]+:\d+\/?)$/, "must be unix:///path/to/docker.sock or tcp://host:port")
     .default("unix:///var/run/docker.sock");
 
-/** Every variable the node agent reads; see the README's configuration table. */
+/** Every variable the node agent reads; see the configuration table of docs/node-agent.md. */
 export const nodeAgentConfigSchema = z.object({
   PORT: envVar.port(8081),
   LOG_LEVEL: envVar.logLevel(),

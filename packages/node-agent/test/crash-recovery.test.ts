@@ -1,8 +1,8 @@
 // `kill -9` of a real agent process at every instant of deploy, replace and remove, on the real engine: a proxy in
 // front of the Docker socket holds the chosen engine call (before the engine gets it, while it works on it, or after
-// it answered) and the agent is killed right there. After a restart the inference serves the version the README's
-// table names, or is gone, nothing else of it is left, and the next deploy works. Every instant runs three times, at
-// once, in three lanes (each its own agent process, proxy and AGENT_NAME).
+// it answered) and the agent is killed right there. After a restart the inference serves the version the table of
+// docs/node-agent.md names, or is gone, nothing else of it is left, and the next deploy works. Every instant runs
+// three times, at once, in three lanes (each its own agent process, proxy and AGENT_NAME).
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,7 +19,7 @@ type Version = "v1" | "v2";
 type Change = "deploy" | "replace" | "failed replace" | "remove";
 
 interface Instant {
-  /** As the README's table names it; the change is what precedes the colon. */
+  /** As the table of docs/node-agent.md names it; the change is what precedes the colon. */
   name: string;
   change: Change;
   /** What the restarted agent leaves: this version serving, or nothing. */
@@ -78,16 +78,16 @@ const INSTANTS: Instant[] = [
   at("remove: after the removal", "gone", ({ old }) => onContainer(old, "delete", "after")),
 ];
 
-/** The "Afterwards" column of the README's table. */
+/** The "Afterwards" column of the table in docs/node-agent.md. */
 function outcome(instant: Instant): string {
   if (instant.after === "gone") return "nothing is left";
   if (instant.change === "remove") return "the inference still serves";
   return instant.after === "v2" || instant.change === "deploy" ? "the new version serves" : "the previous version serves";
 }
 
-test("the README's crash-safety table names exactly these instants, with these outcomes, in this order", async () => {
-  const readme = await readFile(resolve(import.meta.dirname, "../../../README.md"), "utf8");
-  const table = readme.slice(readme.indexOf("| Killed at")).split("\n\n")[0]!.split("\n").slice(2);
+test("the crash-safety table of docs/node-agent.md names exactly these instants, with these outcomes, in this order", async () => {
+  const page = await readFile(resolve(import.meta.dirname, "../../../docs/node-agent.md"), "utf8");
+  const table = page.slice(page.indexOf("| Killed at")).split("\n\n")[0]!.split("\n").slice(2);
   const rows = table.map((row) => row.split("|").map((cell) => cell.trim()));
   expect(rows.map((cells) => [cells[1], cells[3]])).toEqual(INSTANTS.map((instant) => [instant.name, outcome(instant)]));
 });

@@ -152,7 +152,7 @@ describeWithDocker("node agent: registry credentials, IDS v3 deploy, original Po
       (i: { inference_id: string }) => i.inference_id === id,
     );
     expect(listed.exp_id).toBe("exp-wrapped");
-    // The removal on the v3 path answers 201, as the original OpenAPI documents it (README: "Removal status").
+    // The removal on the v3 path answers 201, as the original OpenAPI documents it (docs/node-agent.md, "Removal status").
     const removed = await agent.call("DELETE", `/api/v3/inference/deploy?inference_id=${id}`);
     expect(removed).toMatchObject({ status: 201, body: { inference_id: id, removed: true } });
   });

@@ -29,7 +29,7 @@ function origin(text: string, ctx: z.RefinementCtx): string {
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i;
 
 /**
- * The variables both services read about who may reach them (README "Security"): where they listen, which browser
+ * The variables both services read about who may reach them (docs/security.md): where they listen, which browser
  * origins and Host names they accept, and the explicit opt-out of the token off loopback. Spread into each schema.
  */
 export const accessVariables = {

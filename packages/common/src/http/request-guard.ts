@@ -54,7 +54,7 @@ function isOwnOrigin(origin: string, host: string | undefined): boolean {
   }
 }
 
-/** Refuses requests a web page could make against this service; see README "Security". */
+/** Refuses requests a web page could make against this service; see docs/security.md. */
 export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
   const tokenVariable = options.tokenVariable ?? "the API token";
   const allowedOrigins = new Set(options.allowedOrigins ?? []);

@@ -8,7 +8,7 @@ export interface CsvLimit {
 
 /**
  * What the reader accepts from one file. Each cap stops a file that is small in bytes but huge in one dimension
- * before it costs unbounded time or memory; the defaults (README, "Input limits") are far above honest plant data.
+ * before it costs unbounded time or memory; the defaults (docs/drift-detector.md, "CSV input limits") are far above honest plant data.
  */
 export interface CsvLimits {
   /** Bytes of the file (checked from its size before reading when known, and counted while reading). */

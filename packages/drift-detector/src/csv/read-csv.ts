@@ -22,8 +22,8 @@ const SAMPLE_CHARS = 64 * 1024;
  * PlainLineReader straight into the column accumulators. From the first data line holding a quote to the end,
  * csv-parse reads the rest, so quoted cells (delimiters, quotes and newlines inside) keep its full correctness.
  * Why: on the benchmark's 1M-row, 83 MiB file csv-parse alone takes ~6.9 s just to produce the records, and ~9 s
- * with the cells read into columns; the fast path reads the whole file into columns in ~0.6 s (README, section
- * "drift-detector core and CLI").
+ * with the cells read into columns; the fast path reads the whole file into columns in ~0.6 s (docs/benchmarks.md,
+ * "Drift speed and memory").
  */
 export async function readCsvTable(
   source: AsyncIterable<Uint8Array | string>,

@@ -23,7 +23,7 @@ import { type RunningS3rver, s3StoreOn, startS3rver } from "../support/s3rver.js
 
 const TRIALS = 3;
 
-/** What the suite proves, as the README states it, word for word (checked below). */
+/** What the suite proves, as docs/drift-detector.md states it, word for word (checked below). */
 const GUARANTEES = {
   whole: "Right after the kill, the reference is whole: the old data or the new, never a mix.",
   newData: "After the restart and one more call, the reference holds the new data.",
@@ -52,7 +52,7 @@ interface Instant {
   retry: "Drift detected and retraining triggered" | "Drift NOT detected";
   /** IDS posts in all: at least once, so a post in flight at the kill is sent again. */
   idsPosts: number;
-  /** The README table's row: what the restarted service and the next call do, and what the run record says. */
+  /** The documented table's row: what the restarted service and the next call do, and what the run record says. */
   restart: string;
   says: string;
 }
@@ -61,7 +61,7 @@ const until = async (condition: () => boolean): Promise<void> => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 };
 
-/** The pipeline's instants, in order (README, "Crash safety"). */
+/** The pipeline's instants, in order (docs/drift-detector.md, "Crash safety"). */
 const INSTANTS: Instant[] = [
   {
     name: "read: stat of the reference sent",
@@ -329,12 +329,13 @@ describe("kill -9 at each instant of a drift run (built service, s3rver behind a
   });
 });
 
-describe("the README's crash-safety section", () => {
+describe("the crash-safety section of docs/drift-detector.md", () => {
   it("states exactly what this suite proves: the instants table and the guarantees, word for word", async ({ expect }) => {
-    // Table cells as biome pads them, compared with single spaces.
-    const readme = (await readFile(join(PACKAGE_DIR, "..", "..", "README.md"), "utf8")).replace(/ {2,}\|/g, " |");
-    for (const instant of INSTANTS) expect(readme).toContain(`| ${instant.name} | ${instant.restart} | ${instant.says} |`);
-    for (const guarantee of Object.values(GUARANTEES)) expect(readme).toContain(`\n- ${guarantee}\n`);
-    expect(readme).toContain(`each instant ${TRIALS} times`);
+    // Table cells as biome pads them, compared with single spaces; list items and paragraphs as one line each.
+    const page = (await readFile(join(PACKAGE_DIR, "..", "..", "docs", "drift-detector.md"), "utf8")).replace(/ {2,}\|/g, " |");
+    const listItems = page.replace(/\n {2}(?=\S)/g, " ");
+    for (const instant of INSTANTS) expect(page).toContain(`| ${instant.name} | ${instant.restart} | ${instant.says} |`);
+    for (const guarantee of Object.values(GUARANTEES)) expect(listItems).toContain(`\n- ${guarantee}\n`);
+    expect(page.replace(/\s+/g, " ")).toContain(`each instant ${TRIALS} times`);
   });
 });

@@ -107,7 +107,7 @@ describe.runIf(available)("the monitor page in headless Chromium", () => {
     const html = await answer.text();
     expect(html).not.toMatch(/<script/i);
     const bytes = Buffer.byteLength(html);
-    // The size of the page for 30 runs × 3 columns, for the README.
+    // The size of the page for 30 runs × 3 columns, for docs/drift-detector.md.
     console.info(`monitor page: ${RUNS} runs × 3 columns = ${bytes} bytes`);
     expect(bytes).toBeLessThan(200_000);
 

@@ -47,7 +47,7 @@ const removedSchema = z.object({
 
 /**
  * The removal routes old callers use. `status` is what success answers: the original OpenAPI documents 201 on the
- * v3 path (the only status it states for a removal), so that path keeps it; the README explains the choice.
+ * v3 path (the only status it states for a removal), so that path keeps it; docs/node-agent.md ("Removal status") explains the choice.
  */
 const removal = (service: InferenceService, path: string, { deprecated, status }: { deprecated: boolean; status: 200 | 201 }) =>
   defineRoute({

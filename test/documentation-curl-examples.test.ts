@@ -1,9 +1,8 @@
-// The README shows every route of both services with a curl example, and no curl example calls a route
-// that does not exist. Routes come from the OpenAPI the services serve (support/service-openapi.ts).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// The README and the pages under docs/ show every route of both services with a curl example, and no curl example
+// calls a route that does not exist. Routes come from the OpenAPI the services serve (support/service-openapi.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Operation, operationOf, ROOT, SERVICES, type ServiceName, startServices } from "./support/service-openapi.js";
+import { DOCUMENTATION, readDocument } from "./support/documentation.js";
+import { type Operation, operationOf, SERVICES, type ServiceName, startServices } from "./support/service-openapi.js";
 
 /** Routes every service has outside its OpenAPI (plumbing from packages/common). */
 const PLUMBING = ["/metrics", "/openapi.json", "/swagger"];
@@ -15,10 +14,13 @@ interface CurlCall {
   path: string;
 }
 
-/** Every `curl …` in the README, in code blocks or inline code, with the method it sends and the path it calls. */
-function readmeCurlCalls(): CurlCall[] {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  return [...readme.matchAll(/\bcurl [^`\n]*/g)].flatMap(([text]) => {
+/** Every `curl …` of the documentation, in code blocks or inline code, with the method it sends and the path it calls. */
+function documentedCurlCalls(): CurlCall[] {
+  return DOCUMENTATION.flatMap((file) => curlCallsOf(readDocument(file)));
+}
+
+function curlCallsOf(markdown: string): CurlCall[] {
+  return [...markdown.matchAll(/\bcurl [^`\n]*/g)].flatMap(([text]) => {
     const url = /(?:https?:\/\/)?(?:localhost|127\.0\.0\.1|<host>|\$HOST):(\d+)(\/[^\s'"?`]*)/.exec(text);
     if (!url) return [];
     const explicit = /(?:-X|--request)\s+([A-Z]+)/.exec(text)?.[1];
@@ -36,8 +38,8 @@ beforeAll(async () => {
 
 afterAll(() => cleanUp());
 
-describe.each(SERVICES)("README curl examples of $folder (port $defaultPort)", (service) => {
-  const calls = () => readmeCurlCalls().filter((call) => call.port === service.defaultPort);
+describe.each(SERVICES)("documented curl examples of $folder (port $defaultPort)", (service) => {
+  const calls = () => documentedCurlCalls().filter((call) => call.port === service.defaultPort);
   const segments = (path: string) => path.split("/").filter(Boolean);
 
   it("show every operation of the service's OpenAPI", () => {
