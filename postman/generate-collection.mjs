@@ -30,267 +30,187 @@ export const ENVIRONMENT_VALUES = {
 
 // ---- test scripts (run by Postman/newman; `pm` is its sandbox) ----
 
-const pingTests = () => {
-  pm.test("answers 200 OK", () => {
-    pm.response.to.have.status(200);
-    pm.expect(pm.response.json()).to.eql("OK");
-  });
-};
+/**
+ * A Postman test named `name` that the answer has `status` and a JSON body, which `checks` receives as its one
+ * parameter. Postman runs scripts as text, not closures, so the checks' body is spliced in after the lines that read
+ * the answer.
+ */
+const answersJson = (status, name, checks) => [
+  `pm.test(${JSON.stringify(name)}, () => {`,
+  `  pm.response.to.have.status(${status});`,
+  `  const ${/^\(?\s*(\w+)/.exec(checks.toString())[1]} = pm.response.json();`,
+  ...scriptLines(checks).map((line) => `  ${line}`),
+  "});",
+];
 
-const agentHealthTests = () => {
-  pm.test("the Docker engine answers", () => {
-    pm.response.to.have.status(200);
-    const health = pm.response.json();
+/** The same for an answer whose body is not JSON (a page, the inference's own answer). */
+const answers = (status, name, checks) => [
+  `pm.test(${JSON.stringify(name)}, () => {`,
+  `  pm.response.to.have.status(${status});`,
+  ...scriptLines(checks).map((line) => `  ${line}`),
+  "});",
+];
+
+const pingTests = answersJson(200, "answers 200 OK", (answer) => {
+  pm.expect(answer).to.eql("OK");
+});
+
+const agentHealthTests = [
+  ...answersJson(200, "the Docker engine answers", (health) => {
     pm.expect(health.engine.reachable).to.eql(true);
     pm.expect(health.engine.version).to.be.a("string");
-  });
-  pm.test("the inference network is present", () => {
-    pm.expect(pm.response.json().network.present).to.eql(true);
-  });
-};
+  }),
+  ...scriptLines(() => {
+    pm.test("the inference network is present", () => {
+      pm.expect(pm.response.json().network.present).to.eql(true);
+    });
+  }),
+];
 
-const listTests = () => {
-  pm.test("answers a list of inferences", () => {
-    pm.response.to.have.status(200);
-    pm.expect(pm.response.json()).to.be.an("array");
-  });
-};
+const listTests = answersJson(200, "answers a list of inferences", (inferences) => {
+  pm.expect(inferences).to.be.an("array");
+});
 
-const deployTests = () => {
-  const expected = {
-    inference_id: pm.environment.get("inference_id"),
-    port: Number(pm.environment.get("inference_forward_port")),
-  };
-  pm.test("answers 201 with the running inference", () => {
-    pm.response.to.have.status(201);
-    const inference = pm.response.json();
-    pm.expect(inference.inference_id).to.eql(expected.inference_id);
-    pm.expect(inference.inference_rest_api_forward_port).to.eql(expected.port);
-    pm.expect(inference.inference_rest_api_port).to.eql(8080);
-    pm.expect(inference.state).to.eql("running");
-    pm.expect(inference.readiness.outcome).to.eql("ready");
-  });
-};
+const deployTests = answersJson(201, "answers 201 with the running inference", (inference) => {
+  pm.expect(inference.inference_id).to.eql(pm.environment.get("inference_id"));
+  pm.expect(inference.inference_rest_api_forward_port).to.eql(Number(pm.environment.get("inference_forward_port")));
+  pm.expect(inference.inference_rest_api_port).to.eql(8080);
+  pm.expect(inference.state).to.eql("running");
+  pm.expect(inference.readiness.outcome).to.eql("ready");
+});
 
-const inferenceServesTests = () => {
-  pm.test("the inference answers on its host port", () => {
-    pm.response.to.have.status(200);
-    pm.expect(pm.response.text().length).to.be.above(0);
-  });
-};
+const inferenceServesTests = answers(200, "the inference answers on its host port", () => {
+  pm.expect(pm.response.text().length).to.be.above(0);
+});
 
-const listedTests = () => {
+const listedTests = answersJson(200, "lists the deployed inference with its host port", (inferences) => {
   const id = pm.environment.get("inference_id");
-  pm.test("lists the deployed inference with its host port", () => {
-    pm.response.to.have.status(200);
-    const found = pm.response.json().filter((inference) => inference.inference_id === id);
-    pm.expect(found).to.have.length(1);
-    pm.expect(found[0].port).to.eql(Number(pm.environment.get("inference_forward_port")));
-    pm.expect(found[0].name).to.eql(id);
-  });
-};
+  const found = inferences.filter((inference) => inference.inference_id === id);
+  pm.expect(found).to.have.length(1);
+  pm.expect(found[0].port).to.eql(Number(pm.environment.get("inference_forward_port")));
+  pm.expect(found[0].name).to.eql(id);
+});
 
-const inspectTests = () => {
-  pm.test("answers the inference's state", () => {
-    pm.response.to.have.status(200);
-    const inference = pm.response.json();
-    pm.expect(inference.inference_id).to.eql(pm.environment.get("inference_id"));
-    pm.expect(inference.running).to.eql(true);
-    pm.expect(inference.restart_count).to.be.a("number");
-  });
-};
+const inspectTests = answersJson(200, "answers the inference's state", (inference) => {
+  pm.expect(inference.inference_id).to.eql(pm.environment.get("inference_id"));
+  pm.expect(inference.running).to.eql(true);
+  pm.expect(inference.restart_count).to.be.a("number");
+});
 
-const logsTests = () => {
-  pm.test("answers the last log lines", () => {
-    pm.response.to.have.status(200);
-    const logs = pm.response.json();
-    pm.expect(logs.inference_id).to.eql(pm.environment.get("inference_id"));
-    pm.expect(logs.lines).to.be.an("array");
-    pm.expect(logs.lines.length).to.be.at.most(20);
-  });
-};
+const logsTests = answersJson(200, "answers the last log lines", (logs) => {
+  pm.expect(logs.inference_id).to.eql(pm.environment.get("inference_id"));
+  pm.expect(logs.lines).to.be.an("array");
+  pm.expect(logs.lines.length).to.be.at.most(20);
+});
 
-const deployV3Tests = () => {
-  pm.test("answers 201: the IDS asset's image replaced the running version", () => {
-    pm.response.to.have.status(201);
-    const inference = pm.response.json();
-    pm.expect(inference.inference_id).to.eql(pm.environment.get("inference_id"));
-    pm.expect(inference.exp_id).to.eql(pm.environment.get("exp_id"));
-    pm.expect(inference.inference_rest_api_forward_port).to.eql(Number(pm.environment.get("inference_v3_forward_port")));
-    pm.expect(inference.state).to.eql("running");
-    pm.expect(inference.replaced).to.be.an("object");
-  });
-};
+const deployV3Tests = answersJson(201, "answers 201: the IDS asset's image replaced the running version", (inference) => {
+  pm.expect(inference.inference_id).to.eql(pm.environment.get("inference_id"));
+  pm.expect(inference.exp_id).to.eql(pm.environment.get("exp_id"));
+  pm.expect(inference.inference_rest_api_forward_port).to.eql(Number(pm.environment.get("inference_v3_forward_port")));
+  pm.expect(inference.state).to.eql("running");
+  pm.expect(inference.replaced).to.be.an("object");
+});
 
-const removeTests = () => {
-  pm.test("stops and removes the inference", () => {
-    pm.response.to.have.status(200);
-    const removed = pm.response.json();
-    pm.expect(removed.inference_id).to.eql(pm.environment.get("inference_id"));
-    pm.expect(removed.removed).to.eql(true);
-  });
-};
+const removeTests = answersJson(200, "stops and removes the inference", (removed) => {
+  pm.expect(removed.inference_id).to.eql(pm.environment.get("inference_id"));
+  pm.expect(removed.removed).to.eql(true);
+});
 
-const problemBodyTests = () => {
-  pm.test(`answers ${status} with a problem naming the cause`, () => {
-    pm.response.to.have.status(status);
+const problemTests = (status) =>
+  answersJson(status, `answers ${status} with a problem naming the cause`, (problem) => {
     pm.expect(pm.response.headers.get("Content-Type")).to.include("application/problem+json");
-    const problem = pm.response.json();
-    pm.expect(problem.status).to.eql(status);
+    pm.expect(problem.status).to.eql(pm.response.code);
     pm.expect(problem.detail).to.be.a("string");
   });
-};
 
-/** Postman scripts cannot close over generator values, so the expected status becomes the script's first line. */
-const problemTests = (status) => [`const status = ${status};`, ...scriptLines(problemBodyTests)];
+const badPortTests = answersJson(422, "answers 422 naming the bad field and changes nothing", (problem) => {
+  pm.expect(problem.errors.map((error) => error.field)).to.include("inference_rest_api_forward_port");
+});
 
-const badPortTests = () => {
-  pm.test("answers 422 naming the bad field and changes nothing", () => {
-    pm.response.to.have.status(422);
-    const fields = pm.response.json().errors.map((error) => error.field);
-    pm.expect(fields).to.include("inference_rest_api_forward_port");
-  });
-};
+const driftHealthTests = answersJson(200, "storage answers; unconfigured steps are reported, not failed", (health) => {
+  pm.expect(health.checks.storage.status).to.eql("ok");
+  for (const name of ["airflow", "ids"]) pm.expect(health.checks[name].status).to.not.eql("failed");
+});
 
-const driftHealthTests = () => {
-  pm.test("storage answers; unconfigured steps are reported, not failed", () => {
-    pm.response.to.have.status(200);
-    const health = pm.response.json();
-    pm.expect(health.checks.storage.status).to.eql("ok");
-    for (const name of ["airflow", "ids"]) pm.expect(health.checks[name].status).to.not.eql("failed");
-  });
-};
+const detectTests = answersJson(200, "answers the original message and the run's details", (answer) => {
+  // Pilot scripts compare these two strings exactly; what happened to retraining is in `retraining`.
+  pm.expect(answer.message).to.be.oneOf(["Drift detected and retraining triggered", "Drift NOT detected"]);
+  pm.expect(answer.retraining).to.be.oneOf(["triggered", "not_configured", "not_needed"]);
+  pm.expect(answer.run.id).to.eql(answer.run_id);
+  pm.expect(answer.run.steps).to.be.an("array").that.is.not.empty;
+  pm.environment.set("drift_run_id", answer.run_id);
+  if (answer.run.reports) pm.environment.set("drift_report_run_id", answer.run_id);
+});
 
-const detectTests = () => {
-  pm.test("answers the original message and the run's details", () => {
-    pm.response.to.have.status(200);
-    const answer = pm.response.json();
-    // Pilot scripts compare these two strings exactly; what happened to retraining is in `retraining`.
-    pm.expect(answer.message).to.be.oneOf(["Drift detected and retraining triggered", "Drift NOT detected"]);
-    pm.expect(answer.retraining).to.be.oneOf(["triggered", "not_configured", "not_needed"]);
-    pm.expect(answer.run.id).to.eql(answer.run_id);
-    pm.expect(answer.run.steps).to.be.an("array").that.is.not.empty;
-    pm.environment.set("drift_run_id", answer.run_id);
-    if (answer.run.reports) pm.environment.set("drift_report_run_id", answer.run_id);
-  });
-};
+const startRunTests = answersJson(201, "answers 201 with the run and where to find it", (answer) => {
+  pm.expect(answer.message).to.be.oneOf(["Drift detected and retraining triggered", "Drift NOT detected"]);
+  pm.expect(pm.response.headers.get("Location")).to.eql(`/api/drift/runs/${answer.run_id}`);
+  pm.environment.set("drift_latest_run_id", answer.run_id);
+});
 
-const startRunTests = () => {
-  pm.test("answers 201 with the run and where to find it", () => {
-    pm.response.to.have.status(201);
-    const answer = pm.response.json();
-    pm.expect(answer.message).to.be.oneOf(["Drift detected and retraining triggered", "Drift NOT detected"]);
-    pm.expect(pm.response.headers.get("Location")).to.eql(`/api/drift/runs/${answer.run_id}`);
-    pm.environment.set("drift_latest_run_id", answer.run_id);
-  });
-};
+const listRunsTests = answersJson(200, "lists the runs newest first", (page) => {
+  pm.expect(page.runs).to.be.an("array").that.is.not.empty;
+  pm.expect(page.runs[0].id).to.eql(pm.environment.get("drift_latest_run_id"));
+  pm.expect(page.total).to.be.at.least(page.runs.length);
+  pm.expect(page.limit).to.eql(10);
+});
 
-const listRunsTests = () => {
-  pm.test("lists the runs newest first", () => {
-    pm.response.to.have.status(200);
-    const page = pm.response.json();
-    pm.expect(page.runs).to.be.an("array").that.is.not.empty;
-    pm.expect(page.runs[0].id).to.eql(pm.environment.get("drift_latest_run_id"));
-    pm.expect(page.total).to.be.at.least(page.runs.length);
-    pm.expect(page.limit).to.eql(10);
-  });
-};
+const getRunTests = answersJson(200, "answers the run recorded by the first call", (run) => {
+  pm.expect(run.id).to.eql(pm.environment.get("drift_run_id"));
+  pm.expect(run.experiment_id).to.eql(pm.environment.get("exp_id"));
+  pm.expect(run.steps.map((step) => step.name)).to.include("detect_drift");
+});
 
-const getRunTests = () => {
-  pm.test("answers the run recorded by the first call", () => {
-    pm.response.to.have.status(200);
-    const run = pm.response.json();
-    pm.expect(run.id).to.eql(pm.environment.get("drift_run_id"));
-    pm.expect(run.experiment_id).to.eql(pm.environment.get("exp_id"));
-    pm.expect(run.steps.map((step) => step.name)).to.include("detect_drift");
-  });
-};
+const reportTests = answers(200, "answers the HTML report of the drifted run", () => {
+  pm.expect(pm.response.headers.get("Content-Type")).to.include("text/html");
+  pm.expect(pm.response.text()).to.match(/<html/i);
+});
 
-const reportTests = () => {
-  pm.test("answers the HTML report of the drifted run", () => {
-    pm.response.to.have.status(200);
-    pm.expect(pm.response.headers.get("Content-Type")).to.include("text/html");
-    pm.expect(pm.response.text()).to.match(/<html/i);
-  });
-};
+const reportJsonTests = answersJson(200, "answers the JSON report of the drifted run", (report) => {
+  pm.expect(pm.response.headers.get("Content-Type")).to.include("application/json");
+  pm.expect(report).to.be.an("object");
+});
 
-const reportJsonTests = () => {
-  pm.test("answers the JSON report of the drifted run", () => {
-    pm.response.to.have.status(200);
-    pm.expect(pm.response.headers.get("Content-Type")).to.include("application/json");
-    pm.expect(pm.response.json()).to.be.an("object");
-  });
-};
+const experimentsListTests = answersJson(200, "lists the experiments in force, the environment's among them", (answer) => {
+  pm.expect(answer.experiments.map((experiment) => experiment.id)).to.include(pm.environment.get("exp_id"));
+  pm.expect(answer.source).to.be.a("string");
+});
 
-const experimentsListTests = () => {
-  pm.test("lists the experiments in force, the environment's among them", () => {
-    pm.response.to.have.status(200);
-    const answer = pm.response.json();
-    pm.expect(answer.experiments.map((experiment) => experiment.id)).to.include(pm.environment.get("exp_id"));
-    pm.expect(answer.source).to.be.a("string");
-  });
-};
+const experimentGetTests = answersJson(200, "answers the experiment with its triggers, queue and links", (experiment) => {
+  pm.expect(experiment.id).to.eql(pm.environment.get("exp_id"));
+  pm.expect(experiment.queue.waiting).to.be.a("number");
+  pm.expect(experiment.links.monitor).to.eql(`/api/experiments/${encodeURIComponent(experiment.id)}/monitor`);
+});
 
-const experimentGetTests = () => {
-  pm.test("answers the experiment with its triggers, queue and links", () => {
-    pm.response.to.have.status(200);
-    const experiment = pm.response.json();
-    pm.expect(experiment.id).to.eql(pm.environment.get("exp_id"));
-    pm.expect(experiment.queue.waiting).to.be.a("number");
-    pm.expect(experiment.links.monitor).to.eql(`/api/experiments/${encodeURIComponent(experiment.id)}/monitor`);
-  });
-};
+const experimentQueueTests = answersJson(202, "queues a run (202)", (answer) => {
+  pm.expect(answer.queued).to.be.an("array");
+});
 
-const experimentQueueTests = () => {
-  pm.test("queues a run (202)", () => {
-    pm.response.to.have.status(202);
-    pm.expect(pm.response.json().queued).to.be.an("array");
-  });
-};
+const experimentWaitTests = answersJson(201, "runs it and answers the run (201)", (answer) => {
+  pm.expect(answer.message).to.be.oneOf(["Drift detected and retraining triggered", "Drift NOT detected"]);
+  pm.expect(answer.run.experiment_id).to.eql(pm.environment.get("exp_id"));
+  pm.environment.set("experiment_run_id", answer.run_id);
+});
 
-const experimentWaitTests = () => {
-  pm.test("runs it and answers the run (201)", () => {
-    pm.response.to.have.status(201);
-    const answer = pm.response.json();
-    pm.expect(answer.message).to.be.oneOf(["Drift detected and retraining triggered", "Drift NOT detected"]);
-    pm.expect(answer.run.experiment_id).to.eql(pm.environment.get("exp_id"));
-    pm.environment.set("experiment_run_id", answer.run_id);
-  });
-};
+const experimentRunsTests = answersJson(200, "lists the experiment's runs and queued triggers", (page) => {
+  pm.expect(page.runs.map((run) => run.id)).to.include(pm.environment.get("experiment_run_id"));
+  pm.expect(page.queued).to.be.an("array");
+});
 
-const experimentRunsTests = () => {
-  pm.test("lists the experiment's runs and queued triggers", () => {
-    pm.response.to.have.status(200);
-    const page = pm.response.json();
-    pm.expect(page.runs.map((run) => run.id)).to.include(pm.environment.get("experiment_run_id"));
-    pm.expect(page.queued).to.be.an("array");
-  });
-};
+const experimentRunTests = answersJson(200, "answers the run", (run) => {
+  pm.expect(run.id).to.eql(pm.environment.get("experiment_run_id"));
+});
 
-const experimentRunTests = () => {
-  pm.test("answers the run", () => {
-    pm.response.to.have.status(200);
-    pm.expect(pm.response.json().id).to.eql(pm.environment.get("experiment_run_id"));
-  });
-};
+const historyTests = answersJson(200, "answers drift over time from the run records", (history) => {
+  pm.expect(history.runs).to.be.an("array").that.is.not.empty;
+  pm.expect(history.runs[0].drift_share).to.be.a("number");
+});
 
-const historyTests = () => {
-  pm.test("answers drift over time from the run records", () => {
-    pm.response.to.have.status(200);
-    const history = pm.response.json();
-    pm.expect(history.runs).to.be.an("array").that.is.not.empty;
-    pm.expect(history.runs[0].drift_share).to.be.a("number");
-  });
-};
-
-const monitorTests = () => {
-  pm.test("answers the monitor page, scriptless under its own CSP", () => {
-    pm.response.to.have.status(200);
-    pm.expect(pm.response.headers.get("Content-Type")).to.include("text/html");
-    pm.expect(pm.response.headers.get("Content-Security-Policy")).to.include("default-src 'none'");
-    pm.expect(pm.response.text()).to.include('id="heat-map"');
-  });
-};
+const monitorTests = answers(200, "answers the monitor page, scriptless under its own CSP", () => {
+  pm.expect(pm.response.headers.get("Content-Type")).to.include("text/html");
+  pm.expect(pm.response.headers.get("Content-Security-Policy")).to.include("default-src 'none'");
+  pm.expect(pm.response.text()).to.include('id="heat-map"');
+});
 
 const reloadTests = () => {
   pm.test("re-reads EXPERIMENTS_FILE, or says there is none (409)", () => {
@@ -310,14 +230,18 @@ const eventWithoutTokenTests = () => {
 
 const json = (value) => JSON.stringify(value, null, 4);
 
+/** A deploy body of the test image `{{registry}}/redwine:prod` as `inferenceId`, with `fields` added or replaced. */
+const redwineDeploy = (inferenceId, fields) =>
+  json({
+    inference_id: inferenceId,
+    docker_img_uri: "{{registry}}/redwine:prod",
+    inference_rest_api_port: "8080",
+    inference_rest_api_forward_port: "{{inference_forward_port}}",
+    ...fields,
+  });
+
 /** The original collection's bodies (names and fields unchanged; host ports as variables). */
-const ORIGINAL_DEPLOY_BODY = json({
-  inference_id: "inference01",
-  docker_img_uri: "{{registry}}/redwine:prod",
-  inference_rest_api_port: "8080",
-  inference_rest_api_forward_port: "{{inference_forward_port}}",
-  env: { env1: "envValue1", env2: "envValue2" },
-});
+const ORIGINAL_DEPLOY_BODY = redwineDeploy("inference01", { env: { env1: "envValue1", env2: "envValue2" } });
 const ORIGINAL_DEPLOY_V3_BODY = json({
   exp_id: "{{exp_id}}",
   inference_id: "inference01",
@@ -325,189 +249,89 @@ const ORIGINAL_DEPLOY_V3_BODY = json({
   env: { env1: "envValue1", env2: "envValue2" },
 });
 
-const agent = (path) => ({ port: "{{node_agent_port}}", path });
-const detector = (path) => ({ port: "{{drift_detector_port}}", path });
+const agent = (path, query) => ({ port: "{{node_agent_port}}", path, query });
+const detector = (path, query) => ({ port: "{{drift_detector_port}}", path, query });
+
+/** A request of the collection; `more` adds a body, a description or an auth of its own. */
+const requestOf =
+  (method) =>
+  (name, url, tests, more = {}) => ({ name, method, url, tests, ...more });
+const get = requestOf("GET");
+const post = requestOf("POST");
+const del = requestOf("DELETE");
+
+/** The removal routes' query naming the inference. */
+const BY_INFERENCE_ID = { inference_id: "{{inference_id}}" };
 
 const NODE_AGENT_REQUESTS = [
-  { name: "NodeAgentPing", method: "GET", url: agent("/api/ping"), tests: pingTests },
-  { name: "NodeAgentHealth", method: "GET", url: agent("/api/health"), tests: agentHealthTests },
-  { name: "NodeAgentGetAllInferences", method: "GET", url: agent("/api/inference/all"), tests: listTests },
-  {
-    name: "NodeAgentDeployInference",
-    method: "POST",
-    url: agent("/api/inference/deploy"),
-    body: ORIGINAL_DEPLOY_BODY,
-    tests: deployTests,
-  },
-  {
-    name: "InferenceServiceAnswers",
+  get("NodeAgentPing", agent("/api/ping"), pingTests),
+  get("NodeAgentHealth", agent("/api/health"), agentHealthTests),
+  get("NodeAgentGetAllInferences", agent("/api/inference/all"), listTests),
+  post("NodeAgentDeployInference", agent("/api/inference/deploy"), deployTests, { body: ORIGINAL_DEPLOY_BODY }),
+  get("InferenceServiceAnswers", { port: "{{inference_forward_port}}", path: "/" }, inferenceServesTests, {
     description: "The deployed inference itself, on the host port the agent published.",
-    method: "GET",
-    url: { port: "{{inference_forward_port}}", path: "/" },
-    tests: inferenceServesTests,
-  },
-  { name: "NodeAgentGetAllInferencesAfterDeploy", method: "GET", url: agent("/api/inference/all"), tests: listedTests },
-  { name: "NodeAgentGetInference", method: "GET", url: agent("/api/inference/{{inference_id}}"), tests: inspectTests },
-  {
-    name: "NodeAgentGetInferenceLogs",
-    method: "GET",
-    url: agent("/api/inference/{{inference_id}}/logs"),
-    query: { tail: "20" },
-    tests: logsTests,
-  },
-  {
-    name: "NodeAgentDeployInferenceV3",
+  }),
+  get("NodeAgentGetAllInferencesAfterDeploy", agent("/api/inference/all"), listedTests),
+  get("NodeAgentGetInference", agent("/api/inference/{{inference_id}}"), inspectTests),
+  get("NodeAgentGetInferenceLogs", agent("/api/inference/{{inference_id}}/logs", { tail: "20" }), logsTests),
+  post("NodeAgentDeployInferenceV3", agent("/api/v3/inference/deploy"), deployV3Tests, {
     description: "Asks the IDS agent (IDS_AGENT_URL) which image and port the experiment's inference asset names, then deploys it.",
-    method: "POST",
-    url: agent("/api/v3/inference/deploy"),
     body: ORIGINAL_DEPLOY_V3_BODY,
-    tests: deployV3Tests,
-  },
-  {
-    name: "NodeAgentDeleteInference",
-    method: "DELETE",
-    url: agent("/api/inference/deploy"),
-    query: { exp_id: "{{inference_id}}" },
-    body: "",
-    tests: removeTests,
-  },
-  {
-    name: "NodeAgentDeleteUnknownInference",
+  }),
+  del("NodeAgentDeleteInference", agent("/api/inference/deploy", { exp_id: "{{inference_id}}" }), removeTests, { body: "" }),
+  del("NodeAgentDeleteUnknownInference", agent("/api/inference/deploy", BY_INFERENCE_ID), problemTests(404), {
     description: "The same removal again: the inference is gone, so 404.",
-    method: "DELETE",
-    url: agent("/api/inference/deploy"),
-    query: { inference_id: "{{inference_id}}" },
-    tests: problemTests(404),
-  },
-  {
-    name: "NodeAgentDeleteInferenceV3Path",
+  }),
+  del("NodeAgentDeleteInferenceV3Path", agent("/api/v3/inference/deploy", BY_INFERENCE_ID), problemTests(404), {
     description: "The removal route under the v3 path (deprecated, kept for old callers).",
-    method: "DELETE",
-    url: agent("/api/v3/inference/deploy"),
-    query: { inference_id: "{{inference_id}}" },
-    tests: problemTests(404),
-  },
-  {
-    name: "NodeAgentDeleteInferenceById",
+  }),
+  del("NodeAgentDeleteInferenceById", agent("/api/inference/{{inference_id}}"), problemTests(404), {
     description: "The removal route with the id in the path; the inference is already gone, so 404.",
-    method: "DELETE",
-    url: agent("/api/inference/{{inference_id}}"),
-    tests: problemTests(404),
-  },
-  { name: "NodeAgentGetUnknownInference", method: "GET", url: agent("/api/inference/{{inference_id}}"), tests: problemTests(404) },
-  {
-    name: "NodeAgentDeployReplicasNeedSwarm",
+  }),
+  get("NodeAgentGetUnknownInference", agent("/api/inference/{{inference_id}}"), problemTests(404)),
+  post("NodeAgentDeployReplicasNeedSwarm", agent("/api/inference/deploy"), problemTests(422), {
     description:
       "replicas, placement and update are for RUNTIME=swarm (a replicated service, Swarm's rolling update); an agent on " +
       "RUNTIME=docker answers 422 naming the field. On swarm this request deploys two tasks.",
-    method: "POST",
-    url: agent("/api/inference/deploy"),
-    body: json({
-      inference_id: "inference03",
-      docker_img_uri: "{{registry}}/redwine:prod",
-      inference_rest_api_port: "8080",
-      inference_rest_api_forward_port: "{{inference_forward_port}}",
+    body: redwineDeploy("inference03", {
       replicas: 2,
       placement: ["node.role==manager"],
       update: { order: "start-first", monitor_seconds: 5 },
     }),
-    tests: problemTests(422),
-  },
-  {
-    name: "NodeAgentDeployGpusNeedConsent",
+  }),
+  post("NodeAgentDeployGpusNeedConsent", agent("/api/inference/deploy"), problemTests(403), {
     description: "gpus (\"all\", a count or device ids) is refused with 403 naming ALLOW_GPUS unless the operator set ALLOW_GPUS=true.",
-    method: "POST",
-    url: agent("/api/inference/deploy"),
-    body: json({
-      inference_id: "inference04",
-      docker_img_uri: "{{registry}}/redwine:prod",
-      inference_rest_api_port: "8080",
-      inference_rest_api_forward_port: "{{inference_forward_port}}",
-      gpus: 1,
-    }),
-    tests: problemTests(403),
-  },
-  {
-    name: "NodeAgentDeployRejectsBadPort",
-    method: "POST",
-    url: agent("/api/inference/deploy"),
-    body: json({
-      inference_id: "inference02",
-      docker_img_uri: "{{registry}}/redwine:prod",
-      inference_rest_api_port: "8080",
-      inference_rest_api_forward_port: "70000",
-    }),
-    tests: badPortTests,
-  },
+    body: redwineDeploy("inference04", { gpus: 1 }),
+  }),
+  post("NodeAgentDeployRejectsBadPort", agent("/api/inference/deploy"), badPortTests, {
+    body: redwineDeploy("inference02", { inference_rest_api_forward_port: "70000" }),
+  }),
 ];
 
 const DRIFT_DETECTOR_REQUESTS = [
-  { name: "DriftDetectorPing", method: "GET", url: detector("/api/ping"), tests: pingTests },
-  { name: "DriftDetectorHealth", method: "GET", url: detector("/api/health"), tests: driftHealthTests },
-  { name: "DataDriftDetector", method: "GET", url: detector("/api/detect_data_drift"), tests: detectTests },
-  { name: "DriftRunStart", method: "POST", url: detector("/api/drift/runs"), tests: startRunTests },
-  { name: "DriftRunsList", method: "GET", url: detector("/api/drift/runs"), query: { limit: "10" }, tests: listRunsTests },
-  { name: "DriftRunGet", method: "GET", url: detector("/api/drift/runs/{{drift_run_id}}"), tests: getRunTests },
-  { name: "DriftRunReport", method: "GET", url: detector("/api/drift/runs/{{drift_report_run_id}}/report"), tests: reportTests },
-  {
-    name: "DriftRunReportJson",
-    method: "GET",
-    url: detector("/api/drift/runs/{{drift_report_run_id}}/report"),
-    query: { format: "json" },
-    tests: reportJsonTests,
-  },
-  { name: "DriftRunUnknown", method: "GET", url: detector("/api/drift/runs/no-such-run"), tests: problemTests(404) },
-  { name: "ExperimentsList", method: "GET", url: detector("/api/experiments"), tests: experimentsListTests },
-  { name: "ExperimentGet", method: "GET", url: detector("/api/experiments/{{exp_id}}"), tests: experimentGetTests },
-  {
-    name: "DataDriftDetectorForExperiment",
-    method: "GET",
-    url: detector("/api/detect_data_drift"),
-    query: { exp_id: "{{exp_id}}" },
-    tests: detectTests,
-  },
-  { name: "ExperimentRunQueue", method: "POST", url: detector("/api/experiments/{{exp_id}}/runs"), tests: experimentQueueTests },
-  {
-    name: "ExperimentRunWait",
-    method: "POST",
-    url: detector("/api/experiments/{{exp_id}}/runs"),
-    query: { wait: "true" },
-    tests: experimentWaitTests,
-  },
-  {
-    name: "ExperimentRunsList",
-    method: "GET",
-    url: detector("/api/experiments/{{exp_id}}/runs"),
-    query: { limit: "20" },
-    tests: experimentRunsTests,
-  },
-  {
-    name: "ExperimentRunGet",
-    method: "GET",
-    url: detector("/api/experiments/{{exp_id}}/runs/{{experiment_run_id}}"),
-    tests: experimentRunTests,
-  },
-  {
-    name: "ExperimentRunReport",
-    method: "GET",
-    url: detector("/api/experiments/{{exp_id}}/runs/{{drift_report_run_id}}/report"),
-    tests: reportTests,
-  },
-  {
-    name: "ExperimentHistory",
-    method: "GET",
-    url: detector("/api/experiments/{{exp_id}}/history"),
-    query: { limit: "30" },
-    tests: historyTests,
-  },
-  { name: "ExperimentMonitor", method: "GET", url: detector("/api/experiments/{{exp_id}}/monitor"), tests: monitorTests },
-  { name: "ExperimentsReload", method: "POST", url: detector("/api/experiments/reload"), tests: reloadTests },
-  { name: "ExperimentUnknown", method: "GET", url: detector("/api/experiments/no-such-experiment"), tests: problemTests(404) },
-  {
-    name: "MinioEventWithoutToken",
+  get("DriftDetectorPing", detector("/api/ping"), pingTests),
+  get("DriftDetectorHealth", detector("/api/health"), driftHealthTests),
+  get("DataDriftDetector", detector("/api/detect_data_drift"), detectTests),
+  post("DriftRunStart", detector("/api/drift/runs"), startRunTests),
+  get("DriftRunsList", detector("/api/drift/runs", { limit: "10" }), listRunsTests),
+  get("DriftRunGet", detector("/api/drift/runs/{{drift_run_id}}"), getRunTests),
+  get("DriftRunReport", detector("/api/drift/runs/{{drift_report_run_id}}/report"), reportTests),
+  get("DriftRunReportJson", detector("/api/drift/runs/{{drift_report_run_id}}/report", { format: "json" }), reportJsonTests),
+  get("DriftRunUnknown", detector("/api/drift/runs/no-such-run"), problemTests(404)),
+  get("ExperimentsList", detector("/api/experiments"), experimentsListTests),
+  get("ExperimentGet", detector("/api/experiments/{{exp_id}}"), experimentGetTests),
+  get("DataDriftDetectorForExperiment", detector("/api/detect_data_drift", { exp_id: "{{exp_id}}" }), detectTests),
+  post("ExperimentRunQueue", detector("/api/experiments/{{exp_id}}/runs"), experimentQueueTests),
+  post("ExperimentRunWait", detector("/api/experiments/{{exp_id}}/runs", { wait: "true" }), experimentWaitTests),
+  get("ExperimentRunsList", detector("/api/experiments/{{exp_id}}/runs", { limit: "20" }), experimentRunsTests),
+  get("ExperimentRunGet", detector("/api/experiments/{{exp_id}}/runs/{{experiment_run_id}}"), experimentRunTests),
+  get("ExperimentRunReport", detector("/api/experiments/{{exp_id}}/runs/{{drift_report_run_id}}/report"), reportTests),
+  get("ExperimentHistory", detector("/api/experiments/{{exp_id}}/history", { limit: "30" }), historyTests),
+  get("ExperimentMonitor", detector("/api/experiments/{{exp_id}}/monitor"), monitorTests),
+  post("ExperimentsReload", detector("/api/experiments/reload"), reloadTests),
+  get("ExperimentUnknown", detector("/api/experiments/no-such-experiment"), problemTests(404)),
+  post("MinioEventWithoutToken", detector("/api/events/minio"), eventWithoutTokenTests, {
     description: "MinIO sends its auth_token (MINIO_WEBHOOK_TOKEN) as a bearer token; without it nothing is queued.",
-    method: "POST",
-    url: detector("/api/events/minio"),
     auth: { type: "noauth" },
     body: json({
       EventName: "s3:ObjectCreated:Put",
@@ -522,8 +346,7 @@ const DRIFT_DETECTOR_REQUESTS = [
         },
       ],
     }),
-    tests: eventWithoutTokenTests,
-  },
+  }),
 ];
 
 // ---- Postman v2.1 output ----
@@ -539,7 +362,7 @@ function scriptLines(fn) {
   return lines.map((line) => line.slice(indent));
 }
 
-function postmanUrl({ port, path }, query) {
+function postmanUrl({ port, path, query }) {
   const search = Object.entries(query ?? {});
   const queryText = search.length > 0 ? `?${search.map(([key, value]) => `${key}=${value}`).join("&")}` : "";
   return {
@@ -563,7 +386,7 @@ function postmanItem(request) {
       ...(request.body !== undefined
         ? { body: { mode: "raw", raw: request.body, options: { raw: { language: "json" } } } }
         : {}),
-      url: postmanUrl(request.url, request.query),
+      url: postmanUrl(request.url),
       ...(request.auth ? { auth: request.auth } : {}),
       ...(request.description ? { description: request.description } : {}),
     },

@@ -1,8 +1,8 @@
 // The README and the pages under docs/ show every route of both services with a curl example, and no curl example
 // calls a route that does not exist. Routes come from the OpenAPI the services serve (support/service-openapi.ts).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DOCUMENTATION, readDocument } from "./support/documentation.js";
-import { type Operation, operationOf, SERVICES, type ServiceName, startServices } from "./support/service-openapi.js";
+import { operationOf, operationsServedDuringTests, SERVICES } from "./support/service-openapi.js";
 
 /** Routes every service has outside its OpenAPI (plumbing from packages/common). */
 const PLUMBING = ["/metrics", "/openapi.json", "/swagger"];
@@ -29,21 +29,14 @@ function curlCallsOf(markdown: string): CurlCall[] {
   });
 }
 
-let operations = new Map<ServiceName, Operation[]>();
-let cleanUp = async () => {};
-
-beforeAll(async () => {
-  ({ operations, cleanUp } = await startServices());
-});
-
-afterAll(() => cleanUp());
+const operationsOf = operationsServedDuringTests();
 
 describe.each(SERVICES)("documented curl examples of $folder (port $defaultPort)", (service) => {
   const calls = () => documentedCurlCalls().filter((call) => call.port === service.defaultPort);
   const segments = (path: string) => path.split("/").filter(Boolean);
 
   it("show every operation of the service's OpenAPI", () => {
-    const all = operations.get(service.folder) ?? [];
+    const all = operationsOf(service.folder);
     expect(all.length).toBeGreaterThan(0);
     const shown = new Set(calls().map((call) => operationOf(call.method, segments(call.path), all)));
     expect(all.filter((operation) => !shown.has(operation)).map(({ method, path }) => `${method.toUpperCase()} ${path}`)).toEqual(
@@ -52,7 +45,7 @@ describe.each(SERVICES)("documented curl examples of $folder (port $defaultPort)
   });
 
   it("call only routes that exist", () => {
-    const all = operations.get(service.folder) ?? [];
+    const all = operationsOf(service.folder);
     const stale = calls().filter((call) => !PLUMBING.includes(call.path) && !operationOf(call.method, segments(call.path), all));
     expect(stale.map((call) => call.text)).toEqual([]);
   });

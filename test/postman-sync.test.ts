@@ -3,9 +3,9 @@
 // collection request must name an operation that exists.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildCollection, buildEnvironment, COLLECTION_FILE, ENVIRONMENT_FILE } from "../postman/generate-collection.mjs";
-import { type Operation, operationOf, ROOT, SERVICES, type ServiceName, startServices } from "./support/service-openapi.js";
+import { type Operation, operationOf, operationsServedDuringTests, ROOT, SERVICES } from "./support/service-openapi.js";
 
 interface PostmanUrl {
   raw: string;
@@ -26,14 +26,7 @@ const requests = (items: PostmanItem[]): PostmanItem[] => items.flatMap((item) =
 const requestOperation = (item: PostmanItem, operations: Operation[]) =>
   operationOf(item.request?.method ?? "", item.request?.url.path ?? [], operations);
 
-let operations = new Map<ServiceName, Operation[]>();
-let cleanUp = async () => {};
-
-beforeAll(async () => {
-  ({ operations, cleanUp } = await startServices());
-});
-
-afterAll(() => cleanUp());
+const operationsOf = operationsServedDuringTests();
 
 describe.each(SERVICES)("Postman folder $folder", (service) => {
   const folder = collection.item.find((item) => item.name === service.folder);
@@ -43,7 +36,7 @@ describe.each(SERVICES)("Postman folder $folder", (service) => {
     expect(serviceRequests.length).toBeGreaterThan(0);
   });
 
-  const operationsOfService = (): Operation[] => operations.get(service.folder) ?? [];
+  const operationsOfService = (): Operation[] => operationsOf(service.folder);
 
   it("has a request for every operation of the service's OpenAPI", () => {
     const all = operationsOfService();
@@ -74,6 +67,21 @@ describe("Postman collection", () => {
       (item) => !item.event?.some((event) => event.listen === "test" && event.script.exec.join("\n").includes("pm.test(")),
     );
     expect(untested.map((item) => item.name)).toEqual([]);
+  });
+
+  it("has test scripts that are valid JavaScript (Postman runs them as text)", () => {
+    const broken = all.flatMap((item) =>
+      (item.event ?? []).flatMap((event) => {
+        try {
+          new Function("pm", event.script.exec.join("\n"));
+          return [];
+        } catch (error) {
+          return [`${item.name}: ${(error as Error).message}`];
+        }
+      }),
+    );
+    expect(all.length).toBeGreaterThan(30);
+    expect(broken).toEqual([]);
   });
 
   it("defines every variable it uses, in the environment or by an earlier request's script", async () => {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "../../packages/node-agent/test/support/free-port.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -78,6 +79,20 @@ const isParameter = (segment: string) => /^\{[^{}]+\}$/.test(segment);
  * segment either a `{parameter}` or equal; among several matches the one with the most literal segments
  * (GET /api/inference/all is listInferences, not inspectInference with id "all").
  */
+/**
+ * Starts both services before the calling test file's tests and cleans up after them; the function returned gives a
+ * service's operations once they have started.
+ */
+export function operationsServedDuringTests(): (service: ServiceName) => Operation[] {
+  let operations = new Map<ServiceName, Operation[]>();
+  let cleanUp = async () => {};
+  beforeAll(async () => {
+    ({ operations, cleanUp } = await startServices());
+  });
+  afterAll(() => cleanUp());
+  return (service) => operations.get(service) ?? [];
+}
+
 export function operationOf(method: string, segments: string[], operations: Operation[]): Operation | undefined {
   const literalCount = (operation: Operation) => segmentsOf(operation.path).filter((segment) => !isParameter(segment)).length;
   return operations
