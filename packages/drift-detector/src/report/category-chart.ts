@@ -1,21 +1,8 @@
 import type { ColumnType } from "../stats/types.js";
-import { linearAxis } from "./axis-ticks.js";
-import {
-  baseline,
-  CHART_WIDTH,
-  chartSvg,
-  emptyNote,
-  legend,
-  type PlotArea,
-  plotNote,
-  px,
-  seriesLabel,
-  shareAxis,
-  shorten,
-} from "./chart-frame.js";
+import { CHART_WIDTH, emptyNote, type PlotArea, px, shareScale, sharesChart, shorten, xAxisTitle } from "./chart-frame.js";
 import type { SeriesShares } from "./distribution-shares.js";
 import { escapeHtml } from "./escape.js";
-import { formatCount, formatPercent } from "./format-number.js";
+import { formatPercent } from "./format-number.js";
 
 /** More bars than this become unreadable at chart width; the rest are summed into one "other" bar. */
 const MAX_DRAWN_CATEGORIES = 24;
@@ -48,9 +35,8 @@ export function categoryChart(options: {
   const labelSpace = rotated ? 86 : 30;
   const height = TOP + 170 + labelSpace + 22;
   const area: PlotArea = { left: LEFT, top: TOP, width: CHART_WIDTH - LEFT - 16, height: 170 };
-  const peak = Math.max(0, ...categories.map((category) => Math.max(category.reference, category.current))) * 100;
-  const yAxis = linearAxis(0, peak > 0 ? peak : 1, 5, true);
-  const y = (percent: number) => area.top + area.height - (percent / yAxis.max) * area.height;
+  const scale = shareScale(Math.max(0, ...categories.map((category) => Math.max(category.reference, category.current))), area);
+  const y = scale.y;
   const band = area.width / Math.max(1, categories.length);
   const barWidth = Math.min(28, band * 0.38);
   const bottom = area.top + area.height;
@@ -79,20 +65,18 @@ export function categoryChart(options: {
       );
     })
     .join("");
-  const empty = categories.length === 0 ? "No categories to draw" : emptyNote(shares);
-  const body =
-    shareAxis(yAxis, area, y) +
-    bars +
-    baseline(area) +
-    `<text class="axis-title" x="${px(area.left + area.width / 2)}" y="${height - 6}" text-anchor="middle">${escapeHtml(shorten(column, 60))} (${options.type === "numerical" ? "one bar per value" : "categories"})</text>` +
-    legend(seriesLabel("Reference", shares.referenceTotal), seriesLabel("Current", shares.currentTotal)) +
-    (empty ? plotNote(area, empty) : "");
-  return chartSvg({
+  const xTitle = `${shorten(column, 60)} (${options.type === "numerical" ? "one bar per value" : "categories"})`;
+  return sharesChart({
     id,
     title: `${column}: share of rows per category`,
-    description: `Bar chart of ${options.categories.length} categories of ${column}; reference ${formatCount(shares.referenceTotal)} values, current ${formatCount(shares.currentTotal)} values.`,
+    description: `Bar chart of ${options.categories.length} categories of ${column}`,
     height,
-    body,
+    area,
+    scale,
+    shares,
+    marks: bars,
+    xAxis: xAxisTitle(area, height, xTitle),
+    note: categories.length === 0 ? "No categories to draw" : emptyNote(shares),
   });
 }
 

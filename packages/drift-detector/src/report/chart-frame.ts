@@ -1,4 +1,4 @@
-import type { LinearAxis } from "./axis-ticks.js";
+import { type LinearAxis, linearAxis } from "./axis-ticks.js";
 import type { SeriesShares } from "./distribution-shares.js";
 import { escapeHtml } from "./escape.js";
 import { formatCount } from "./format-number.js";
@@ -34,7 +34,7 @@ export function chartDefinitions(): string {
 }
 
 /** A chart as one inline SVG element whose accessible name and visible title are `title`. */
-export function chartSvg(options: { id: string; title: string; description: string; height: number; body: string }): string {
+function chartSvg(options: { id: string; title: string; description: string; height: number; body: string }): string {
   const { id, title, description, height, body } = options;
   return (
     `<svg class="chart" viewBox="0 0 ${CHART_WIDTH} ${height}" width="${CHART_WIDTH}" height="${height}" role="img" aria-labelledby="${id}-t ${id}-d">` +
@@ -47,7 +47,7 @@ export function chartSvg(options: { id: string; title: string; description: stri
 const CHAR_PX = 6.4;
 
 /** Legend at the top right: a solid swatch for the reference, a hatched one for the current data. */
-export function legend(referenceLabel: string, currentLabel: string): string {
+function legend(referenceLabel: string, currentLabel: string): string {
   const entryWidth = (label: string) => 16 + label.length * CHAR_PX;
   const currentX = CHART_WIDTH - 10 - entryWidth(currentLabel);
   const referenceX = currentX - 16 - entryWidth(referenceLabel);
@@ -56,8 +56,63 @@ export function legend(referenceLabel: string, currentLabel: string): string {
   return `<g class="legend">${entry(referenceX, "bar-ref", referenceLabel)}${entry(currentX, "bar-cur outline-cur", currentLabel)}</g>`;
 }
 
+/** The vertical axis of a chart of shares of rows, and where a percentage falls on it. */
+export interface ShareScale {
+  axis: LinearAxis;
+  y: (percent: number) => number;
+}
+
+/** The share axis from 0 to the highest bar, `peakShare` (a fraction of rows), over `area`. */
+export function shareScale(peakShare: number, area: PlotArea): ShareScale {
+  const peak = peakShare * 100;
+  const axis = linearAxis(0, peak > 0 ? peak : 1, 5, true);
+  return { axis, y: (percent) => area.top + area.height - (percent / axis.max) * area.height };
+}
+
+/**
+ * A chart of the reference against the current data as one SVG: the share axis, `marks` (the bars) over the
+ * baseline, `xAxis`, the legend with both datasets' counts, `note` across the plot when there is one, then `overlay`
+ * (hover targets). The description ends with both datasets' counts.
+ */
+export function sharesChart(options: {
+  id: string;
+  title: string;
+  description: string;
+  height: number;
+  area: PlotArea;
+  scale: ShareScale;
+  shares: SeriesShares;
+  marks: string;
+  xAxis: string;
+  note: string | undefined;
+  overlay?: string;
+}): string {
+  const { area, shares } = options;
+  const body =
+    shareAxis(options.scale, area) +
+    options.marks +
+    baseline(area) +
+    options.xAxis +
+    legend(seriesLabel("Reference", shares.referenceTotal), seriesLabel("Current", shares.currentTotal)) +
+    (options.note ? plotNote(area, options.note) : "") +
+    (options.overlay ?? "");
+  const counts = `reference ${formatCount(shares.referenceTotal)} values, current ${formatCount(shares.currentTotal)} values`;
+  return chartSvg({
+    id: options.id,
+    title: options.title,
+    description: `${options.description}; ${counts}.`,
+    height: options.height,
+    body,
+  });
+}
+
+/** The title under the horizontal axis. */
+export function xAxisTitle(area: PlotArea, chartHeight: number, text: string): string {
+  return `<text class="axis-title" x="${px(area.left + area.width / 2)}" y="${chartHeight - 6}" text-anchor="middle">${escapeHtml(text)}</text>`;
+}
+
 /** Horizontal grid lines with the share-of-rows labels on the left and the axis title. */
-export function shareAxis(axis: LinearAxis, area: PlotArea, y: (value: number) => number): string {
+function shareAxis({ axis, y }: ShareScale, area: PlotArea): string {
   const lines = axis.ticks
     .map((tick, index) => {
       const at = px(y(tick));
@@ -69,18 +124,18 @@ export function shareAxis(axis: LinearAxis, area: PlotArea, y: (value: number) =
 }
 
 /** The baseline under the bars. */
-export function baseline(area: PlotArea): string {
+function baseline(area: PlotArea): string {
   const y = area.top + area.height;
   return `<line class="axis-line" x1="${area.left}" x2="${area.left + area.width}" y1="${y}" y2="${y}"/>`;
 }
 
 /** A note written across the plot when there is nothing to draw for one or both datasets. */
-export function plotNote(area: PlotArea, text: string): string {
+function plotNote(area: PlotArea, text: string): string {
   return `<text class="plot-note" x="${px(area.left + area.width / 2)}" y="${px(area.top + area.height / 2)}" text-anchor="middle">${escapeHtml(text)}</text>`;
 }
 
 /** The legend text of one dataset: how many values the chart is drawn from. */
-export function seriesLabel(name: string, total: number): string {
+function seriesLabel(name: string, total: number): string {
   return total > 0 ? `${name} (n=${formatCount(total)})` : `${name}: no values`;
 }
 

@@ -1,20 +1,8 @@
 import { linearAxis } from "./axis-ticks.js";
-import {
-  baseline,
-  CHART_WIDTH,
-  chartSvg,
-  emptyNote,
-  legend,
-  type PlotArea,
-  plotNote,
-  px,
-  seriesLabel,
-  shareAxis,
-  shorten,
-} from "./chart-frame.js";
+import { CHART_WIDTH, emptyNote, type PlotArea, px, shareScale, sharesChart, shorten, xAxisTitle } from "./chart-frame.js";
 import type { SeriesShares } from "./distribution-shares.js";
 import { escapeHtml } from "./escape.js";
-import { formatCount, formatNumber, formatPercent } from "./format-number.js";
+import { formatNumber, formatPercent } from "./format-number.js";
 
 const HEIGHT = 270;
 const AREA: PlotArea = { left: 58, top: 44, width: CHART_WIDTH - 58 - 16, height: HEIGHT - 44 - 48 };
@@ -30,10 +18,9 @@ export function histogramChart(options: { id: string; column: string; edges: rea
   const first = edges[0] as number;
   const last = edges[edges.length - 1] as number;
   const xAxis = linearAxis(first, last, 7, false);
-  const peak = Math.max(...shares.reference, ...shares.current) * 100;
-  const yAxis = linearAxis(0, peak > 0 ? peak : 1, 5, true);
+  const scale = shareScale(Math.max(...shares.reference, ...shares.current), AREA);
   const x = (value: number) => AREA.left + ((value - xAxis.min) / (xAxis.max - xAxis.min)) * AREA.width;
-  const y = (percent: number) => AREA.top + AREA.height - (percent / yAxis.max) * AREA.height;
+  const y = scale.y;
   const bins = edges.slice(1).map((upper, index) => {
     const lower = edges[index] as number;
     let left = x(lower);
@@ -69,23 +56,21 @@ export function histogramChart(options: { id: string; column: string; edges: rea
     })
     .join("");
   const xTitle = `${shorten(column, 60)}${xAxis.scaleNote ? ` (${xAxis.scaleNote})` : ""}`;
-  const empty = emptyNote(shares);
-  const body =
-    shareAxis(yAxis, AREA, y) +
-    `<path class="bar-ref" d="${bars("reference")}"/>` +
-    (shares.currentTotal > 0
-      ? `<path class="bar-cur" d="${bars("current")}"/><path class="outline-cur" d="${currentOutline}"/>`
-      : "") +
-    baseline(AREA) +
-    `<g class="axis">${xTicks}<text class="axis-title" x="${px(AREA.left + AREA.width / 2)}" y="${HEIGHT - 6}" text-anchor="middle">${escapeHtml(xTitle)}</text></g>` +
-    legend(seriesLabel("Reference", shares.referenceTotal), seriesLabel("Current", shares.currentTotal)) +
-    (empty ? plotNote(AREA, empty) : "") +
-    tooltips;
-  return chartSvg({
+  return sharesChart({
     id,
     title: `${column}: distribution of values`,
-    description: `Histogram of ${column} on ${bins.length} shared ${bins.length === 1 ? "bin" : "bins"} from ${formatNumber(first)} to ${formatNumber(last)}; reference ${formatCount(shares.referenceTotal)} values, current ${formatCount(shares.currentTotal)} values.`,
+    description: `Histogram of ${column} on ${bins.length} shared ${bins.length === 1 ? "bin" : "bins"} from ${formatNumber(first)} to ${formatNumber(last)}`,
     height: HEIGHT,
-    body,
+    area: AREA,
+    scale,
+    shares,
+    marks:
+      `<path class="bar-ref" d="${bars("reference")}"/>` +
+      (shares.currentTotal > 0
+        ? `<path class="bar-cur" d="${bars("current")}"/><path class="outline-cur" d="${currentOutline}"/>`
+        : ""),
+    xAxis: `<g class="axis">${xTicks}${xAxisTitle(AREA, HEIGHT, xTitle)}</g>`,
+    note: emptyNote(shares),
+    overlay: tooltips,
   });
 }
