@@ -111,41 +111,34 @@ export function resultOf(columns: ColumnDrift[], extra: Partial<DriftResult> = {
   };
 }
 
+type MeanAndStd = [mean: number, std: number];
+
+/**
+ * The wine-like result's numerical columns: reference and current mean and std, the normed Wasserstein distance the
+ * engine would report, and missing current values.
+ */
+const WINE_LIKE_NUMERICAL: [
+  name: string,
+  reference: MeanAndStd,
+  current: MeanAndStd,
+  statistic: number,
+  missingCurrent?: number,
+][] = [
+  ["fixed acidity", [8.32, 1.74], [8.35, 1.7], 0.02],
+  ["volatile acidity", [0.528, 0.179], [0.66, 0.2], 0.71],
+  ["alcohol", [10.42, 1.07], [11.2, 1.1], 0.73],
+  ["pH", [3.311, 0.154], [3.31, 0.155], 0.01, 40],
+  ["density", [0.99675, 0.00189], [0.99675, 0.00189], 0],
+];
+
 /** A wine-like result: three shifted columns out of six, plus the categorical quality grade. */
 export function wineLikeResult(): DriftResult {
+  const side = ([mean, std]: MeanAndStd) => ({ mean, std });
   return resultOf(
     [
-      numericalColumn({
-        name: "fixed acidity",
-        reference: { mean: 8.32, std: 1.74 },
-        current: { mean: 8.35, std: 1.7 },
-        statistic: 0.02,
-      }),
-      numericalColumn({
-        name: "volatile acidity",
-        reference: { mean: 0.528, std: 0.179 },
-        current: { mean: 0.66, std: 0.2 },
-        statistic: 0.71,
-      }),
-      numericalColumn({
-        name: "alcohol",
-        reference: { mean: 10.42, std: 1.07 },
-        current: { mean: 11.2, std: 1.1 },
-        statistic: 0.73,
-      }),
-      numericalColumn({
-        name: "pH",
-        reference: { mean: 3.311, std: 0.154 },
-        current: { mean: 3.31, std: 0.155 },
-        statistic: 0.01,
-        missingCurrent: 40,
-      }),
-      numericalColumn({
-        name: "density",
-        reference: { mean: 0.99675, std: 0.00189 },
-        current: { mean: 0.99675, std: 0.00189 },
-        statistic: 0,
-      }),
+      ...WINE_LIKE_NUMERICAL.map(([name, reference, current, statistic, missingCurrent]) =>
+        numericalColumn({ name, reference: side(reference), current: side(current), statistic, missingCurrent }),
+      ),
       categoricalColumn("quality", ["3", "4", "5", "6", "7", "8"], [10, 53, 681, 638, 199, 18], [4, 30, 520, 700, 300, 45], 0.12),
     ],
     {
