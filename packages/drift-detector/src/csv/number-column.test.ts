@@ -97,4 +97,38 @@ describe("NumberColumn", () => {
       ),
     );
   });
+
+  it("keeps doubles read as numbers (Parquet) exactly, as scaled integers where some scale gives them back", () => {
+    const anyDouble = fc.oneof(
+      decimalText.map(Number),
+      fc.double({ noDefaultInfinity: true }),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, 0.1 + 0.2, 2 ** 40, 1e-12),
+    );
+    fc.assert(
+      fc.property(fc.array(anyDouble, { maxLength: 200 }), fc.integer({ min: 1, max: 50 }), (values, batch) => {
+        const oneByOne = new NumberColumn();
+        for (const value of values) if (Number.isFinite(value)) oneByOne.addNumber(value);
+        const batched = new NumberColumn();
+        let skipped = 0;
+        for (let start = 0; start < values.length; start += batch) {
+          skipped += batched.addNumbers(Float64Array.from(values.slice(start, start + batch)));
+        }
+        const finite = values.filter((value) => Number.isFinite(value)).map((value) => value + 0);
+        expect(skipped).toBe(values.length - finite.length);
+        expect([...oneByOne.values()].map((v) => v + 0)).toEqual(finite);
+        expect([...batched.values()].map((v) => v + 0)).toEqual(finite);
+        expect([...batched.sorted()].map((v) => v + 0)).toEqual([...Float64Array.from(finite).sort()]);
+      }),
+    );
+  });
+
+  it("stores short decimals read as doubles in 4 bytes, and turns to doubles for a value no scale up to 10^9 fits", () => {
+    const column = new NumberColumn();
+    expect(column.addNumbers(Float64Array.of(8.32, 0.99675, -3, Number.NaN, 12.5))).toBe(1);
+    expect(column.storage).toBe("int32");
+    expect([...column.values()]).toEqual([8.32, 0.99675, -3, 12.5]);
+    column.addNumber(0.1 + 0.2);
+    expect(column.storage).toBe("float64");
+    expect([...column.values()]).toEqual([8.32, 0.99675, -3, 12.5, 0.1 + 0.2]);
+  });
 });

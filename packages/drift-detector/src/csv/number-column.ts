@@ -129,6 +129,66 @@ export class NumberColumn {
     this.doubles?.push(negative ? -value : value);
   }
 
+  /**
+   * A finite double read as a number (a Parquet value): kept as a scaled integer when one at a scale up to 10^9
+   * gives back exactly this double (m / 10^scale === value, the same double a CSV reader gets from the text with
+   * those decimals), else as a double. The column's current scale is tried first, so a column of short decimals
+   * costs one multiplication and one division a value. As for a CSV's "-0", -0 stays -0 only among doubles.
+   */
+  addNumber(value: number): void {
+    if (this.scaled) {
+      for (let scale = this.scale; scale <= MAX_SCALE; scale++) {
+        const divisor = POWERS_OF_TEN[scale] as number;
+        const mantissa = Math.round(value * divisor);
+        const magnitude = Math.abs(mantissa);
+        if (magnitude > INT32_MAX) break;
+        if (mantissa / divisor === value) {
+          this.addDecimal(magnitude, scale, mantissa < 0);
+          return;
+        }
+      }
+    }
+    this.addDouble(value);
+  }
+
+  /**
+   * `addNumber` for every finite value of `values`, in order; answers how many were not finite (NaN, ±infinity),
+   * which are left out. The common case, a value at the column's scale, is handled in the loop itself.
+   */
+  addNumbers(values: Float64Array): number {
+    let skipped = 0;
+    let i = 0;
+    while (i < values.length) {
+      const scaled = this.scaled;
+      if (scaled) {
+        const divisor = POWERS_OF_TEN[this.scale] as number;
+        let min = this.min;
+        let max = this.max;
+        for (; i < values.length; i++) {
+          const value = values[i] as number;
+          const mantissa = Math.round(value * divisor);
+          if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
+          scaled.push(mantissa);
+          if (mantissa < min) min = mantissa;
+          if (mantissa > max) max = mantissa;
+        }
+        this.min = min;
+        this.max = max;
+      }
+      // A value at a finer scale, too large, not finite, or the column holds doubles: one at a time.
+      for (; i < values.length; i++) {
+        const value = values[i] as number;
+        if (!Number.isFinite(value)) skipped++;
+        else this.addNumber(value);
+        if (this.scaled) {
+          i++;
+          break;
+        }
+      }
+    }
+    return skipped;
+  }
+
   /** Any other finite number. */
   addDouble(value: number): void {
     if (this.scaled) this.toDoubles();

@@ -1,4 +1,4 @@
-import type { SchemaElement, SchemaTree } from "hyparquet";
+import type { ParquetType, SchemaElement, SchemaTree } from "hyparquet";
 import { CsvFormatError } from "../csv/errors.js";
 
 /**
@@ -17,6 +17,14 @@ export interface ParquetColumn {
   kind: ParquetColumnKind;
   /** Decimal digits after the point (decimal columns). */
   scale: number;
+  /** How the values are stored. */
+  physicalType: ParquetType;
+  /** Bytes of one value of a FIXED_LEN_BYTE_ARRAY column. */
+  typeLength: number | undefined;
+  /** An unsigned integer column (UINT_32, UINT_64, or INTEGER not signed). */
+  unsigned: boolean;
+  /** A column that may hold nulls (OPTIONAL): its pages carry definition levels. */
+  optional: boolean;
 }
 
 const DATETIME_CONVERTED = new Set(["DATE", "TIMESTAMP_MILLIS", "TIMESTAMP_MICROS", "TIME_MILLIS", "TIME_MICROS"]);
@@ -34,7 +42,19 @@ export function parquetColumns(schema: SchemaTree, file: string): ParquetColumn[
         { column: element.name },
       );
     }
-    return { name: element.name, kind: columnKind(element, file), scale: element.scale ?? 0 };
+    const logical = element.logical_type;
+    return {
+      name: element.name,
+      kind: columnKind(element, file),
+      scale: element.scale ?? 0,
+      physicalType: element.type as ParquetType,
+      typeLength: element.type_length,
+      unsigned:
+        element.converted_type === "UINT_32" ||
+        element.converted_type === "UINT_64" ||
+        (logical?.type === "INTEGER" && !logical.isSigned),
+      optional: element.repetition_type !== "REQUIRED",
+    };
   });
 }
 

@@ -1,4 +1,4 @@
-import { type AsyncBuffer, type DecodedArray, parquetMetadataAsync, parquetScan, parquetSchema } from "hyparquet";
+import { type AsyncBuffer, parquetMetadataAsync, parquetSchema } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
@@ -6,13 +6,13 @@ import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
 import { NumberColumn } from "../csv/number-column.js";
 import type { NumberSpill } from "../csv/read-csv.js";
 import type { CsvTable } from "../csv/table-builder.js";
+import { columnChunkRange, type DecodedPage, readColumnChunk } from "./column-chunk.js";
+import { type ValueCodec, valueCodec } from "./page-values.js";
 import { type ParquetColumn, parquetColumns } from "./parquet-columns.js";
 
 /** The four bytes a Parquet file starts (and ends) with. */
 export const PARQUET_MAGIC = "PAR1";
 const DATETIME_REASON = "date-time column: Evidently leaves date-time columns out of drift detection";
-/** Decimals up to this scale keep an exact power-of-ten divisor, so the scaled integer gives back the same double. */
-const MAX_EXACT_SCALE = 22;
 
 /** True when the bytes start as a Parquet file does. */
 export function isParquet(head: Uint8Array): boolean {
@@ -21,9 +21,10 @@ export function isParquet(head: Uint8Array): boolean {
 
 /**
  * Reads a Parquet file into the same compact columns as a CSV: row group by row group and column by column, so only
- * one column chunk is decoded at a time, whatever the file's size; past `spill`'s threshold, after a row group, the
- * numbers held are handed to it. The CSV limits apply: columns, distinct labels of
- * a text column, and characters of one text cell (the record limit). A file hyparquet cannot decode, a nested
+ * one column chunk is held and decoded at a time, whatever the file's size; past `spill`'s threshold, after a row
+ * group, the numbers held are handed to it. Pages are decoded here (column-chunk.ts) straight into typed arrays; hyparquet
+ * reads the footer and page headers, and decodes the rarer encodings. The CSV limits apply: columns, distinct labels
+ * of a text column, and characters of one text cell (the record limit). A file that cannot be decoded, a nested
  * schema or an unsupported column type is refused, naming the file and, where it is one column's fault, the column.
  */
 export async function readParquetTable(
@@ -43,24 +44,37 @@ export async function readParquetTable(
   const rows = Number(metadata.num_rows);
   if (rows === 0) throw new CsvFormatError(name, "no data rows");
   const builders = columns.map((column) => new ParquetColumnBuilder(column, name, limits));
-  const scan = await parquetScan({ file, metadata, compressors }).catch((error: unknown) => {
-    throw new CsvFormatError(name, `not a readable Parquet file: ${messageOf(error)}`);
-  });
-  for (const range of scan.ranges) {
-    for (const builder of builders) {
+  let groupStart = 0;
+  for (const group of metadata.row_groups) {
+    for (const [index, builder] of builders.entries()) {
       if (builder.column.kind === "datetime") continue;
-      let data: DecodedArray;
+      const chunk = group.columns[index]?.meta_data;
+      const chunkName = chunk?.path_in_schema.join(".");
+      if (!chunk || chunkName !== builder.column.name) {
+        throw new CsvFormatError(name, "not a readable Parquet file: a row group lacks this column", {
+          column: builder.column.name,
+        });
+      }
       try {
-        data = await scan.readColumn({ column: builder.column.name, rowStart: range.rowStart, rowEnd: range.rowEnd });
+        const { start, end } = columnChunkRange(chunk);
+        if (start < 0 || end > file.byteLength) throw new Error("the column chunk lies outside the file");
+        const bytes = new Uint8Array(await file.slice(start, end));
+        readColumnChunk(bytes, chunk, builder.codec, builder.column.optional, compressors, (page) => builder.add(page));
       } catch (error) {
+        if (error instanceof CsvLimitError) throw error;
         throw new CsvFormatError(name, `cannot read this column: ${messageOf(error)}`, { column: builder.column.name });
       }
-      builder.add(data, range.rowStart);
     }
+    groupStart += Number(group.num_rows);
     if (spill && builders.reduce((bytes, builder) => bytes + builder.numbers.byteLength, 0) > spill.thresholdBytes) {
       spill.take(builders.map((builder) => ({ column: builder.column.name, state: builder.numbers.drain() })));
     }
   }
+  if (groupStart !== rows)
+    throw new CsvFormatError(
+      name,
+      `not a readable Parquet file: its row groups hold ${groupStart} rows, its footer says ${rows}`,
+    );
   const values = new Map<string, ColumnValues>();
   const untestable = new Map<string, string>();
   for (const builder of builders) {
@@ -70,96 +84,91 @@ export async function readParquetTable(
   return { file: name, delimiter: "", rows, columns: values, ...(untestable.size > 0 && { untestable }) };
 }
 
-/** One column's values as they are decoded, group by group. */
+/** One column's values as its pages are decoded, group by group. */
 class ParquetColumnBuilder {
   readonly numbers = new NumberColumn();
+  readonly codec: ValueCodec;
   private readonly labels = new Map<string, number>();
   private missing = 0;
-  private readonly divisor: number;
+  /** Rows of this column decoded so far: the next page's first row. */
+  private rowsRead = 0;
 
   constructor(
     readonly column: ParquetColumn,
     private readonly file: string,
     private readonly limits: CsvLimits,
   ) {
-    this.divisor = 10 ** column.scale;
+    this.codec = valueCodec(column);
   }
 
-  add(data: DecodedArray, firstRow: number): void {
-    switch (this.column.kind) {
-      case "integer":
-      case "float":
-      case "decimal":
-        for (let i = 0; i < data.length; i++) this.addNumber(data[i]);
-        return;
-      case "boolean":
-        for (let i = 0; i < data.length; i++) {
-          const value = data[i];
-          if (value === null || value === undefined) this.missing++;
-          else this.addLabel(value ? "True" : "False", firstRow + i);
-        }
-        return;
-      default:
-        for (let i = 0; i < data.length; i++) {
-          const value = data[i];
-          if (value === null || value === undefined) this.missing++;
-          else this.addLabel(String(value), firstRow + i);
-        }
-    }
+  add(page: DecodedPage): void {
+    const { values } = page;
+    if (values.kind === "numbers") this.addNumbers(values.numbers);
+    else if (values.kind === "codes") this.addCodes(values.codes, values.labels, page.present);
+    else this.addTexts(values.texts, page.present);
+    this.missing += page.nulls;
+    this.rowsRead += page.rows;
   }
 
   finish(rows: number): ColumnValues {
     if (this.column.kind === "datetime") return { kind: "labels", counts: new Map(), missing: rows };
-    if (this.column.kind === "boolean" || this.column.kind === "string") {
-      return { kind: "labels", counts: this.labels, missing: this.missing };
-    }
+    if (this.codec.labels) return { kind: "labels", counts: this.labels, missing: this.missing };
     const integerOnly = this.column.kind === "integer" || (this.column.kind === "decimal" && this.column.scale === 0);
     return { kind: "numbers", numbers: this.numbers, integerOnly, missing: this.missing };
   }
 
+  /** NaN and ±infinity are missing, as in a CSV; the rest are stored as compactly as they allow (NumberColumn). */
+  private addNumbers(values: Float64Array): void {
+    this.missing += this.numbers.addNumbers(values);
+  }
+
   /**
-   * Null, NaN and ±infinity are missing, as in a CSV. Integers and decimals are stored as scaled integers where they
-   * fit (4 bytes a value, and the counting sort), which gives back exactly the same doubles.
+   * Dictionary codes (or booleans): counted per code, each label entered in the counts when it first appears, so
+   * the labels keep the order of their first appearance, as when read one by one.
    */
-  private addNumber(raw: unknown): void {
-    if (raw === null || raw === undefined) {
-      this.missing++;
-      return;
+  private addCodes(codes: Int32Array, labels: readonly string[], present: Uint8Array | undefined): void {
+    const counts = new Uint32Array(labels.length);
+    let value = 0;
+    const rows = present?.length ?? codes.length;
+    for (let row = 0; row < rows; row++) {
+      if (present && present[row] === 0) continue;
+      const code = codes[value++] as number;
+      if (counts[code] === 0) this.enterLabel(labels[code] as string, this.rowsRead + row);
+      counts[code]!++;
     }
-    const value = typeof raw === "bigint" ? Number(raw) : (raw as number);
-    if (!Number.isFinite(value)) {
-      this.missing++;
-      return;
-    }
-    const kind = this.column.kind;
-    if (kind === "float") {
-      this.numbers.addDouble(value);
-      return;
-    }
-    const scaled = kind === "decimal" ? Math.round(value * this.divisor) : value;
-    if (Number.isSafeInteger(scaled) && this.column.scale <= MAX_EXACT_SCALE && scaled / this.divisor === value) {
-      this.numbers.addDecimal(Math.abs(scaled), kind === "decimal" ? this.column.scale : 0, scaled < 0);
-    } else {
-      this.numbers.addDouble(value);
+    for (let code = 0; code < labels.length; code++) {
+      const count = counts[code] as number;
+      if (count > 0) this.labels.set(labels[code] as string, (this.labels.get(labels[code] as string) as number) + count);
     }
   }
 
-  private addLabel(label: string, row: number): void {
+  private addTexts(texts: readonly string[], present: Uint8Array | undefined): void {
+    let value = 0;
+    const rows = present?.length ?? texts.length;
+    for (let row = 0; row < rows; row++) {
+      if (present && present[row] === 0) continue;
+      const label = texts[value++] as string;
+      this.enterLabel(label, this.rowsRead + row);
+      this.labels.set(label, (this.labels.get(label) as number) + 1);
+    }
+  }
+
+  /** A label seen for the first time here: checked against the limits and entered at count 0. */
+  private enterLabel(label: string, row: number): void {
+    if (this.labels.has(label)) return;
     if (label.length > this.limits.recordChars.value) {
       throw new CsvLimitError(this.file, "recordChars", this.limits.recordChars, `a text cell of ${label.length} characters`, {
         row: row + 1,
         column: this.column.name,
       });
     }
-    const count = this.labels.get(label);
-    if (count !== undefined) this.labels.set(label, count + 1);
-    else if (this.labels.size < this.limits.distinctLabels.value) this.labels.set(label, 1);
-    else {
+    if (this.labels.size >= this.limits.distinctLabels.value) {
       throw new CsvLimitError(this.file, "distinctLabels", this.limits.distinctLabels, "too many distinct labels", {
         row: row + 1,
         column: this.column.name,
       });
     }
+    this.labels.set(label, 0);
   }
 }
 

@@ -1,0 +1,259 @@
+import type { DataReader, ParquetType } from "hyparquet";
+import { deltaBinaryUnpack, deltaByteArray, deltaLengthByteArray } from "hyparquet/src/delta.js";
+import { byteStreamSplit, readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
+import type { ParquetColumn } from "./parquet-columns.js";
+
+/**
+ * The non-null values of one page (or a dictionary), decoded straight into what the column builder keeps:
+ * - `numbers`: the doubles pandas would read (integers, floats, decimals scaled), one typed array, no boxing;
+ * - `codes`: indices into `labels` (a dictionary-encoded text column, or booleans as "False"/"True");
+ * - `texts`: text values one by one (plain-encoded text).
+ */
+export type PageValues =
+  | { kind: "numbers"; numbers: Float64Array }
+  | { kind: "codes"; codes: Int32Array; labels: readonly string[] }
+  | { kind: "texts"; texts: string[] };
+
+/** A dictionary page's values: numbers as doubles, text and booleans as labels. */
+export type Dictionary = { kind: "numbers"; numbers: Float64Array } | { kind: "labels"; labels: readonly string[] };
+
+const BOOLEAN_LABELS = ["False", "True"] as const;
+const TWO_TO_32 = 2 ** 32;
+/** Magnitudes up to this many bytes of a big-endian decimal fit a double exactly (2^48 < 2^53). */
+const EXACT_DECIMAL_BYTES = 6;
+const utf8 = new TextDecoder();
+/** Powers of ten up to 10^22 are exact doubles, so one division by them is correctly rounded. */
+const MAX_EXACT_SCALE = 22;
+const POWERS_OF_TEN = Float64Array.from({ length: MAX_EXACT_SCALE + 1 }, (_, k) => 10 ** k);
+
+/** How a column's stored values become the values compared: physical type, and for numbers, unsigned and scale. */
+export interface ValueCodec {
+  type: ParquetType;
+  typeLength: number | undefined;
+  unsigned: boolean;
+  /** Decimal digits after the point of a decimal column; undefined for every other column. */
+  decimalScale: number | undefined;
+  /** Text or boolean columns become labels; the others numbers. */
+  labels: boolean;
+}
+
+export function valueCodec(column: ParquetColumn): ValueCodec {
+  return {
+    type: column.physicalType,
+    typeLength: column.typeLength,
+    unsigned: column.unsigned,
+    decimalScale: column.kind === "decimal" ? column.scale : undefined,
+    labels: column.kind === "string" || column.kind === "boolean",
+  };
+}
+
+/** `count` PLAIN-encoded values from the reader's position. */
+export function readPlainValues(reader: DataReader, count: number, codec: ValueCodec): PageValues {
+  const { view } = reader;
+  const start = reader.offset;
+  switch (codec.type) {
+    case "BOOLEAN": {
+      requireBytes(reader, Math.ceil(count / 8));
+      const codes = new Int32Array(count);
+      for (let i = 0; i < count; i++) codes[i] = (view.getUint8(start + (i >> 3)) >> (i & 7)) & 1;
+      reader.offset += Math.ceil(count / 8);
+      return { kind: "codes", codes, labels: BOOLEAN_LABELS };
+    }
+    case "INT32": {
+      requireBytes(reader, count * 4);
+      const numbers = new Float64Array(count);
+      if (codec.unsigned) for (let i = 0; i < count; i++) numbers[i] = view.getUint32(start + i * 4, true);
+      else for (let i = 0; i < count; i++) numbers[i] = view.getInt32(start + i * 4, true);
+      reader.offset += count * 4;
+      return { kind: "numbers", numbers: scaled(numbers, codec.decimalScale) };
+    }
+    case "INT64": {
+      requireBytes(reader, count * 8);
+      const numbers = new Float64Array(count);
+      const scale = codec.decimalScale;
+      for (let i = 0; i < count; i++) {
+        const value = int64At(view, start + i * 8, codec);
+        if (scale === undefined) numbers[i] = value;
+        else if (Number.isSafeInteger(value)) numbers[i] = decimalOf(value, scale);
+        else numbers[i] = decimalFromText(view.getBigInt64(start + i * 8, true), scale);
+      }
+      reader.offset += count * 8;
+      return { kind: "numbers", numbers };
+    }
+    case "FLOAT":
+    case "DOUBLE": {
+      const width = codec.type === "FLOAT" ? 4 : 8;
+      requireBytes(reader, count * width);
+      const numbers = new Float64Array(count);
+      if (width === 4) for (let i = 0; i < count; i++) numbers[i] = view.getFloat32(start + i * 4, true);
+      else for (let i = 0; i < count; i++) numbers[i] = view.getFloat64(start + i * 8, true);
+      reader.offset += count * width;
+      return { kind: "numbers", numbers };
+    }
+    case "BYTE_ARRAY": {
+      const arrays: Uint8Array[] = new Array(count);
+      for (let i = 0; i < count; i++) {
+        requireBytes(reader, 4);
+        const length = view.getUint32(reader.offset, true);
+        reader.offset += 4;
+        requireBytes(reader, length);
+        arrays[i] = new Uint8Array(view.buffer, view.byteOffset + reader.offset, length);
+        reader.offset += length;
+      }
+      return fromByteArrays(arrays, codec);
+    }
+    case "FIXED_LEN_BYTE_ARRAY": {
+      const length = codec.typeLength ?? 0;
+      requireBytes(reader, count * length);
+      const arrays = Array.from(
+        { length: count },
+        (_, i) => new Uint8Array(view.buffer, view.byteOffset + start + i * length, length),
+      );
+      reader.offset += count * length;
+      return fromByteArrays(arrays, codec);
+    }
+    default:
+      throw new Error(`values of physical type ${codec.type} cannot be read`);
+  }
+}
+
+/**
+ * Values of the encodings data pipelines use less often (DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY,
+ * DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT), decoded by hyparquet's decoders and then turned into the same shapes.
+ */
+export function readOtherValues(reader: DataReader, count: number, codec: ValueCodec, encoding: string): PageValues {
+  switch (encoding) {
+    case "DELTA_BINARY_PACKED": {
+      // Decoded in 64 bits even for INT32 (hyparquet's 32-bit path loses the high bits of a first value or delta
+      // past 2^31, which DuckDB writes for unsigned columns), then wrapped to 32 bits as the format says.
+      const output = new BigInt64Array(count);
+      deltaBinaryUnpack(reader, count, output);
+      return fromDecoded(
+        codec.type === "INT32" ? Int32Array.from(output, (value) => Number(BigInt.asIntN(32, value))) : output,
+        codec,
+      );
+    }
+    case "DELTA_LENGTH_BYTE_ARRAY":
+    case "DELTA_BYTE_ARRAY": {
+      const output: Uint8Array[] = new Array(count);
+      (encoding === "DELTA_BYTE_ARRAY" ? deltaByteArray : deltaLengthByteArray)(reader, count, output);
+      return fromByteArrays(output, codec);
+    }
+    case "BYTE_STREAM_SPLIT":
+      return fromDecoded(byteStreamSplit(reader, count, codec.type, codec.typeLength), codec);
+    default:
+      throw new Error(`values in ${encoding} encoding cannot be read`);
+  }
+}
+
+/** `count` dictionary indices (RLE_DICTIONARY / PLAIN_DICTIONARY: a bit width, then the RLE/bit-packed hybrid). */
+export function readDictionaryIndices(reader: DataReader, count: number, dictionarySize: number): Int32Array {
+  requireBytes(reader, 1);
+  const bitWidth = reader.view.getUint8(reader.offset++);
+  const indices = new Int32Array(count);
+  if (bitWidth > 32) throw new Error(`dictionary index bit width ${bitWidth} is over 32`);
+  if (bitWidth > 0) readRleBitPackedHybrid(reader, bitWidth, indices, reader.view.byteLength - reader.offset);
+  for (let i = 0; i < count; i++) {
+    const index = indices[i] as number;
+    if (index < 0 || index >= dictionarySize)
+      throw new Error(`dictionary index ${index} outside a dictionary of ${dictionarySize}`);
+  }
+  return indices;
+}
+
+/** Booleans in RLE encoding (data pages v2): a 4-byte length, then the hybrid at bit width 1. */
+export function readRleBooleans(reader: DataReader, count: number): PageValues {
+  const codes = new Int32Array(count);
+  readRleBitPackedHybrid(reader, 1, codes);
+  return { kind: "codes", codes, labels: BOOLEAN_LABELS };
+}
+
+/** The values of a dictionary-encoded page, from its indices: numbers looked up, labels kept as codes. */
+export function fromDictionary(indices: Int32Array, dictionary: Dictionary): PageValues {
+  if (dictionary.kind === "labels") return { kind: "codes", codes: indices, labels: dictionary.labels };
+  const numbers = new Float64Array(indices.length);
+  const values = dictionary.numbers;
+  for (let i = 0; i < indices.length; i++) numbers[i] = values[indices[i] as number] as number;
+  return { kind: "numbers", numbers };
+}
+
+/** A dictionary page's values (always PLAIN), as numbers or labels. */
+export function asDictionary(values: PageValues): Dictionary {
+  if (values.kind === "numbers") return values;
+  if (values.kind === "texts") return { kind: "labels", labels: values.texts };
+  return { kind: "labels", labels: Array.from(values.codes, (code) => values.labels[code] as string) };
+}
+
+/**
+ * A signed or unsigned 64-bit integer as the double closest to it: exact below 2^53 (read as two 32-bit halves),
+ * beyond that rounded to nearest as pandas' int64 → float64 cast and a CSV reader both do.
+ */
+function int64At(view: DataView, offset: number, codec: ValueCodec): number {
+  const high = view.getInt32(offset + 4, true);
+  if (high >= -0x200000 && high < 0x200000 && !(codec.unsigned && high < 0)) {
+    return high * TWO_TO_32 + view.getUint32(offset, true);
+  }
+  return Number(codec.unsigned ? view.getBigUint64(offset, true) : view.getBigInt64(offset, true));
+}
+
+/**
+ * Unscaled decimal integers (exact doubles) divided by 10^scale: for scales up to 22 the divisor is exact, so the
+ * one division is correctly rounded, the same double a CSV reader gets from the decimal text.
+ */
+function scaled(unscaled: Float64Array, scale: number | undefined): Float64Array {
+  if (scale === undefined || scale === 0) return unscaled;
+  for (let i = 0; i < unscaled.length; i++) unscaled[i] = decimalOf(unscaled[i] as number, scale);
+  return unscaled;
+}
+
+/** An exact unscaled integer (|value| < 2^53) over 10^scale. */
+function decimalOf(unscaled: number, scale: number): number {
+  return scale <= MAX_EXACT_SCALE ? unscaled / (POWERS_OF_TEN[scale] as number) : decimalFromText(BigInt(unscaled), scale);
+}
+
+/** Byte arrays as text (UTF-8), or as big-endian two's-complement decimals. */
+function fromByteArrays(arrays: Uint8Array[], codec: ValueCodec): PageValues {
+  if (codec.decimalScale === undefined) return { kind: "texts", texts: arrays.map((bytes) => utf8.decode(bytes)) };
+  const scale = codec.decimalScale;
+  return { kind: "numbers", numbers: Float64Array.from(arrays, (bytes) => decimalFromBytes(bytes, scale)) };
+}
+
+function decimalFromBytes(bytes: Uint8Array, scale: number): number {
+  if (bytes.length <= EXACT_DECIMAL_BYTES) {
+    let value = 0;
+    for (const byte of bytes) value = value * 256 + byte;
+    if (bytes.length > 0 && (bytes[0] as number) >= 0x80) value -= 256 ** bytes.length;
+    return decimalOf(value, scale);
+  }
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  if ((bytes[0] as number) >= 0x80) value -= 1n << BigInt(8 * bytes.length);
+  return decimalFromText(value, scale);
+}
+
+/** A decimal too wide for one exact division: the double closest to its text, as a CSV reader parses it. */
+function decimalFromText(unscaled: bigint, scale: number): number {
+  return Number(`${unscaled}e-${scale}`);
+}
+
+/** What hyparquet's decoders give (typed arrays of the physical type) in the shapes above. */
+function fromDecoded(decoded: ArrayLike<unknown>, codec: ValueCodec): PageValues {
+  if (decoded instanceof BigInt64Array) {
+    const numbers = Float64Array.from(decoded, (value) => Number(codec.unsigned ? BigInt.asUintN(64, value) : value));
+    return { kind: "numbers", numbers: scaled(numbers, codec.decimalScale) };
+  }
+  if (decoded instanceof Int32Array) {
+    const numbers = Float64Array.from(decoded, (value) => (codec.unsigned ? value >>> 0 : value));
+    return { kind: "numbers", numbers: scaled(numbers, codec.decimalScale) };
+  }
+  if (decoded instanceof Float32Array || decoded instanceof Float64Array) {
+    return { kind: "numbers", numbers: Float64Array.from(decoded) };
+  }
+  return fromByteArrays(Array.from(decoded as ArrayLike<Uint8Array>), codec);
+}
+
+function requireBytes(reader: DataReader, bytes: number): void {
+  if (reader.offset + bytes > reader.view.byteLength) {
+    throw new Error(`the page ends ${reader.offset + bytes - reader.view.byteLength} bytes before its values do`);
+  }
+}
