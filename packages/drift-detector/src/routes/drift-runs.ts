@@ -88,6 +88,23 @@ export function pageNumber(min: number, max?: number) {
   return max === undefined ? atLeast : atLeast.max(max, `must be at most ${max}`);
 }
 
+/** The query of a page of run records, newest first. */
+export const runsPageQuery = z.object({
+  limit: pageNumber(1, 100).default(20).meta({ description: "Runs per page (1-100, default 20)", example: 5 }),
+  offset: pageNumber(0).default(0).meta({ description: "Runs to skip, newest first (default 0)", example: 0 }),
+});
+
+/** A page of run records, with the page it is and how many runs there are. */
+export const runsPageSchema = z.object({
+  runs: z.array(runRecordSchema),
+  unreadable: z
+    .array(z.string())
+    .meta({ description: "Ids on this page whose stored record cannot be read (GET it for the reason)" }),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
 export async function recordOrProblem(runs: RunStore, id: string): Promise<RunRecord> {
   const record = await runs.get(id).catch((err: unknown) => {
     if (err instanceof UnreadableRunRecordError) throw new HttpProblem(500, err.message, { type: "run-record-unreadable" });
@@ -191,24 +208,8 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
         "`MINIO_REPORT_PATH/runs/`, so they survive restarts. `total` counts all runs; a record that cannot be read " +
         "is listed by id under `unreadable` instead of hiding the others.",
       tags: ["drift"],
-      query: z.object({
-        limit: pageNumber(1, 100).default(20).meta({ description: "Runs per page (1-100, default 20)", example: 5 }),
-        offset: pageNumber(0).default(0).meta({ description: "Runs to skip, newest first (default 0)", example: 0 }),
-      }),
-      responses: {
-        200: {
-          description: "One page of runs",
-          schema: z.object({
-            runs: z.array(runRecordSchema),
-            unreadable: z
-              .array(z.string())
-              .meta({ description: "Ids on this page whose stored record cannot be read (GET it for the reason)" }),
-            total: z.number().int(),
-            limit: z.number().int(),
-            offset: z.number().int(),
-          }),
-        },
-      },
+      query: runsPageQuery,
+      responses: { 200: { description: "One page of runs", schema: runsPageSchema } },
       handler: async ({ query }) => {
         const page = await defaultExperiment(deps.registry).runs.page(query.offset, query.limit);
         return { status: 200, body: { ...page, limit: query.limit, offset: query.offset } };

@@ -15,6 +15,8 @@ import {
   runAnswer,
   runIdSchema,
   runOnce,
+  runsPageQuery,
+  runsPageSchema,
   streamReport,
 } from "./drift-runs.js";
 import { triggerProblem } from "./run-problem.js";
@@ -262,19 +264,11 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
         "and `queued`: triggers accepted and not yet done, the running one first.",
       tags: ["experiments"],
       params: experimentId,
-      query: z.object({
-        limit: pageNumber(1, 100).default(20).meta({ description: "Runs per page (1-100, default 20)", example: 5 }),
-        offset: pageNumber(0).default(0).meta({ description: "Runs to skip, newest first (default 0)", example: 0 }),
-      }),
+      query: runsPageQuery,
       responses: {
         200: {
           description: "One page of runs",
-          schema: z.object({
-            runs: z.array(runRecordSchema),
-            unreadable: z.array(z.string()),
-            total: z.number().int(),
-            limit: z.number().int(),
-            offset: z.number().int(),
+          schema: runsPageSchema.extend({
             queued: z.array(queuedTriggerSchema).meta({ description: "Accepted triggers not yet done" }),
           }),
         },
