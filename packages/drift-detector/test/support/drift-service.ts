@@ -83,6 +83,46 @@ export async function answerOf(response: Response): Promise<HttpResult> {
   return { status: response.status, body, headers: response.headers };
 }
 
+/** Calls a service under test, with a bearer token and a JSON body when given. */
+export async function callService(
+  url: string,
+  method: string,
+  path: string,
+  options: { bearer?: string | undefined; body?: unknown } = {},
+): Promise<HttpResult> {
+  const headers: Record<string, string> = {};
+  if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  const body = options.body === undefined || typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  return answerOf(await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }));
+}
+
+/**
+ * Restart and close of an in-process detector: `stop` ends its timers, `settle` (on close only) waits for what it
+ * still runs, then its server closes; a restart boots the next one over the same storage, a close cleans up after it.
+ */
+export function restartAndClose<T>(parts: {
+  stop: () => void;
+  settle?: () => Promise<void>;
+  server: { close(): Promise<void> };
+  boot: () => Promise<T>;
+  cleanUp: () => Promise<void>;
+}): { restart(): Promise<T>; close(): Promise<void> } {
+  return {
+    restart: async () => {
+      parts.stop();
+      await parts.server.close();
+      return parts.boot();
+    },
+    close: async () => {
+      parts.stop();
+      await parts.settle?.();
+      await parts.server.close();
+      await parts.cleanUp();
+    },
+  };
+}
+
 export function sha256(content: string): string {
   return createHash("sha256").update(content).digest("hex");
 }
@@ -182,13 +222,7 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
         while (counters.requests < count) await new Promise((resolve) => setTimeout(resolve, 5));
       },
       holdDetections: () => gate.close(),
-      call: async (method, path, bearer) => {
-        const response = await fetch(`${server.url}${path}`, {
-          method,
-          headers: bearer ? { Authorization: `Bearer ${bearer}` } : {},
-        });
-        return answerOf(response);
-      },
+      call: (method, path, bearer) => callService(server.url, method, path, { bearer }),
       seed: async (reference, current) => {
         const type = (data: string | Buffer) => (typeof data === "string" ? "text/csv" : "application/vnd.apache.parquet");
         await store.put(PATHS.reference, reference, type(reference));
@@ -196,19 +230,17 @@ export async function startDriftService(options: ServiceOptions = {}): Promise<S
       },
       read: async (key) => text(await store.get(key)),
       keys: async (prefix = "") => (await store.list(prefix)).map((o) => o.key),
-      restart: async () => {
-        drift.close();
-        await server.close();
-        return boot();
-      },
-      close: async () => {
-        drift.close();
-        await server.close();
-        await rm(journalDir, { recursive: true, force: true });
-        await airflow?.close();
-        await ids?.close();
-        if (tempDir) await rm(tempDir, { recursive: true, force: true });
-      },
+      ...restartAndClose({
+        stop: () => drift.close(),
+        server,
+        boot,
+        cleanUp: async () => {
+          await rm(journalDir, { recursive: true, force: true });
+          await airflow?.close();
+          await ids?.close();
+          if (tempDir) await rm(tempDir, { recursive: true, force: true });
+        },
+      }),
     };
     return service;
   };

@@ -12,7 +12,7 @@ import type { Experiment } from "../../src/experiments/experiment.js";
 import type { ExperimentRegistry } from "../../src/experiments/experiment-registry.js";
 import { parseExperiments } from "../../src/experiments/experiments-file.js";
 import { coreAnalysis } from "../../src/pipeline/core-analysis.js";
-import { answerOf, FAST_POLICY, type HttpResult } from "./drift-service.js";
+import { callService, FAST_POLICY, type HttpResult, restartAndClose } from "./drift-service.js";
 import type { FakeAirflow } from "./fake-airflow.js";
 import type { FakeIdsProvider } from "./fake-ids-provider.js";
 import { Gate } from "./gate.js";
@@ -149,30 +149,14 @@ export async function startExperimentsService(options: ExperimentsServiceOptions
       maxParallelDetections: () => counters.max,
       holdDetections: () => gate.close(),
       storeFor,
-      call: async (method, path, callOptions = {}) => {
-        const headers: Record<string, string> = {};
-        if (callOptions.bearer) headers.Authorization = `Bearer ${callOptions.bearer}`;
-        if (callOptions.body !== undefined) headers["Content-Type"] = "application/json";
-        const response = await fetch(`${server.url}${path}`, {
-          method,
-          headers,
-          ...(callOptions.body !== undefined
-            ? { body: typeof callOptions.body === "string" ? callOptions.body : JSON.stringify(callOptions.body) }
-            : {}),
-        });
-        return answerOf(response);
-      },
-      restart: async () => {
-        drift.close();
-        await server.close();
-        return boot();
-      },
-      close: async () => {
-        drift.close();
-        await registry.idle();
-        await server.close();
-        await rm(journalDir, { recursive: true, force: true });
-      },
+      call: (method, path, callOptions = {}) => callService(server.url, method, path, callOptions),
+      ...restartAndClose({
+        stop: () => drift.close(),
+        settle: () => registry.idle(),
+        server,
+        boot,
+        cleanUp: () => rm(journalDir, { recursive: true, force: true }),
+      }),
     };
   };
   return boot();
