@@ -107,7 +107,7 @@ export class DriftPipeline {
     const id = newRunId(startedAt);
     this.activeRunId = id;
     try {
-      return await this.runAs(id, startedAt);
+      return await this.runSteps(id, startedAt);
     } finally {
       this.activeRunId = undefined;
     }
@@ -126,7 +126,7 @@ export class DriftPipeline {
     });
   }
 
-  private async runAs(id: string, startedAt: Date): Promise<RunRecord> {
+  private async runSteps(id: string, startedAt: Date): Promise<RunRecord> {
     const { store } = this.deps;
     const { referencePath, newDataPath } = this.settings;
     const log = this.deps.logger.child({ run: id });

@@ -5,7 +5,7 @@ import { createInferenceListing } from "./inference-listing.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { asProblem } from "./runtime-problems.js";
 
-async function answering<T>(work: () => Promise<T>): Promise<T> {
+async function withFailuresAsProblems<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -23,15 +23,15 @@ export function createInferenceService(backend: InferenceBackend, logger: Logger
   const listing = createInferenceListing(backend, logger);
   /** A change by the agent must show in the next list, before the engine's event arrives. */
   const changing = <T>(inferenceId: string, work: () => Promise<T>) =>
-    answering(() => locks.run(inferenceId, () => work().finally(() => listing.invalidate())));
+    withFailuresAsProblems(() => locks.run(inferenceId, () => work().finally(() => listing.invalidate())));
   return {
     deploy: (request: InferenceRequest) => changing(request.inferenceId, () => backend.deploy(request)),
     remove: (inferenceId: string) => changing(inferenceId, () => backend.remove(inferenceId)),
-    list: () => answering(() => listing.read()),
-    inspect: (inferenceId: string) => answering(() => backend.inspect(inferenceId)),
-    logs: (inferenceId: string, tail: number) => answering(() => backend.logs(inferenceId, tail)),
-    health: () => answering(() => backend.health()),
-    recover: () => answering(() => backend.recover().finally(() => listing.invalidate())),
+    list: () => withFailuresAsProblems(() => listing.read()),
+    inspect: (inferenceId: string) => withFailuresAsProblems(() => backend.inspect(inferenceId)),
+    logs: (inferenceId: string, tail: number) => withFailuresAsProblems(() => backend.logs(inferenceId, tail)),
+    health: () => withFailuresAsProblems(() => backend.health()),
+    recover: () => withFailuresAsProblems(() => backend.recover().finally(() => listing.invalidate())),
     /** Ends the engine event subscription (on shutdown). */
     stop: () => listing.stop(),
   };

@@ -31,28 +31,13 @@ export async function replaceInference(
     ctx.keepImages,
   );
 
-  const restoreOld = async (): Promise<string> => {
-    if (!wasRunning) return `The previous version (image ${oldLabels.image}) was kept, stopped as it was.`;
-    try {
-      await runtime.startContainer(old.id);
-      const back = await waitUntilServing(ctx, old);
-      if (back.outcome === "ready")
-        return `The previous version (image ${oldLabels.image}) was restored and accepts connections again.`;
-      const why = back.outcome === "exited" ? `exited with code ${back.exitCode}` : "its port did not open in time";
-      return `The previous version (image ${oldLabels.image}) was started again, but ${why}.`;
-    } catch (err) {
-      ctx.logger.error({ err, inference: request.inferenceId }, "could not restart the previous version");
-      return `Restarting the previous version (image ${oldLabels.image}) failed too: ${(err as Error).message}`;
-    }
-  };
-
   const spec = buildContainerSpec(request, ctx.policy, {
     name: candidateName(request.inferenceId),
     imageHistory: history.kept,
     replacement: { restartPrevious: wasRunning, pruneAfter: history.dropped },
   });
   const stopOld = () => runtime.stopContainer(old.id, ctx.stopTimeoutSeconds);
-  const { containerId, readiness } = await launchUntilReady(ctx, spec, restoreOld, stopOld);
+  const { containerId, readiness } = await launchUntilReady(ctx, spec, () => restorePrevious(ctx, old, wasRunning), stopOld);
 
   await runtime.removeContainer(old.id);
   const pruned = await pruneImages(ctx, history.dropped);
@@ -62,4 +47,23 @@ export async function replaceInference(
     "inference replaced",
   );
   return describeDeployment(ctx, containerId, readiness, { docker_img_uri: oldLabels.image, image_id: old.imageId }, pruned);
+}
+
+/**
+ * The rollback of a replacement whose candidate did not come up: the previous container is started again if it ran
+ * and waited for; the answer says in one sentence how that went.
+ */
+async function restorePrevious(ctx: InferenceContext, old: ContainerDetails, wasRunning: boolean): Promise<string> {
+  const { image, inferenceId } = fromLabels(old.labels);
+  if (!wasRunning) return `The previous version (image ${image}) was kept, stopped as it was.`;
+  try {
+    await ctx.runtime.startContainer(old.id);
+    const back = await waitUntilServing(ctx, old);
+    if (back.outcome === "ready") return `The previous version (image ${image}) was restored and accepts connections again.`;
+    const why = back.outcome === "exited" ? `exited with code ${back.exitCode}` : "its port did not open in time";
+    return `The previous version (image ${image}) was started again, but ${why}.`;
+  } catch (err) {
+    ctx.logger.error({ err, inference: inferenceId }, "could not restart the previous version");
+    return `Restarting the previous version (image ${image}) failed too: ${(err as Error).message}`;
+  }
 }
