@@ -108,8 +108,8 @@ const IO_MODULES = [
 const LIBRARY_HOMES: Record<string, string[]> = {
   dockerode: [`${AGENT}runtime/`],
   minio: [`${DRIFT}adapters/`],
-  // node-agent's ids/ is its IDS agent adapter (the v3 route's asset lookup), the only other HTTP client.
-  axios: [`${DRIFT}adapters/`, `${AGENT}ids/`],
+  // The one outbound HTTP client, which the drift adapters and the node agent's IDS lookup call.
+  axios: ["packages/common/src/upstream/"],
 };
 
 const under = (path: string, folders: string[]) => folders.some((folder) => path.startsWith(folder));

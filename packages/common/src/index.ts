@@ -14,7 +14,6 @@ export { createHttpMetrics, type HttpMetrics } from "./http/metrics.js";
 export { buildOpenApiDocument, jsonSchema, type OpenApiInfo } from "./http/openapi.js";
 export { pingRoute } from "./http/ping-route.js";
 export {
-  boundedUpstreamBody,
   type FieldError,
   type FieldLocation,
   fieldErrors,
@@ -23,9 +22,7 @@ export {
   type ProblemBody,
   problemHandler,
   problemSchema,
-  quoteUpstream,
   type UpstreamDetails,
-  type UpstreamFailure,
   validationProblem,
 } from "./http/problem.js";
 export { createRequestGuard, type RequestGuard, type RequestGuardOptions } from "./http/request-guard.js";
@@ -40,3 +37,8 @@ export {
 } from "./http/route.js";
 export { createLogger, type Logger } from "./logger.js";
 export { exitOnSignal, listen, type RunningServer } from "./server.js";
+export { type HttpAnswer, type HttpRequest, httpCall, UPSTREAM_ANSWER_LIMIT_BYTES } from "./upstream/http-call.js";
+export { boundedUpstreamBody, quoteUpstream } from "./upstream/quote.js";
+export { type RetryPolicy, withRetries } from "./upstream/retry.js";
+export { type SocketFailure, socketFailure } from "./upstream/socket-failure.js";
+export { UpstreamError, type UpstreamFailure } from "./upstream/upstream-error.js";

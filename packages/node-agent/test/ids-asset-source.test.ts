@@ -136,6 +136,19 @@ describe("IDS asset lookup: unusable answers give 502 quoting them", () => {
     expect(problem.message.length).toBeLessThan(1000);
   });
 
+  test("an answer over the size cap is not read further: 502 saying so", async () => {
+    ids.answer("over-cap", { status: 200, text: "x".repeat(5000) });
+    const problem = await problemOf(
+      createIdsAssetSource({ baseUrl: ids.url, providerIp: PROVIDER_IP, timeoutMs: 2000, logger, maxAnswerBytes: 1000 }).lookup(
+        "over-cap",
+      ),
+    );
+    expect(problem.status).toBe(502);
+    expect(problem.type).toBe("urn:clarus:problem:ids-error");
+    expect(problem.message).toMatch(/failed the lookup of exp_id over-cap: .*answered more than 1000 bytes; not read further\.$/);
+    expect(problem.extensions.upstream).toMatchObject({ service: "ids-agent", failure: "rejected", exp_id: "over-cap" });
+  });
+
   test("an empty 200 answer", async () => {
     ids.answer("empty", { status: 200, text: "" });
     const problem = await problemOf(source().lookup("empty"));
@@ -206,12 +219,35 @@ describe("IDS asset lookup: upstream failures", () => {
     }
   });
 
-  test("an IDS that closes the connection gives 502", async () => {
+  test("an IDS that closes the connection without answering is tried three times, then 503", async () => {
     ids.answer("close", "close");
+    const before = ids.requests.length;
     const problem = await problemOf(source().lookup("close"));
-    expect(problem.status).toBe(502);
-    expect(problem.message).toMatch(/broke off the exchange for exp_id close/);
-    expect(problem.extensions.upstream).toMatchObject({ service: "ids-agent", failure: "rejected" });
+    expect(problem.status).toBe(503);
+    expect(problem.type).toBe("urn:clarus:problem:ids-unreachable");
+    expect(problem.message).toMatch(/is unreachable \(ECONNRESET: socket hang up\)/);
+    expect(problem.extensions.upstream).toMatchObject({ service: "ids-agent", failure: "unreachable", exp_id: "close" });
+    expect(ids.requests.length - before).toBe(3);
+  });
+
+  test("an IDS that fails while it restarts (500, then a dropped connection) is asked again and its answer used", async () => {
+    let calls = 0;
+    const restarting = createServer((req, res) => {
+      calls += 1;
+      if (calls === 1) res.writeHead(500).end("starting");
+      else if (calls === 2) req.socket.destroy();
+      else res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(asset));
+    });
+    await new Promise<void>((resolve) => restarting.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = restarting.address() as AddressInfo;
+      const found = await source({ baseUrl: `http://127.0.0.1:${port}` }).lookup("restart");
+      expect(found).toMatchObject({ image: asset.docker_img_uri, internalPort: 8080 });
+      expect(calls).toBe(3);
+    } finally {
+      restarting.closeAllConnections();
+      await new Promise((resolve) => restarting.close(resolve));
+    }
   });
 
   test("an IDS that is not listening gives 503", async () => {

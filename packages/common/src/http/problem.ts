@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
+import type { UpstreamFailure } from "../upstream/upstream-error.js";
 
 /** Where a bad value was found in the request. */
 export type FieldLocation = "body" | "query" | "path" | "header";
@@ -23,9 +24,6 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
-/** How an outside system failed a call: no answer in time, could not be reached, or answered with an error. */
-export type UpstreamFailure = "timeout" | "unreachable" | "rejected";
-
 /**
  * The `upstream` member of a problem an outside system caused, alike in both services: which system, how it failed,
  * its own answer (HTTP status, body or message), plus whatever identifies the call (url, exp_id).
@@ -36,23 +34,6 @@ export interface UpstreamDetails {
   status?: number | undefined;
   body?: unknown;
   [detail: string]: unknown;
-}
-
-const QUOTE_LIMIT = 500;
-
-/** An outside system's answer (text, or JSON serialised) cut short enough to quote in a problem detail or log line. */
-export function quoteUpstream(body: unknown): string {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}… (${text.length - QUOTE_LIMIT} more characters)` : text;
-}
-
-/**
- * An outside system's answer as a problem's `upstream.body`: the parsed answer itself while it is short, else its
- * quote (cut at the same length), so that an upstream cannot make our answers large.
- */
-export function boundedUpstreamBody(body: unknown): unknown {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  return text === undefined || text.length <= QUOTE_LIMIT ? body : quoteUpstream(text);
 }
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";

@@ -1,10 +1,9 @@
 import type { Readable } from "node:stream";
-import type { Logger } from "@clarus/common";
+import { type Logger, socketFailure, UpstreamError } from "@clarus/common";
 import type { RetrainingTrigger } from "../adapters/airflow/retraining-trigger.js";
 import type { DatasetPublisher } from "../adapters/ids/dataset-publisher.js";
 import { ObjectNotFoundError, PreconditionFailedError } from "../adapters/storage/errors.js";
 import type { ObjectInfo, ObjectStore } from "../adapters/storage/object-store.js";
-import { isConnectionError, UpstreamError } from "../adapters/upstream-error.js";
 import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
 import type { DriftResult } from "../drift/result.js";
 import type { ReportMeta } from "../report/report-meta.js";
@@ -230,8 +229,9 @@ export class DriftPipeline {
       return { result, hashes: await Promise.all([streams[0].sha256(), streams[1].sha256()]) };
     } catch (err) {
       // A connection dropped while the core was streaming an object is the storage's failure, not the data's.
-      if (!isConnectionError(err)) throw err;
-      throw new UpstreamError("storage", "unreachable", `reading the datasets: ${messageOf(err)}`, { cause: err });
+      const failure = socketFailure(err);
+      if (!failure) throw err;
+      throw new UpstreamError("storage", failure.kind, `reading the datasets: ${messageOf(err)}`, { cause: err });
     }
   }
 

@@ -1,6 +1,6 @@
+import { UpstreamError } from "@clarus/common";
 import { DagPausedError } from "../adapters/airflow/dag-paused-error.js";
 import { ObjectNotFoundError, PreconditionFailedError } from "../adapters/storage/errors.js";
-import { UpstreamError } from "../adapters/upstream-error.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { DriftOptionsError } from "../drift/options.js";
 import { CopyVerificationError, ReferenceRestoreError } from "./run-failure.js";

@@ -1,6 +1,6 @@
+import { UpstreamError } from "@clarus/common";
 import { describe, expect, test } from "vitest";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
-import { UpstreamError } from "../adapters/upstream-error.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { DriftOptionsError } from "../drift/options.js";
 import { RunFailure } from "../pipeline/run-failure.js";
@@ -32,5 +32,29 @@ describe("a failed run as a problem answer", () => {
       status: 500,
       body: { detail: "db down" },
     });
+  });
+
+  test("quotes a long upstream answer in a bounded way, in the problem's upstream body", () => {
+    const failure = new UpstreamError("ids", "rejected", "IDS provider answered HTTP 400", {
+      status: 400,
+      body: { detail: "z".repeat(100_000) },
+      transient: false,
+    });
+    const problem = runProblem(new RunFailure("update_ids", failure)).toBody();
+    const body = (problem.upstream as { body: unknown }).body;
+    expect(typeof body).toBe("string");
+    expect((body as string).length).toBeLessThan(600);
+    expect(body).toMatch(/… \(\d+ more characters\)$/);
+    expect(JSON.stringify(problem).length).toBeLessThan(2000);
+  });
+
+  test("keeps a short upstream answer as the upstream sent it", () => {
+    const failure = new UpstreamError("airflow", "rejected", "Airflow answered HTTP 409", {
+      status: 409,
+      body: { detail: "DAG run exists" },
+      transient: false,
+    });
+    const problem = runProblem(new RunFailure("trigger_retraining", failure)).toBody();
+    expect((problem.upstream as { body: unknown }).body).toEqual({ detail: "DAG run exists" });
   });
 });

@@ -1,6 +1,5 @@
-import { boundedUpstreamBody, HttpProblem, type UpstreamDetails } from "@clarus/common";
+import { boundedUpstreamBody, HttpProblem, type UpstreamDetails, UpstreamError } from "@clarus/common";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
-import { UpstreamError } from "../adapters/upstream-error.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { CsvLimitError } from "../csv/limits.js";
 import { DriftOptionsError } from "../drift/options.js";

@@ -1,7 +1,7 @@
+import { UpstreamError } from "@clarus/common";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HttpAirflowClient } from "../../src/adapters/airflow/airflow-client.js";
 import { DagPausedError } from "../../src/adapters/airflow/dag-paused-error.js";
-import { UpstreamError } from "../../src/adapters/upstream-error.js";
 import { type FakeAirflow, startFakeAirflow } from "../support/fake-airflow.js";
 
 const POLICY = { timeoutMs: 300, retries: 2, retryDelayMs: 5 };

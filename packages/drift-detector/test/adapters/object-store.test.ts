@@ -5,12 +5,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
+import { UpstreamError } from "@clarus/common";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ObjectNotFoundError, PreconditionFailedError } from "../../src/adapters/storage/errors.js";
 import { LocalFolderStore } from "../../src/adapters/storage/local-folder-store.js";
 import type { ObjectStore } from "../../src/adapters/storage/object-store.js";
 import { S3Store } from "../../src/adapters/storage/s3-store.js";
-import { UpstreamError } from "../../src/adapters/upstream-error.js";
 import { type RunningS3rver, startS3rver } from "../support/s3rver.js";
 
 const BUCKET = "datasets";

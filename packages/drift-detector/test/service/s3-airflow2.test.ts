@@ -1,6 +1,6 @@
+import { UpstreamError } from "@clarus/common";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { S3Store } from "../../src/adapters/storage/s3-store.js";
-import { UpstreamError } from "../../src/adapters/upstream-error.js";
 import { DRIFTED_CSV, REFERENCE_CSV } from "../support/datasets.js";
 import { FAST_POLICY, PATHS, type ServiceUnderTest, startDriftService } from "../support/drift-service.js";
 import { type RunningS3rver, s3StoreOn, startS3rver } from "../support/s3rver.js";

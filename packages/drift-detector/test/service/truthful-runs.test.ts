@@ -1,5 +1,5 @@
+import { UpstreamError } from "@clarus/common";
 import { afterEach, describe, expect, it } from "vitest";
-import { UpstreamError } from "../../src/adapters/upstream-error.js";
 import { currentOwner } from "../../src/pipeline/process-owner.js";
 import { DRIFTED_CSV, REFERENCE_CSV, SAME_POPULATION_CSV } from "../support/datasets.js";
 import { leaveRunningByDeadProcess, PATHS, type ServiceUnderTest, sha256, startDriftService } from "../support/drift-service.js";

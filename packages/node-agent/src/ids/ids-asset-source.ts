@@ -1,7 +1,15 @@
 // The InferenceAssetSource backed by the local IDS agent (contract: ClarusIdsAgent Postman collection,
 // request "getAssetArtifact": GET /api/v2/consumer/asset?exp_id=…&provider_ip=…).
-import { HttpProblem, type Logger, quoteUpstream, type UpstreamDetails } from "@clarus/common";
-import axios from "axios";
+import {
+  HttpProblem,
+  httpCall,
+  type Logger,
+  quoteUpstream,
+  type RetryPolicy,
+  socketFailure,
+  type UpstreamDetails,
+  UpstreamError,
+} from "@clarus/common";
 import { readIdsAsset } from "./ids-asset-answer.js";
 import type { InferenceAsset, InferenceAssetSource } from "./inference-asset-source.js";
 
@@ -10,15 +18,16 @@ export interface IdsAssetSourceOptions {
   baseUrl: string;
   /** IDS_PROVIDER_IP, sent as provider_ip; without it every lookup fails with 503 saying so. */
   providerIp: string | undefined;
-  /** Bound on the whole exchange, connection to last byte. */
+  /** Bound on the whole lookup, retries included, from connecting to the last byte. */
   timeoutMs: number;
   logger: Logger;
   /** Largest answer read, in bytes (default 1 MiB). */
   maxAnswerBytes?: number;
 }
 
-/** Socket errors meaning nothing listens at the address (as opposed to a peer that broke off). */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+/** An IDS agent that refuses connections or answers 5xx while it restarts gets two more tries within the time bound. */
+const LOOKUP_RETRIES = 2;
+const LOOKUP_RETRY_DELAY_MS = 250;
 
 /** What identifies the call in a problem's `upstream` member, before how it failed is known. */
 interface IdsCall {
@@ -31,6 +40,12 @@ interface IdsCall {
 export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceAssetSource {
   const url = `${options.baseUrl.replace(/\/+$/, "")}/api/v2/consumer/asset`;
   const log = options.logger.child({ upstream: "ids-agent" });
+  const policy: RetryPolicy = {
+    timeoutMs: options.timeoutMs,
+    budgetMs: options.timeoutMs,
+    retries: LOOKUP_RETRIES,
+    retryDelayMs: LOOKUP_RETRY_DELAY_MS,
+  };
 
   return {
     async lookup(expId: string): Promise<InferenceAsset> {
@@ -48,20 +63,12 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
       let status: number;
       let text: string;
       try {
-        const response = await axios.get<string>(url, {
-          params: { exp_id: expId, provider_ip: options.providerIp },
-          headers: { Accept: "application/json" },
-          // axios' own timeout only bounds socket idleness; the signal bounds the whole exchange.
-          timeout: options.timeoutMs,
-          signal: AbortSignal.timeout(options.timeoutMs),
-          maxRedirects: 0,
-          maxContentLength: options.maxAnswerBytes ?? 1024 * 1024,
-          responseType: "text",
-          transformResponse: (data: unknown) => data,
-          validateStatus: () => true,
-        });
-        status = response.status;
-        text = typeof response.data === "string" ? response.data : "";
+        ({ status, text } = await httpCall("ids-agent", "IDS agent: look up the asset", policy, {
+          method: "GET",
+          url,
+          query: { exp_id: expId, provider_ip: options.providerIp },
+          maxAnswerBytes: options.maxAnswerBytes,
+        }));
       } catch (error) {
         throw transportProblem(error, expId, url, options.timeoutMs, upstream);
       }
@@ -75,18 +82,7 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
           },
         });
       }
-      if (status < 200 || status > 299) {
-        throw new HttpProblem(
-          502,
-          `The IDS agent answered HTTP ${status} for exp_id ${expId}: ${quoteUpstream(text) || "(empty body)"}`,
-          {
-            type: "ids-error",
-            extensions: {
-              upstream: { ...upstream, failure: "rejected", status, body: quoteUpstream(text) } satisfies UpstreamDetails,
-            },
-          },
-        );
-      }
+      if (status < 200 || status > 299) throw rejectedProblem(expId, status, text, upstream);
       let answer: unknown;
       try {
         answer = JSON.parse(text);
@@ -112,31 +108,43 @@ function badAnswer(expId: string, reason: string, text: string, upstream: IdsCal
   );
 }
 
-function transportProblem(error: unknown, expId: string, url: string, timeoutMs: number, call: IdsCall) {
-  const code = (error as { code?: string }).code ?? "";
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED") {
+function rejectedProblem(expId: string, status: number, body: unknown, upstream: IdsCall): HttpProblem {
+  return new HttpProblem(
+    502,
+    `The IDS agent answered HTTP ${status} for exp_id ${expId}: ${quoteUpstream(body) || "(empty body)"}`,
+    {
+      type: "ids-error",
+      extensions: {
+        upstream: { ...upstream, failure: "rejected", status, body: quoteUpstream(body) } satisfies UpstreamDetails,
+      },
+    },
+  );
+}
+
+/** A lookup that got no usable answer: no answer in time (504), nobody reachable (503), or an answer that failed (502). */
+function transportProblem(error: unknown, expId: string, url: string, timeoutMs: number, call: IdsCall): unknown {
+  if (!(error instanceof UpstreamError)) return error;
+  if (error.kind === "timeout") {
     return new HttpProblem(504, `The IDS agent at ${url} did not answer within ${timeoutMs} ms (exp_id ${expId}).`, {
       type: "ids-timeout",
       extensions: { upstream: { ...call, failure: "timeout" } satisfies UpstreamDetails },
       cause: error,
     });
   }
-  if (UNREACHABLE.has(code)) {
-    return new HttpProblem(503, `The IDS agent at ${url} is unreachable (${code}: ${message}).`, {
+  if (error.kind === "unreachable") {
+    const cause = error.cause;
+    const how = `${socketFailure(cause)?.code}: ${cause instanceof Error ? cause.message : String(cause)}`;
+    return new HttpProblem(503, `The IDS agent at ${url} is unreachable (${how}).`, {
       type: "ids-unreachable",
       extensions: { upstream: { ...call, failure: "unreachable" } satisfies UpstreamDetails },
       cause: error,
     });
   }
-  // Reachable but broke off (reset, closed socket, oversized answer): a bad gateway.
-  return new HttpProblem(
-    502,
-    `The IDS agent at ${url} broke off the exchange for exp_id ${expId} (${code || "error"}: ${message}).`,
-    {
-      type: "ids-error",
-      extensions: { upstream: { ...call, failure: "rejected" } satisfies UpstreamDetails },
-      cause: error,
-    },
-  );
+  if (error.status !== undefined) return rejectedProblem(expId, error.status, error.body, call);
+  // Reached, but the exchange failed: an oversized answer, a TLS refusal.
+  return new HttpProblem(502, `The IDS agent at ${url} failed the lookup of exp_id ${expId}: ${error.message}.`, {
+    type: "ids-error",
+    extensions: { upstream: { ...call, failure: "rejected" } satisfies UpstreamDetails },
+    cause: error,
+  });
 }

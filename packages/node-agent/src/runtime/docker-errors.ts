@@ -1,3 +1,4 @@
+import { socketFailure } from "@clarus/common";
 import { RuntimeError, type RuntimeErrorKind } from "./runtime-error.js";
 
 /** What docker-modem attaches to a failed call. */
@@ -6,17 +7,6 @@ interface ModemError extends Error {
   code?: string;
   json?: { message?: string } | null;
 }
-
-const UNREACHABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOENT",
-  "EACCES",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENOTFOUND",
-]);
 
 /** The engine answered 404 (whatever the message says: "network x not found" too). */
 export function isNotFound(err: unknown): boolean {
@@ -44,7 +34,8 @@ export function pullFailureKind(message: string): RuntimeErrorKind {
 /** Classifies an error of a container, network or image call. */
 export function engineFailureKind(err: unknown): RuntimeErrorKind {
   const modem = err as ModemError;
-  if (modem.code && UNREACHABLE_CODES.has(modem.code)) return "unavailable";
+  // No answer from the engine's socket, however it failed: the engine is unavailable.
+  if (socketFailure(err)) return "unavailable";
   const text = engineMessage(err).toLowerCase();
   if (/port is already allocated|address already in use/.test(text)) return "port-taken";
   if (/network .*not found/.test(text)) return "network-missing";
@@ -62,7 +53,8 @@ export function toRuntimeError(err: unknown, action: string, kind: RuntimeErrorK
   if (kind === "unavailable") {
     // The socket error names the socket's path on the host; answers name the variable instead.
     const quoted = engineMessage(err).replace(/(^|\s)\/[^\s'"]+/g, "$1(the DOCKER_HOST socket)");
-    return new RuntimeError(kind, `The Docker engine (DOCKER_HOST) is unreachable while trying to ${action}: ${quoted}`, quoted, {
+    const how = socketFailure(err)?.kind === "timeout" ? "did not answer in time" : "is unreachable";
+    return new RuntimeError(kind, `The Docker engine (DOCKER_HOST) ${how} while trying to ${action}: ${quoted}`, quoted, {
       cause: err,
     });
   }

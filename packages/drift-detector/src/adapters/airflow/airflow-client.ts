@@ -1,8 +1,5 @@
-import { quoteUpstream } from "@clarus/common";
+import { type HttpAnswer, type HttpRequest, httpCall, quoteUpstream, type RetryPolicy, UpstreamError } from "@clarus/common";
 import type { AirflowConfig } from "../../config.js";
-import { type HttpAnswer, type HttpRequest, httpCall } from "../http-call.js";
-import type { RetryPolicy } from "../retry.js";
-import { UpstreamError } from "../upstream-error.js";
 import { DagPausedError } from "./dag-paused-error.js";
 import type {
   AirflowApi,
@@ -65,7 +62,13 @@ export class HttpAirflowClient implements RetrainingTrigger {
     let unpaused = false;
     if (await this.isPaused(api)) {
       if (!this.config.unpausePausedDag) throw new DagPausedError(this.dagId);
-      const patch = { method: "PATCH", url: `${dagUrl}?update_mask=is_paused`, json: { is_paused: false } } as const;
+      // Setting is_paused to false twice leaves it false: safe to retry.
+      const patch = {
+        method: "PATCH",
+        url: `${dagUrl}?update_mask=is_paused`,
+        json: { is_paused: false },
+        retryable: true,
+      } as const;
       this.expect(await this.authorized(api, "unpause the DAG", patch), [200], "unpause the DAG");
       unpaused = true;
     }
@@ -74,7 +77,9 @@ export class HttpAirflowClient implements RetrainingTrigger {
       api === "v2"
         ? { dag_run_id: request.dagRunId, logical_date: null, conf: request.conf, note: request.note }
         : { dag_run_id: request.dagRunId, conf: request.conf, ...(takesNote(version) ? { note: request.note } : {}) };
-    const created = await this.authorized(api, "trigger the DAG run", { method: "POST", url: `${dagUrl}/dagRuns`, json: body });
+    // The run id is deterministic: a repeated trigger answers 409, read back below, and never starts a second run.
+    const trigger = { method: "POST", url: `${dagUrl}/dagRuns`, json: body, retryable: true } as const;
+    const created = await this.authorized(api, "trigger the DAG run", trigger);
     if (created.status === 409) {
       const runUrl = `${dagUrl}/dagRuns/${encodeURIComponent(request.dagRunId)}`;
       const existing = this.expect(
@@ -124,6 +129,8 @@ export class HttpAirflowClient implements RetrainingTrigger {
         method: "POST",
         url: `${this.config.baseUrl}/auth/token`,
         json: { username: credentials?.username, password: credentials?.password },
+        // Issuing a token changes nothing in Airflow.
+        retryable: true,
       }),
       [200, 201],
       "get an Airflow token",

@@ -1,4 +1,4 @@
-import { UpstreamError } from "../upstream-error.js";
+import { UpstreamError } from "@clarus/common";
 
 /** The DAG is paused: a run triggered now would sit `queued` forever (contracts/airflow/CONTRACT-NOTES.md §4.1), so we refuse to trigger it. */
 export class DagPausedError extends UpstreamError {

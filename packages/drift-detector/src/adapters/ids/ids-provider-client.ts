@@ -1,8 +1,5 @@
-import { quoteUpstream } from "@clarus/common";
+import { httpCall, quoteUpstream, type RetryPolicy, UpstreamError } from "@clarus/common";
 import type { IdsConfig } from "../../config.js";
-import { httpCall } from "../http-call.js";
-import type { RetryPolicy } from "../retry.js";
-import { UpstreamError } from "../upstream-error.js";
 import type { DatasetAsset, DatasetPublisher, IdsPublication } from "./dataset-publisher.js";
 
 /**
@@ -27,6 +24,8 @@ export class HttpIdsProvider implements DatasetPublisher {
         minio_bucket: asset.bucket,
         minio_path: asset.path,
       },
+      // The provider keys the asset by experiment and path: the same asset posted twice is one asset.
+      retryable: true,
     });
     if (answer.status < 200 || answer.status > 299) {
       throw new UpstreamError("ids", "rejected", `IDS provider answered HTTP ${answer.status}: ${quoteUpstream(answer.body)}`, {

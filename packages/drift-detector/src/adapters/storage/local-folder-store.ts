@@ -4,7 +4,7 @@ import { access, constants, copyFile, mkdir, readdir, rename, rm, stat, writeFil
 import { dirname, join, relative, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { UpstreamError } from "../upstream-error.js";
+import { UpstreamError } from "@clarus/common";
 import { ObjectNotFoundError, PreconditionFailedError } from "./errors.js";
 import type { ObjectInfo, ObjectStore } from "./object-store.js";
 

@@ -1,9 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
+import { type RetryPolicy, socketFailure, UpstreamError, withRetries } from "@clarus/common";
 import { Client, CopyDestinationOptions, CopySourceOptions } from "minio";
-import type { RetryPolicy } from "../retry.js";
-import { withRetries } from "../retry.js";
-import { isConnectionError, UpstreamError } from "../upstream-error.js";
 import { ObjectNotFoundError, PreconditionFailedError } from "./errors.js";
 import type { ObjectInfo, ObjectStore } from "./object-store.js";
 
@@ -126,8 +124,10 @@ export class S3Store implements ObjectStore {
     const code = (err as { code?: unknown })?.code;
     if (typeof code === "string" && MISSING_CODES.has(code)) return new ObjectNotFoundError(this.bucket, key);
     const message = err instanceof Error ? err.message : String(err);
-    if (isConnectionError(err)) {
-      return new UpstreamError("storage", "unreachable", `MinIO ${what}: cannot reach ${this.location} (${code})`, {
+    const failure = socketFailure(err);
+    if (failure) {
+      const how = failure.kind === "timeout" ? "no answer in time from" : "cannot reach";
+      return new UpstreamError("storage", failure.kind, `MinIO ${what}: ${how} ${this.location} (${failure.code})`, {
         cause: err,
       });
     }

@@ -1,11 +1,11 @@
-import type { UpstreamFailure } from "@clarus/common";
+/** How an outside system failed a call: no answer in time, could not be reached, or answered with an error. */
+export type UpstreamFailure = "timeout" | "unreachable" | "rejected";
 
-/** Which outside system a call went to. */
-export type UpstreamService = "storage" | "airflow" | "ids";
-
+/** A call to an outside system (Airflow, an IDS agent, object storage) that failed, and how. */
 export class UpstreamError extends Error {
-  readonly service: UpstreamService;
-  /** How it failed; the pipeline answers a timeout with 504, unreachable with 503, rejected with 502. */
+  /** Which outside system, as the caller names it ("airflow", "ids", "storage", "ids-agent"). */
+  readonly service: string;
+  /** How it failed; services answer a timeout with 504, unreachable with 503, rejected with 502. */
   readonly kind: UpstreamFailure;
   /** HTTP status the upstream answered, when it answered. */
   readonly status: number | undefined;
@@ -15,7 +15,7 @@ export class UpstreamError extends Error {
   readonly transient: boolean;
 
   constructor(
-    service: UpstreamService,
+    service: string,
     kind: UpstreamFailure,
     message: string,
     details: { status?: number; body?: unknown; cause?: unknown; transient?: boolean } = {},
@@ -30,21 +30,4 @@ export class UpstreamError extends Error {
       details.transient ??
       (kind !== "rejected" || details.status === undefined || details.status >= 500 || details.status === 429);
   }
-}
-
-const UNREACHABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "ERR_SOCKET_CONNECTION_TIMEOUT",
-]);
-
-/** True for socket-level errors where the other side could not be reached (as opposed to answering with an error). */
-export function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === "string" && UNREACHABLE_CODES.has(code);
 }

@@ -1,13 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { UpstreamError, type UpstreamService } from "./upstream-error.js";
+import { UpstreamError } from "./upstream-error.js";
 
 export interface RetryPolicy {
-  /** Per-attempt time limit. */
+  /** Bound on one attempt, from connecting to the answer's last byte. */
   timeoutMs: number;
   /** Extra attempts after the first one, for transient failures only. */
   retries: number;
   /** First backoff delay; doubled per attempt, with jitter. */
   retryDelayMs: number;
+  /**
+   * Bound on all attempts and the pauses between them together: an attempt gets at most what is left of it, and no
+   * retry starts that could not end inside it. Without it: up to (retries + 1) × timeoutMs plus the pauses.
+   */
+  budgetMs?: number;
 }
 
 /** Exponential backoff with "equal jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter", 2015). */
@@ -17,28 +22,34 @@ function backoffDelay(policy: RetryPolicy, attempt: number): number {
 }
 
 /**
- * Runs `operation` with a per-attempt deadline (its AbortSignal fires when the time is up) and retries transient
- * UpstreamErrors with backoff; permanent ones (4xx answers) and the last failure are thrown as they are.
+ * Runs `operation` with a per-attempt deadline (its AbortSignal fires when the time is up) and, when `retryable`,
+ * retries transient UpstreamErrors with backoff; permanent ones (4xx answers) and the last failure are thrown as
+ * they are.
  */
 export async function withRetries<T>(
-  service: UpstreamService,
+  service: string,
   what: string,
   policy: RetryPolicy,
   operation: (signal: AbortSignal) => Promise<T>,
+  retryable = true,
 ): Promise<T> {
+  const started = Date.now();
+  const left = () => (policy.budgetMs === undefined ? Number.POSITIVE_INFINITY : policy.budgetMs - (Date.now() - started));
   for (let attempt = 0; ; attempt++) {
     try {
-      return await withDeadline(service, what, policy.timeoutMs, operation);
+      return await withDeadline(service, what, Math.min(policy.timeoutMs, left()), operation);
     } catch (err) {
-      const transient = err instanceof UpstreamError && err.transient;
+      const transient = retryable && err instanceof UpstreamError && err.transient;
       if (!transient || attempt >= policy.retries) throw err;
-      await sleep(backoffDelay(policy, attempt));
+      const delay = backoffDelay(policy, attempt);
+      if (delay >= left()) throw err;
+      await sleep(delay);
     }
   }
 }
 
 async function withDeadline<T>(
-  service: UpstreamService,
+  service: string,
   what: string,
   timeoutMs: number,
   operation: (signal: AbortSignal) => Promise<T>,
@@ -48,7 +59,7 @@ async function withDeadline<T>(
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new UpstreamError(service, "timeout", `${what}: no answer within ${timeoutMs} ms`));
+      reject(new UpstreamError(service, "timeout", `${what}: no answer within ${Math.round(timeoutMs)} ms`));
     }, timeoutMs);
   });
   try {
