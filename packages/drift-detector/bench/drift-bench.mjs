@@ -3,7 +3,7 @@
 // against what a data scientist would run (pandas.read_csv + scipy ks_2samp per column, /usr/bin/python3), on the same
 // generated wine-like pairs, alternating in one run; and the same data as Parquet (written by DuckDB) through our CLI.
 // Prints, per size, wall time and peak RSS of each (best, and the spread over rounds), the ratios against the targets,
-// the machine and its load before and after, and a Markdown table for the README.
+// the machine and its load before and after, and a Markdown table for docs/benchmarks.md.
 //
 //   node bench/drift-bench.mjs [--rows 1000000,5000000,20000000] [--parquet-rows 1000000,20000000] [--rounds 2]
 //                              [--big-rounds 1] [--big-from 10000000] [--baseline-max-rows 20000000] [--data DIR]
@@ -95,6 +95,20 @@ const range = (values, digits, unit) => {
   const high = Math.max(...values);
   return low === high ? `${low.toFixed(digits)}${unit}` : `${low.toFixed(digits)}–${high.toFixed(digits)}${unit}`;
 };
+/** The rounds of one side: best wall time, the spread of all rounds, and the highest peak RSS. */
+const summaryOf = (runs) => ({
+  best: Math.min(...runs.map((r) => r.seconds)),
+  spread: range(
+    runs.map((r) => r.seconds),
+    2,
+    " s",
+  ),
+  peakMib: mib(Math.max(...runs.map((r) => r.rssKib))),
+});
+const printSummary = (label, summary) =>
+  console.log(
+    `  ${label} best ${summary.best.toFixed(2)} s (rounds ${summary.spread}), peak RSS ${summary.peakMib.toFixed(0)} MiB`,
+  );
 const verdict = (value, goal) => `${value.toFixed(2)} (goal ≤ ${goal}) ${value <= goal ? "met" : "NOT met"}`;
 /** The issue's targets: 1 M rows wall ≤ 0.35 × and peak ≤ 0.6 × pandas; 20 M rows peak ≤ 700 MiB and wall ≤ 0.4 ×. */
 const targets = (rows) =>
@@ -138,44 +152,19 @@ try {
     if (parquet.length > 0 && JSON.stringify(parquet[0].drift) !== JSON.stringify(engine[0].drift)) {
       throw new Error(`${rows} rows: the Parquet copy gave another result than the CSV`);
     }
-    const best = (runs) => Math.min(...runs.map((r) => r.seconds));
-    const peak = (runs) => Math.max(...runs.map((r) => r.rssKib));
     const ok = baseline.filter((b) => !b.failed);
     const goal = targets(rows);
-    const line = {
-      rows,
-      engine: {
-        best: best(engine),
-        spread: range(
-          engine.map((r) => r.seconds),
-          2,
-          " s",
-        ),
-        peakMib: mib(peak(engine)),
-      },
-    };
-    console.log(
-      `  clarus-drift CSV: best ${line.engine.best.toFixed(2)} s (rounds ${line.engine.spread}), peak RSS ${line.engine.peakMib.toFixed(0)} MiB`,
-    );
+    const line = { rows, engine: summaryOf(engine) };
+    printSummary("clarus-drift CSV:", line.engine);
     if (goal.peakMib)
       console.log(
         `  peak RSS ${line.engine.peakMib.toFixed(0)} MiB: goal ≤ ${goal.peakMib} MiB ${line.engine.peakMib <= goal.peakMib ? "met" : "NOT met"}`,
       );
     if (ok.length > 0) {
-      line.baseline = {
-        best: best(ok),
-        spread: range(
-          ok.map((r) => r.seconds),
-          2,
-          " s",
-        ),
-        peakMib: mib(peak(ok)),
-      };
+      line.baseline = summaryOf(ok);
       line.wallRatio = line.engine.best / line.baseline.best;
       line.peakRatio = line.engine.peakMib / line.baseline.peakMib;
-      console.log(
-        `  pandas+scipy:     best ${line.baseline.best.toFixed(2)} s (rounds ${line.baseline.spread}), peak RSS ${line.baseline.peakMib.toFixed(0)} MiB`,
-      );
+      printSummary("pandas+scipy:    ", line.baseline);
       console.log(`  wall ratio ours/pandas: ${goal.wall ? verdict(line.wallRatio, goal.wall) : line.wallRatio.toFixed(2)}`);
       console.log(`  peak RSS ratio ours/pandas: ${goal.peak ? verdict(line.peakRatio, goal.peak) : line.peakRatio.toFixed(2)}`);
     } else if (baselineRuns) {
@@ -184,19 +173,9 @@ try {
       console.log(`  pandas+scipy not run at this size (--baseline-max-rows ${args["baseline-max-rows"]})`);
     }
     if (parquet.length > 0) {
-      line.parquet = {
-        best: best(parquet),
-        spread: range(
-          parquet.map((r) => r.seconds),
-          2,
-          " s",
-        ),
-        peakMib: mib(peak(parquet)),
-      };
+      line.parquet = summaryOf(parquet);
       line.parquetRatio = line.parquet.best / line.engine.best;
-      console.log(
-        `  clarus-drift Parquet: best ${line.parquet.best.toFixed(2)} s (rounds ${line.parquet.spread}), peak RSS ${line.parquet.peakMib.toFixed(0)} MiB`,
-      );
+      printSummary("clarus-drift Parquet:", line.parquet);
       console.log(`  Parquet / CSV wall: ${rows === 1_000_000 ? verdict(line.parquetRatio, 0.5) : line.parquetRatio.toFixed(2)}`);
     }
     rowsOfTable.push(line);
