@@ -4,17 +4,19 @@ import { ChunkList } from "./chunk-list.js";
 describe("ChunkList", () => {
   it("keeps every value in order across growing chunks, small at first", () => {
     const list = new ChunkList((length) => new Float64Array(length));
-    const count = 300_000;
+    const count = 3_000_000;
     for (let i = 0; i < count; i++) list.push(i * 0.5);
     expect(list.length).toBe(count);
     const lengths = [...list.chunks()].map((chunk) => chunk.length);
     expect(lengths.slice(0, 3)).toEqual([16, 32, 64]);
-    expect(Math.max(...lengths)).toBe(65_536);
+    expect(Math.max(...lengths)).toBe(1 << 20);
     let expected = 0;
+    let wrong = 0;
     for (const value of list.values()) {
-      expect(value).toBe(expected * 0.5);
+      if (value !== expected * 0.5) wrong++;
       expected++;
     }
+    expect(wrong).toBe(0);
     expect(expected).toBe(count);
   });
 

@@ -1,9 +1,12 @@
 /**
  * Chunks start small and double up to the largest: a column is allocated only as its values arrive, so a file of
- * very many short columns stays small, while a long column ends in few chunks.
+ * very many short columns stays small, while a long column ends in few chunks. The largest (4 MiB of int32) is well
+ * above the allocator's threshold for mapping memory of its own, so a long column's chunks are given back to the
+ * system when freed (once compacted or sorted): chunks of 256 KiB were carved from the threads' heaps instead,
+ * which kept ~50 MiB of freed chunks resident through a 1 M-row run (measured peak 295 → 255 MiB).
  */
 const FIRST_CHUNK_LENGTH = 1 << 4;
-const LARGEST_CHUNK_LENGTH = 1 << 16;
+const LARGEST_CHUNK_LENGTH = 1 << 20;
 
 /** An append-only list of numbers in typed-array chunks: no copying while it grows, nothing allocated while empty. */
 export class ChunkList<T extends Int32Array | Float64Array> {

@@ -45,8 +45,10 @@ export class ColumnAccumulator {
     return this.countLabel(text);
   }
 
+  /** The column once every cell is read (its numbers compacted where they allow). */
   finish(): ColumnValues {
     if (this.numbers) {
+      this.numbers.compact();
       return { kind: "numbers", numbers: this.numbers, integerOnly: this.integerOnly, missing: this.missing };
     }
     return { kind: "labels", counts: this.labels ?? new Map(), missing: this.missing };

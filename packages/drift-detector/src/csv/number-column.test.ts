@@ -131,4 +131,59 @@ describe("NumberColumn", () => {
     expect(column.storage).toBe("float64");
     expect([...column.values()]).toEqual([8.32, 0.99675, -3, 12.5, 0.1 + 0.2]);
   });
+
+  it("compacts a finished column of a narrow range to counts: same sorted values, ascending order, fewer bytes", () => {
+    const column = new NumberColumn();
+    for (let i = 0; i < 10_000; i++) column.addDecimal((i * 37) % 500, 1, i % 3 === 0);
+    const before = column.sorted();
+    const bytes = column.byteLength;
+    column.compact();
+    expect(column.storage).toBe("counts");
+    expect(column.count).toBe(10_000);
+    expect(column.byteLength).toBeLessThan(bytes / 4);
+    expect(column.sorted()).toEqual(before);
+    expect([...column.values()]).toEqual([...before]);
+    // A value after all: back to plain scaled integers, nothing lost.
+    column.addDecimal(12345, 2, false);
+    expect(column.storage).toBe("int32");
+    expect(column.sorted()).toEqual(Float64Array.from([...before, 123.45]).sort());
+    const wide = columnOf(["1", "1000000", "5"]);
+    wide.compact();
+    expect(wide.storage).toBe("int32");
+  });
+
+  it("joins spilled parts and a compacted rest into the same sorted values, counted straight into one tally", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(decimalText, fc.integer({ min: -40, max: 40 }).map(String)), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.nat(300), { maxLength: 4 }),
+        fc.boolean(),
+        (texts, cuts, compactParts) => {
+          const whole = columnOf(texts);
+          // The texts in segments, each its own part (at its own scale), compacted when asked; the last one always.
+          const bounds = [0, ...[...new Set(cuts)].filter((cut) => cut < texts.length).sort((a, b) => a - b), texts.length];
+          const parts = bounds.slice(1).map((end, k) => {
+            const part = columnOf(texts.slice(bounds[k], end));
+            if (compactParts || k === bounds.length - 2) part.compact();
+            return part.state();
+          });
+          const joined = NumberColumn.fromStates(parts);
+          expect(joined.count).toBe(whole.count);
+          expect([...joined.sorted()].map((v) => v + 0)).toEqual([...whole.sorted()].map((v) => v + 0));
+        },
+      ),
+    );
+    const narrow = (from: number) => {
+      const part = new NumberColumn();
+      for (let i = 0; i < 1000; i++) part.addDecimal(from + (i % 50), 0, false);
+      return part;
+    };
+    const held = narrow(20);
+    held.compact();
+    const joined = NumberColumn.fromStates([narrow(0).state(), narrow(10).state(), held.state()]);
+    expect(joined.storage).toBe("counts");
+    expect(joined.sorted()).toEqual(
+      NumberColumn.fromStates([narrow(0).state(), narrow(10).state(), narrow(20).state()]).sorted(),
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { sortInPlace } from "../stats/index.js";
+import { type SortWorkspace, sortInPlace } from "../stats/index.js";
 import { ChunkList } from "./chunk-list.js";
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -6,11 +6,23 @@ const INT32_MAX = 2 ** 31 - 1;
 const MAX_SCALE = 9;
 const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
 const newInt32Array = (length: number) => new Int32Array(length);
+/** Counters of a counting sort, at most (32 MiB): a wider span of values is radix-sorted. */
+const COUNTING_SORT_MAX_SPAN = 1 << 23;
 const newFloat64Array = (length: number) => new Float64Array(length);
 
 export type NumberColumnState =
   | { storage: "int32"; chunks: Int32Array[]; scale: number; min: number; max: number }
-  | { storage: "float64"; chunks: Float64Array[] };
+  | { storage: "float64"; chunks: Float64Array[] }
+  | CountedState;
+
+/** Scaled integers as a count per value from `min` up (a finished column of few distinct values; see `compact()`). */
+type CountedState = { storage: "counts"; counts: Uint32Array; scale: number; min: number; count: number };
+type ScaledState = Extract<NumberColumnState, { storage: "int32" }>;
+
+/** The typed arrays a state holds (to transfer them to another thread, or write them to disk). */
+export function stateArrays(state: NumberColumnState): Array<Int32Array | Float64Array | Uint32Array> {
+  return state.storage === "counts" ? [state.counts] : state.chunks;
+}
 
 /**
  * The numbers of one column, stored compactly while the file streams by and turned into a sorted Float64Array
@@ -21,6 +33,10 @@ export type NumberColumnState =
  * as m < 2^31 and 10^scale ≤ 10^22 are exact doubles (Clinger 1990, "How to read floating point numbers
  * accurately"). The first value that does not fit (more than 9 decimals, |m| ≥ 2^31, an exponent) turns the
  * column into plain doubles. The one loss: "-0" reads as 0, which no test can tell apart.
+ *
+ * A finished column of scaled integers whose range is no wider than its count is compacted to one counter per value
+ * in that range (`compact()`): the wine-like benchmark's columns shrink from 4 MiB to a few hundred KiB a million
+ * rows, and are sorted by one pass over the counters. Their order is then ascending, no longer the file's.
  */
 export class NumberColumn {
   private scaled: ChunkList<Int32Array> | undefined = new ChunkList(newInt32Array);
@@ -28,11 +44,18 @@ export class NumberColumn {
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
   private doubles: ChunkList<Float64Array> | undefined;
+  private tally: { counts: Uint32Array; count: number } | undefined;
 
   /** A column from the state another thread read (see `state()`). */
   static fromState(state: NumberColumnState): NumberColumn {
     const column = new NumberColumn();
-    if (state.storage === "int32") {
+    if (state.storage === "counts") {
+      column.scaled = undefined;
+      column.tally = { counts: state.counts, count: state.count };
+      column.scale = state.scale;
+      column.min = state.min;
+      column.max = state.min + state.counts.length - 1;
+    } else if (state.storage === "int32") {
       column.scaled = new ChunkList(newInt32Array, state.chunks);
       column.scale = state.scale;
       column.min = state.min;
@@ -46,6 +69,10 @@ export class NumberColumn {
 
   /** Everything the column holds, as structured-cloneable data whose chunks can be transferred to another thread. */
   state(): NumberColumnState {
+    if (this.tally) {
+      const { counts, count } = this.tally;
+      return { storage: "counts", counts, scale: this.scale, min: this.min, count };
+    }
     if (this.scaled) {
       return { storage: "int32", chunks: [...this.scaled.chunks()], scale: this.scale, min: this.min, max: this.max };
     }
@@ -54,30 +81,50 @@ export class NumberColumn {
 
   /**
    * A column of the values of several states, in order: the parts of one column spilled to disk one after the other,
-   * then what stayed in memory. Integer parts at one scale stay integers; parts at different scales or storages all
+   * then what stayed in memory. Integer parts at one scale stay integers, counted straight into one tally when their
+   * joint range is no wider than their count (no concatenated copy); parts at different scales or storages all
    * become doubles, each divided by its own scale, which gives exactly the doubles one column would have held.
    */
   static fromStates(states: readonly NumberColumnState[]): NumberColumn {
     const first = states[0];
     if (states.length === 1 && first) return NumberColumn.fromState(first);
-    const scales = new Set(states.map((state) => (state.storage === "int32" ? state.scale : -1)));
+    const scales = new Set(states.map((state) => (state.storage === "float64" ? -1 : state.scale)));
     const [scale] = scales;
     if (scales.size === 1 && scale !== undefined && scale >= 0) {
-      const parts = states as Array<Extract<NumberColumnState, { storage: "int32" }>>;
-      return NumberColumn.fromState({
-        storage: "int32",
-        chunks: parts.flatMap((part) => part.chunks),
-        scale,
-        min: Math.min(...parts.map((part) => part.min)),
-        max: Math.max(...parts.map((part) => part.max)),
-      });
+      const parts = states as Array<Exclude<NumberColumnState, { storage: "float64" }>>;
+      const min = Math.min(...parts.map((part) => part.min));
+      const max = Math.max(...parts.map((part) => (part.storage === "counts" ? part.min + part.counts.length - 1 : part.max)));
+      const count = parts.reduce((total, part) => total + countOf(part), 0);
+      if (count > 0 && max - min + 1 <= Math.min(count, COUNTING_SORT_MAX_SPAN)) {
+        const counts = new Uint32Array(max - min + 1);
+        for (const part of parts) tallyInto(counts, min, part);
+        return NumberColumn.fromState({ storage: "counts", counts, scale, min, count });
+      }
+      const chunks = parts.flatMap((part) => (part.storage === "counts" ? [expanded(part)] : part.chunks));
+      return NumberColumn.fromState({ storage: "int32", chunks, scale, min, max });
     }
     const chunks = states.flatMap((state) => {
       if (state.storage === "float64") return state.chunks;
       const divisor = POWERS_OF_TEN[state.scale] as number;
-      return state.chunks.map((chunk) => Float64Array.from(chunk, (value) => value / divisor));
+      const scaled = state.storage === "counts" ? [expanded(state)] : state.chunks;
+      return scaled.map((chunk) => Float64Array.from(chunk, (value) => value / divisor));
     });
     return NumberColumn.fromState({ storage: "float64", chunks });
+  }
+
+  /**
+   * Once every value is read: scaled integers whose range is no wider than their count become a count per value
+   * (fewer bytes, and sorted by one pass). Later values, if any, turn it back into plain scaled integers first.
+   */
+  compact(): void {
+    const scaled = this.scaled;
+    const count = this.count;
+    const span = this.max - this.min + 1;
+    if (!scaled || count === 0 || span > Math.min(count, COUNTING_SORT_MAX_SPAN)) return;
+    const counts = new Uint32Array(span);
+    tallyInto(counts, this.min, this.state() as ScaledState);
+    this.tally = { counts, count };
+    this.scaled = undefined;
   }
 
   /**
@@ -86,7 +133,12 @@ export class NumberColumn {
    */
   drain(): NumberColumnState {
     const state = this.state();
-    if (this.scaled) {
+    if (this.tally) {
+      this.tally = undefined;
+      this.scaled = new ChunkList(newInt32Array);
+      this.min = Number.POSITIVE_INFINITY;
+      this.max = Number.NEGATIVE_INFINITY;
+    } else if (this.scaled) {
       this.scaled = new ChunkList(newInt32Array);
       this.min = Number.POSITIVE_INFINITY;
       this.max = Number.NEGATIVE_INFINITY;
@@ -98,20 +150,24 @@ export class NumberColumn {
 
   /** Bytes the values take in memory. */
   get byteLength(): number {
+    if (this.tally) return this.tally.counts.byteLength;
     return this.count * (this.scaled ? 4 : 8);
   }
 
-  /** How the values are held: scaled int32 (4 bytes each) or doubles (8 bytes each). */
-  get storage(): "int32" | "float64" {
+  /** How the values are held: scaled int32 (4 bytes each), doubles (8 bytes each) or counts (compacted). */
+  get storage(): NumberColumnState["storage"] {
+    if (this.tally) return "counts";
     return this.scaled ? "int32" : "float64";
   }
 
   get count(): number {
+    if (this.tally) return this.tally.count;
     return (this.scaled ?? (this.doubles as ChunkList<Float64Array>)).length;
   }
 
   /** ±mantissa / 10^fractionDigits, from a cell that is a plain decimal of at most 15 digits. */
   addDecimal(mantissa: number, fractionDigits: number, negative: boolean): void {
+    if (this.tally) this.expand();
     if (this.scaled && fractionDigits > this.scale) this.rescale(fractionDigits);
     const scaled = this.scaled;
     if (scaled) {
@@ -136,6 +192,7 @@ export class NumberColumn {
    * costs one multiplication and one division a value. As for a CSV's "-0", -0 stays -0 only among doubles.
    */
   addNumber(value: number): void {
+    if (this.tally) this.expand();
     if (this.scaled) {
       for (let scale = this.scale; scale <= MAX_SCALE; scale++) {
         const divisor = POWERS_OF_TEN[scale] as number;
@@ -156,6 +213,7 @@ export class NumberColumn {
    * which are left out. The common case, a value at the column's scale, is handled in the loop itself.
    */
   addNumbers(values: Float64Array): number {
+    if (this.tally) this.expand();
     let skipped = 0;
     let i = 0;
     while (i < values.length) {
@@ -191,12 +249,16 @@ export class NumberColumn {
 
   /** Any other finite number. */
   addDouble(value: number): void {
+    if (this.tally) this.expand();
     if (this.scaled) this.toDoubles();
     this.doubles?.push(value);
   }
 
   *values(): Generator<number> {
-    if (this.scaled) {
+    if (this.tally) {
+      const divisor = POWERS_OF_TEN[this.scale] as number;
+      for (const value of expanded(this.state() as CountedState)) yield value / divisor;
+    } else if (this.scaled) {
       const divisor = POWERS_OF_TEN[this.scale] as number;
       for (const value of this.scaled.values()) yield value / divisor;
     } else {
@@ -205,21 +267,26 @@ export class NumberColumn {
   }
 
   /**
-   * The values ascending, in a new array (8 bytes a value: take it for a test, then let it go). Scaled integers
-   * spanning a range no wider than a few times their count are counting-sorted straight into doubles, one division
-   * per distinct value; anything else is copied and radix-sorted.
+   * The values ascending (8 bytes a value: take it for a test, then let it go): in a new array, or with a
+   * `workspace`, in its array for `side`, reused from column to column. Scaled integers spanning a range no wider
+   * than a few times their count (and than COUNTING_SORT_MAX_SPAN) are counting-sorted straight into doubles, one
+   * division per distinct value; anything else is copied and radix-sorted.
    */
-  sorted(): Float64Array {
+  sorted(workspace?: SortWorkspace, side: 0 | 1 = 0): Float64Array {
     const scaled = this.scaled;
     const count = this.count;
     const span = this.max - this.min + 1;
-    if (scaled && count > 0 && span <= Math.max(4 * count, 1 << 16)) return this.countingSorted(scaled, count, span);
-    return sortInPlace(this.toFloat64Array(count));
+    const target = workspace ? workspace.values(side, count) : new Float64Array(count);
+    if (this.tally) return this.sortedFromCounts(this.tally.counts, target);
+    if (scaled && count > 0 && span <= Math.min(Math.max(4 * count, 1 << 16), COUNTING_SORT_MAX_SPAN)) {
+      const counters = workspace ? workspace.counters(span) : new Uint32Array(span);
+      return this.countingSorted(scaled, counters, target);
+    }
+    return sortInPlace(this.copyInto(target), workspace);
   }
 
-  /** The values in one new array, chunk by chunk (a block copy for doubles, one division a value for integers). */
-  private toFloat64Array(count: number): Float64Array {
-    const all = new Float64Array(count);
+  /** The values into `all`, chunk by chunk (a block copy for doubles, one division a value for integers). */
+  private copyInto(all: Float64Array): Float64Array {
     let offset = 0;
     if (this.scaled) {
       const divisor = POWERS_OF_TEN[this.scale] as number;
@@ -235,20 +302,24 @@ export class NumberColumn {
   }
 
   /** `sorted()`, the column's own storage let go at once: the one copy a test needs, never two at a time. */
-  takeSorted(): Float64Array {
-    const sorted = this.sorted();
+  takeSorted(workspace?: SortWorkspace, side: 0 | 1 = 0): Float64Array {
+    const sorted = this.sorted(workspace, side);
     this.drain();
     return sorted;
   }
 
-  private countingSorted(scaled: ChunkList<Int32Array>, count: number, span: number): Float64Array {
-    const counts = new Uint32Array(span);
+  private countingSorted(scaled: ChunkList<Int32Array>, counts: Uint32Array, sorted: Float64Array): Float64Array {
     const min = this.min;
     for (const chunk of scaled.chunks()) for (let i = 0; i < chunk.length; i++) counts[(chunk[i] as number) - min]!++;
-    const sorted = new Float64Array(count);
+    return this.sortedFromCounts(counts, sorted);
+  }
+
+  /** The doubles of a count per value from `min` up, ascending, into `sorted`. */
+  private sortedFromCounts(counts: Uint32Array, sorted: Float64Array): Float64Array {
+    const min = this.min;
     const divisor = POWERS_OF_TEN[this.scale] as number;
     let offset = 0;
-    for (let k = 0; k < span; k++) {
+    for (let k = 0; k < counts.length; k++) {
       const times = counts[k] as number;
       if (times > 0) {
         sorted.fill((min + k) / divisor, offset, offset + times);
@@ -256,6 +327,13 @@ export class NumberColumn {
       }
     }
     return sorted;
+  }
+
+  /** A compacted column taking values again: back to plain scaled integers (ascending). */
+  private expand(): void {
+    const state = this.state() as CountedState;
+    this.tally = undefined;
+    this.scaled = new ChunkList(newInt32Array, [expanded(state)]);
   }
 
   /** Moves the stored integers to a finer scale, or to doubles when they would no longer fit. */
@@ -281,4 +359,32 @@ export class NumberColumn {
     this.doubles = doubles;
     this.scaled = undefined;
   }
+}
+
+function countOf(state: NumberColumnState): number {
+  return state.storage === "counts" ? state.count : state.chunks.reduce((total, chunk) => total + chunk.length, 0);
+}
+
+/** Adds the values of a scaled part to `counts` (one counter per value from `min` up). */
+function tallyInto(counts: Uint32Array, min: number, part: ScaledState | CountedState): void {
+  if (part.storage === "counts") {
+    const offset = part.min - min;
+    for (let k = 0; k < part.counts.length; k++) counts[offset + k]! += part.counts[k] as number;
+    return;
+  }
+  for (const chunk of part.chunks) for (let i = 0; i < chunk.length; i++) counts[(chunk[i] as number) - min]!++;
+}
+
+/** The scaled integers of a compacted part, ascending. */
+function expanded(state: CountedState): Int32Array {
+  const values = new Int32Array(state.count);
+  let offset = 0;
+  for (let k = 0; k < state.counts.length; k++) {
+    const times = state.counts[k] as number;
+    if (times > 0) {
+      values.fill(state.min + k, offset, offset + times);
+      offset += times;
+    }
+  }
+  return values;
 }

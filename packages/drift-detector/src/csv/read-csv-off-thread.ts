@@ -3,6 +3,7 @@ import type { CsvLimits } from "./limits.js";
 import { type CsvTable, type NumberSpill, readCsvTable } from "./read-csv.js";
 import type { FromReader, ToReader } from "./read-csv-worker.js";
 import { errorFromOutcome, tableFromMessage } from "./table-transfer.js";
+import { WORKER_RESOURCE_LIMITS } from "./worker-heap.js";
 
 const WORKER_SCRIPT = new URL("./read-csv-worker.js", import.meta.url);
 /** Chunks posted but not yet parsed; bounds the memory a slow reader can make the sender hold. */
@@ -22,7 +23,10 @@ export async function readCsvTableOffThread(
   spill?: NumberSpill,
 ): Promise<CsvTable> {
   if (!import.meta.url.endsWith(".js")) return readCsvTable(source, file, limits, spill);
-  const worker = new Worker(WORKER_SCRIPT, { workerData: { file, limits, spillThresholdBytes: spill?.thresholdBytes } });
+  const worker = new Worker(WORKER_SCRIPT, {
+    workerData: { file, limits, spillThresholdBytes: spill?.thresholdBytes },
+    resourceLimits: WORKER_RESOURCE_LIMITS,
+  });
   try {
     return await new Promise<CsvTable>((resolve, reject) => {
       let settled = false;

@@ -1,7 +1,7 @@
 import { ColumnAccumulator, type ColumnValues } from "./column-accumulator.js";
 import { CsvFormatError } from "./errors.js";
 import { CsvLimitError, type CsvLimits } from "./limits.js";
-import type { NumberColumnState } from "./number-column.js";
+import { type NumberColumnState, stateArrays } from "./number-column.js";
 
 const MAX_EXACT_DIGITS = 15;
 
@@ -122,7 +122,7 @@ export class TableBuilder {
   drainNumbers(): NumberPart[] {
     return this.accumulators.flatMap((accumulator) => {
       const state = accumulator.drainNumbers();
-      return state && state.chunks.length > 0 ? [{ column: accumulator.name, state }] : [];
+      return state && stateArrays(state).length > 0 ? [{ column: accumulator.name, state }] : [];
     });
   }
 

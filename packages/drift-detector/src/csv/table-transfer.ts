@@ -2,7 +2,7 @@ import type { MessagePort } from "node:worker_threads";
 import type { ColumnValues } from "./column-accumulator.js";
 import { CsvFormatError } from "./errors.js";
 import { CsvLimitError, type CsvLimitName } from "./limits.js";
-import { NumberColumn, type NumberColumnState } from "./number-column.js";
+import { NumberColumn, type NumberColumnState, stateArrays } from "./number-column.js";
 import type { NumberSpill } from "./read-csv.js";
 import type { CsvTable, NumberPart } from "./table-builder.js";
 
@@ -65,7 +65,7 @@ export function tableFromMessage(message: TableMessage): CsvTable {
 export function columnToMessage(values: ColumnValues, transfer: ArrayBuffer[]): ColumnMessage {
   if (values.kind === "labels") return values;
   const numbers = values.numbers.state();
-  for (const chunk of numbers.chunks) {
+  for (const chunk of stateArrays(numbers)) {
     if (chunk.buffer.byteLength >= TRANSFER_FROM_BYTES) transfer.push(chunk.buffer as ArrayBuffer);
   }
   return { kind: "numbers", numbers, integerOnly: values.integerOnly, missing: values.missing };
@@ -111,7 +111,7 @@ export function spillToMainThread(port: MessagePort, thresholdBytes: number | un
   return {
     thresholdBytes,
     take: (parts) => {
-      const transfer = parts.flatMap((part) => part.state.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
+      const transfer = parts.flatMap((part) => stateArrays(part.state).map((array) => array.buffer as ArrayBuffer));
       port.postMessage({ type: "spill", parts } satisfies SpillMessage, transfer);
     },
   };

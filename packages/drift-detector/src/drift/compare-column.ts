@@ -3,6 +3,7 @@ import {
   type ColumnSamples,
   type ColumnType,
   countDistinctMerged,
+  type SortWorkspace,
   StatTestInputError,
   type TestOutcome,
 } from "../stats/index.js";
@@ -31,13 +32,16 @@ export interface ColumnTask {
   current: ColumnSide;
 }
 
-/** Sorts, types and tests one column of both files, and summarises both sides (histograms, numeric summaries). */
-export function compareColumn(task: ColumnTask, options: DriftOptions): ColumnDrift | UntestedColumn {
+/**
+ * Sorts, types and tests one column of both files, and summarises both sides (histograms, numeric summaries). The
+ * sorted values live in `workspace`'s arrays, reused by the thread's next column: nothing returned refers to them.
+ */
+export function compareColumn(task: ColumnTask, options: DriftOptions, workspace: SortWorkspace): ColumnDrift | UntestedColumn {
   const { column, reference, current } = task;
   const untestable = reference.untestable ?? current.untestable;
   if (untestable !== undefined) return { column, reason: untestable };
-  const referenceValues = sortColumn(reference.values);
-  const currentValues = sortColumn(current.values);
+  const referenceValues = sortColumn(reference.values, workspace, 0);
+  const currentValues = sortColumn(current.values, workspace, 1);
   for (const [side, values] of [
     [reference, referenceValues],
     [current, currentValues],

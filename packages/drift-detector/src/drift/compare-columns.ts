@@ -1,5 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { WORKER_RESOURCE_LIMITS } from "../csv/worker-heap.js";
+import { SortWorkspace } from "../stats/index.js";
 import { errorFromMessage, type FromColumnThread, type ToColumnThread, taskToMessage } from "./column-transfer.js";
 import { type ColumnTask, compareColumn } from "./compare-column.js";
 import type { DriftOptions } from "./options.js";
@@ -27,10 +29,14 @@ export async function compareColumns(
 ): Promise<Array<ColumnDrift | UntestedColumn>> {
   const outcomes: Array<ColumnDrift | UntestedColumn> = [];
   if (threads <= 1 || !import.meta.url.endsWith(".js")) {
-    for (let index = 0; index < count; index++) outcomes.push(compareColumn(await nextTask(index), options));
+    const workspace = new SortWorkspace();
+    for (let index = 0; index < count; index++) outcomes.push(compareColumn(await nextTask(index), options, workspace));
     return outcomes;
   }
-  const workers = Array.from({ length: Math.min(threads, count) }, () => new Worker(THREAD_SCRIPT, { workerData: { options } }));
+  const workers = Array.from(
+    { length: Math.min(threads, count) },
+    () => new Worker(THREAD_SCRIPT, { workerData: { options }, resourceLimits: WORKER_RESOURCE_LIMITS }),
+  );
   try {
     let next = 0;
     await Promise.all(

@@ -1,4 +1,5 @@
 import type { ColumnValues } from "../csv/column-accumulator.js";
+import type { SortWorkspace } from "../stats/index.js";
 
 /**
  * A column of one file made ready for typing and testing: numbers as one ascending Float64Array. Built per column
@@ -9,9 +10,11 @@ export type SortedColumn =
   | { kind: "numbers"; values: Float64Array; integerOnly: boolean; missing: number }
   | { kind: "labels"; counts: Map<string, number>; missing: number };
 
-export function sortColumn(values: ColumnValues): SortedColumn {
+/** The column sorted; its numbers into `workspace`'s array for `side` (valid until that side is sorted again). */
+export function sortColumn(values: ColumnValues, workspace: SortWorkspace, side: 0 | 1): SortedColumn {
   if (values.kind === "labels") return values;
-  return { kind: "numbers", values: values.numbers.takeSorted(), integerOnly: values.integerOnly, missing: values.missing };
+  const sorted = values.numbers.takeSorted(workspace, side);
+  return { kind: "numbers", values: sorted, integerOnly: values.integerOnly, missing: values.missing };
 }
 
 /** Non-missing values of a column. */

@@ -3,6 +3,7 @@ import type { CsvLimits } from "../csv/limits.js";
 import type { NumberSpill } from "../csv/read-csv.js";
 import type { CsvTable } from "../csv/table-builder.js";
 import { errorFromOutcome, type ReadOutcome, type SpillMessage, tableFromMessage } from "../csv/table-transfer.js";
+import { WORKER_RESOURCE_LIMITS } from "../csv/worker-heap.js";
 import { openParquetInput, type ParquetInput } from "./parquet-input.js";
 import { readParquetTable } from "./read-parquet.js";
 
@@ -22,7 +23,7 @@ export async function readParquetTableOffThread(
   if (!import.meta.url.endsWith(".js")) return readParquetTable(await openParquetInput(input), name, limits, spill);
   const transfer = "bytes" in input ? [input.bytes] : [];
   const workerData = { input, name, limits, spillThresholdBytes: spill?.thresholdBytes };
-  const worker = new Worker(THREAD_SCRIPT, { workerData, transferList: transfer });
+  const worker = new Worker(THREAD_SCRIPT, { workerData, transferList: transfer, resourceLimits: WORKER_RESOURCE_LIMITS });
   try {
     return await new Promise<CsvTable>((resolve, reject) => {
       worker.on("message", (outcome: ReadOutcome | SpillMessage) => {

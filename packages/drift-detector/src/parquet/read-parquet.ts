@@ -114,6 +114,7 @@ class ParquetColumnBuilder {
     if (this.column.kind === "datetime") return { kind: "labels", counts: new Map(), missing: rows };
     if (this.codec.labels) return { kind: "labels", counts: this.labels, missing: this.missing };
     const integerOnly = this.column.kind === "integer" || (this.column.kind === "decimal" && this.column.scale === 0);
+    this.numbers.compact();
     return { kind: "numbers", numbers: this.numbers, integerOnly, missing: this.missing };
   }
 

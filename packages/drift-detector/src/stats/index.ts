@@ -7,6 +7,7 @@ export { normalCdf, normalSf } from "./distributions/normal.js";
 export { smirnovSf } from "./distributions/smirnov.js";
 export { adjustPValues, P_VALUE_CORRECTIONS, type PValueCorrection } from "./multiple-testing.js";
 export { chooseDefaultTest, getTest, listTests } from "./registry.js";
+export { SortWorkspace } from "./sort-workspace.js";
 export { countDistinctMerged, meanAndStd, sortInPlace } from "./sorted.js";
 export { jensenShannonDistance } from "./stattests/jensenshannon.js";
 export { ksTwoSampleSorted } from "./stattests/ks.js";

@@ -2,6 +2,8 @@
 // the sign bit of positives and all bits of negatives: Herf, "Radix tricks", 2001). On a million values it is several
 // times faster than the comparison sort behind Float64Array.prototype.sort.
 
+import type { SortWorkspace } from "./sort-workspace.js";
+
 const DIGIT_BITS = 16;
 const BUCKETS = 1 << DIGIT_BITS;
 const SIGN = 0x80000000;
@@ -10,8 +12,11 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** True when this platform stores doubles as (low word, high word), which the word indexing below assumes. */
 export const RADIX_SORT_SUPPORTED = LITTLE_ENDIAN;
 
-/** Sorts ascending in place (−0 before +0, like the typed-array sort); values must not be NaN. */
-export function radixSortFloat64(values: Float64Array): void {
+/**
+ * Sorts ascending in place (−0 before +0, like the typed-array sort); values must not be NaN. `scratch`, when given,
+ * provides the second buffer (2 words a value) instead of a new one.
+ */
+export function radixSortFloat64(values: Float64Array, scratch?: SortWorkspace): void {
   const n = values.length;
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   for (let i = 0; i < n; i++) {
@@ -25,7 +30,7 @@ export function radixSortFloat64(values: Float64Array): void {
   }
 
   let source: Uint32Array = words;
-  let target: Uint32Array = new Uint32Array(n * 2);
+  let target: Uint32Array = scratch ? scratch.scratchWords(n * 2) : new Uint32Array(n * 2);
   const offsets = new Uint32Array(BUCKETS);
   for (let pass = 0; pass < 4; pass++) {
     const word = pass >> 1;

@@ -1,14 +1,18 @@
 // Helpers on ascending Float64Arrays: the numerical tests all work on sorted samples in O(n) merged passes.
 import { RADIX_SORT_SUPPORTED, radixSortFloat64 } from "./radix-sort.js";
+import type { SortWorkspace } from "./sort-workspace.js";
 
 /** From this size on, the radix sort beats the typed-array sort (measured on Node 20, 2 cores). */
 const RADIX_MIN_LENGTH = 32_768;
 
-/** Sorts ascending in place unless already sorted (radix sort on large arrays, typed-array sort otherwise); returns it. */
-export function sortInPlace(values: Float64Array): Float64Array {
+/**
+ * Sorts ascending in place unless already sorted (radix sort on large arrays, typed-array sort otherwise); returns it.
+ * `workspace`, when given, lends the radix sort its second buffer.
+ */
+export function sortInPlace(values: Float64Array, workspace?: SortWorkspace): Float64Array {
   for (let i = 1; i < values.length; i++) {
     if (values[i - 1]! > values[i]!) {
-      if (values.length >= RADIX_MIN_LENGTH && RADIX_SORT_SUPPORTED) radixSortFloat64(values);
+      if (values.length >= RADIX_MIN_LENGTH && RADIX_SORT_SUPPORTED) radixSortFloat64(values, workspace);
       else values.sort();
       return values;
     }

@@ -3,14 +3,18 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { NumberColumnState } from "../../csv/number-column.js";
+import { type NumberColumnState, stateArrays } from "../../csv/number-column.js";
 import type { DatasetSide, ScratchSpace } from "../../drift/read-dataset.js";
 
-/** Where one spilled part of a column lies in its file, and how its values are stored. */
-type PartOnDisk = { offset: number; count: number } & (
-  | { storage: "int32"; scale: number; min: number; max: number }
-  | { storage: "float64" }
-);
+/**
+ * Where one spilled part of a column lies in its file (`elements` typed-array elements from `offset`), and how its
+ * values are stored: the part's state without its arrays.
+ */
+type PartOnDisk = { offset: number; elements: number; layout: PartLayout };
+type PartLayout =
+  | Omit<Extract<NumberColumnState, { storage: "int32" }>, "chunks">
+  | Omit<Extract<NumberColumnState, { storage: "float64" }>, "chunks">
+  | Omit<Extract<NumberColumnState, { storage: "counts" }>, "counts">;
 
 /** Scratch folders of runs still going; removed when the process exits, however it ends (a signal included). */
 const liveFolders = new Set<string>();
@@ -43,18 +47,19 @@ export class TempScratchSpace implements ScratchSpace {
       this.columns.set(key, file);
     }
     const descriptor = openSync(file.path, "a", 0o600);
-    let count = 0;
+    let elements = 0;
+    let bytes = 0;
     try {
-      for (const chunk of part.chunks) {
-        writeSync(descriptor, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        count += chunk.length;
+      for (const array of stateArrays(part)) {
+        writeSync(descriptor, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+        elements += array.length;
+        bytes += array.byteLength;
       }
     } finally {
       closeSync(descriptor);
     }
-    const { chunks: _chunks, ...storage } = part;
-    file.parts.push({ offset: file.length, count, ...storage });
-    file.length += count * (part.storage === "int32" ? 4 : 8);
+    file.parts.push({ offset: file.length, elements, layout: layoutOf(part) });
+    file.length += bytes;
   }
 
   readNumbers(side: DatasetSide, column: string): NumberColumnState[] {
@@ -62,17 +67,19 @@ export class TempScratchSpace implements ScratchSpace {
     if (!file) return [];
     const descriptor = openSync(file.path, "r");
     try {
-      return file.parts.map(({ offset, count, ...storage }) => {
-        const values = storage.storage === "int32" ? new Int32Array(count) : new Float64Array(count);
-        const bytes = new Uint8Array(values.buffer);
-        for (let done = 0; done < bytes.length; ) {
-          const read = readSync(descriptor, bytes, done, bytes.length - done, offset + done);
-          if (read === 0) throw new Error(`scratch file ${file.path} is shorter than what was written to it`);
-          done += read;
-        }
-        return storage.storage === "int32"
-          ? { ...storage, chunks: [values as Int32Array] }
-          : { ...storage, chunks: [values as Float64Array] };
+      return file.parts.map(({ offset, elements, layout }) => {
+        const read = <T extends Int32Array | Float64Array | Uint32Array>(values: T): T => {
+          const bytes = new Uint8Array(values.buffer);
+          for (let done = 0; done < bytes.length; ) {
+            const got = readSync(descriptor, bytes, done, bytes.length - done, offset + done);
+            if (got === 0) throw new Error(`scratch file ${file.path} is shorter than what was written to it`);
+            done += got;
+          }
+          return values;
+        };
+        if (layout.storage === "int32") return { ...layout, chunks: [read(new Int32Array(elements))] };
+        if (layout.storage === "float64") return { ...layout, chunks: [read(new Float64Array(elements))] };
+        return { ...layout, counts: read(new Uint32Array(elements)) };
       });
     } finally {
       closeSync(descriptor);
@@ -104,4 +111,14 @@ function installRemovalOnExit(): void {
   process.on("exit", () => {
     for (const folder of liveFolders) rmSync(folder, { recursive: true, force: true });
   });
+}
+
+/** A part's state without its arrays. */
+function layoutOf(part: NumberColumnState): PartLayout {
+  if (part.storage === "counts") {
+    const { counts: _counts, ...layout } = part;
+    return layout;
+  }
+  const { chunks: _chunks, ...layout } = part;
+  return layout;
 }
