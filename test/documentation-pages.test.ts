@@ -1,6 +1,7 @@
 // The README stays a short entry point (what it is, the two commands, a picture, a tour and links) and every topic
 // lives on its page under docs/, linked from it; no link in the README, docs/ or the contributor guide leads nowhere.
-import { existsSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 import { anchorsOf, DOCS_PAGES, DOCUMENTATION, proseOf, readDocument } from "./support/documentation.js";
@@ -92,3 +93,38 @@ describe("prose lines", () => {
     expect(long).toEqual([]);
   });
 });
+
+describe("references to a section of the documentation from code, configuration and scripts", () => {
+  /** The README or a page under docs/, then a heading in double quotes; across comment line breaks. Not another project's README. */
+  const SECTION_REFERENCE = /(?<!its )\b(README|docs\/[\w-]+\.md),? \(?"([^"\n]+)"/g;
+  const headingsOf = (file: string) =>
+    proseOf(readDocument(file))
+      .split("\n")
+      .flatMap((line) => {
+        const heading = /^#{1,6} (.+)$/.exec(line)?.[1];
+        return heading ? [heading.replace(/`/g, "")] : [];
+      });
+  const references = trackedTextFiles()
+    .filter((file) => !file.endsWith(".md") && !file.startsWith("contracts/"))
+    .flatMap((file) => {
+      const text = readDocument(file).replace(/\n\s*(?:\*|\/\/|#)\s*/g, " ");
+      return [...text.matchAll(SECTION_REFERENCE)].map(([, page = "", heading = ""]) => ({
+        file,
+        page: page === "README" ? "README.md" : page,
+        heading,
+      }));
+    });
+
+  it("name a heading of that page", () => {
+    expect(references.length).toBeGreaterThanOrEqual(5);
+    const stale = references.filter(({ page, heading }) => !existsSync(join(ROOT, page)) || !headingsOf(page).includes(heading));
+    expect(stale.map(({ file, page, heading }) => `${file}: ${page} "${heading}"`)).toEqual([]);
+  });
+});
+
+/** Files git tracks that are text (no NUL byte in them). */
+function trackedTextFiles(): string[] {
+  return execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" })
+    .split("\0")
+    .filter((file) => file && existsSync(join(ROOT, file)) && !readFileSync(join(ROOT, file)).includes(0));
+}
