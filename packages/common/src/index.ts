@@ -20,11 +20,13 @@ export {
   HttpProblem,
   PROBLEM_CONTENT_TYPE,
   type ProblemBody,
+  type ProblemMapping,
   problemHandler,
   problemSchema,
   type UpstreamDetails,
   validationProblem,
 } from "./http/problem.js";
+export { COMMON_PROBLEMS, defineProblemTypes, type ProblemType } from "./http/problem-types.js";
 export { createRequestGuard, type RequestGuard, type RequestGuardOptions } from "./http/request-guard.js";
 export {
   changesState,

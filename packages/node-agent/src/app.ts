@@ -8,6 +8,7 @@ import type { ConnectionProbe } from "./inference/readiness.js";
 import { defaultRolloutOrder } from "./inference/swarm/service-spec.js";
 import { createSwarmBackend } from "./inference/swarm/swarm-backend.js";
 import { deployV3Route } from "./routes/deploy-v3-route.js";
+import { inferenceProblem } from "./routes/inference-problems.js";
 import { inferenceRoutes } from "./routes/inference-routes.js";
 import { systemRoutes } from "./routes/system-routes.js";
 import { DockerRuntime } from "./runtime/docker-runtime.js";
@@ -108,6 +109,7 @@ export function createNodeAgent(
     allowedOrigins: config.access.allowedOrigins,
     allowedHosts: config.access.allowedHosts,
     routes: [...systemRoutes(service), ...inferenceRoutes(service), deployV3Route(service, assets)],
+    problems: inferenceProblem,
   });
   return { ...http, service };
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildContainerSpec } from "../src/inference/container-spec.js";
 import { DEFAULT_AGENT_NAME } from "../src/inference/labels.js";
 import { launchUntilReady } from "../src/inference/launch-container.js";
-import { asProblem } from "../src/inference/runtime-problems.js";
+import { inferenceProblem } from "../src/routes/inference-problems.js";
 import { DockerRuntime } from "../src/runtime/docker-runtime.js";
 import { acceptsConnections } from "../src/runtime/tcp-probe.js";
 import { type AgentTestBed, openAgentTestBed } from "./helpers/agent-test-bed.js";
@@ -563,7 +563,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
       // Docker creates a container on a missing network and fails only when it starts it.
       const failure = await launchUntilReady(ctx, spec, async () => "").then(
         () => undefined,
-        (err: unknown) => asProblem(err),
+        (err: unknown) => inferenceProblem(err),
       );
       expect(failure).toMatchObject({ status: 503, type: "urn:clarus:problem:network-missing" });
       expect((failure as Error).message).toContain(`network ${gone} not found`);

@@ -4,6 +4,7 @@ import { createLogger } from "../logger.js";
 import { listen, type RunningServer } from "../server.js";
 import { createHttpApp } from "./app.js";
 import { HttpProblem } from "./problem.js";
+import { defineProblemTypes } from "./problem-types.js";
 import { defineRoute } from "./route.js";
 
 const logger = createLogger({ name: "test", level: "silent" });
@@ -36,7 +37,9 @@ const routes = [
     summary: "fails",
     responses: { 200: { description: "never" }, 502: { description: "the upstream said no" } },
     handler: () => {
-      throw new HttpProblem(502, "upstream said no", { extensions: { step: "ids" } });
+      throw new HttpProblem(defineProblemTypes({ "ids-failed": 502 })["ids-failed"], "upstream said no", {
+        extensions: { step: "ids" },
+      });
     },
   }),
 ];

@@ -7,7 +7,8 @@ import swaggerUi from "swagger-ui-express";
 import { bearerAuth } from "./auth.js";
 import { createHttpMetrics } from "./metrics.js";
 import { buildOpenApiDocument, type OpenApiInfo } from "./openapi.js";
-import { HttpProblem, problemHandler } from "./problem.js";
+import { HttpProblem, type ProblemMapping, problemHandler } from "./problem.js";
+import { COMMON_PROBLEMS } from "./problem-types.js";
 import { createRequestGuard } from "./request-guard.js";
 import { expressPath, matchesPath, type Route, routeHandler } from "./route.js";
 
@@ -27,6 +28,8 @@ export interface HttpAppOptions {
   allowedHosts?: readonly string[];
   /** The service's own metrics, served on /metrics with the HTTP and process ones. */
   metricsRegistry?: Registry;
+  /** How the service's own errors become problems (its table of problem types). */
+  problems?: ProblemMapping;
 }
 
 export interface HttpApp {
@@ -107,10 +110,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     const known = routes.some((route) => matchesPath(route, req.path));
     next(
       known
-        ? new HttpProblem(405, `${req.method} is not allowed on ${req.path}.`)
-        : new HttpProblem(404, `No route ${req.method} ${req.path}; see /swagger for the API.`),
+        ? new HttpProblem(COMMON_PROBLEMS["method-not-allowed"], `${req.method} is not allowed on ${req.path}.`)
+        : new HttpProblem(COMMON_PROBLEMS["not-found"], `No route ${req.method} ${req.path}; see /swagger for the API.`),
     );
   });
-  app.use(problemHandler(logger));
+  app.use(problemHandler(logger, options.problems));
   return { app, openapi };
 }

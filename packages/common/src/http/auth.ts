@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { HttpProblem } from "./problem.js";
+import { COMMON_PROBLEMS } from "./problem-types.js";
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();
@@ -15,12 +16,11 @@ export function bearerAuth(token: string, variable = "the API token"): RequestHa
     if (!match?.[1] || !timingSafeEqual(digest(match[1].trim()), expected)) {
       next(
         new HttpProblem(
-          401,
+          COMMON_PROBLEMS.unauthorized,
           header
             ? `The Authorization header is not "Bearer " followed by the token set in ${variable}.`
             : `This route needs the header Authorization: Bearer <${variable}>.`,
           {
-            type: "unauthorized",
             errors: [{ location: "header", field: "authorization", message: header ? "invalid token" : "required" }],
           },
         ),

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { UpstreamFailure } from "../upstream/upstream-error.js";
+import { COMMON_PROBLEMS, type ProblemType } from "./problem-types.js";
 
 /** Where a bad value was found in the request. */
 export type FieldLocation = "body" | "query" | "path" | "header";
@@ -54,7 +55,7 @@ const TITLES: Record<number, string> = {
   504: "Gateway Timeout",
 };
 
-/** An error that becomes a problem response; thrown by handlers and use cases alike. */
+/** An error that becomes a problem response; thrown by handlers and adapters, or mapped from a service's own errors. */
 export class HttpProblem extends Error {
   readonly status: number;
   readonly type: string;
@@ -63,15 +64,17 @@ export class HttpProblem extends Error {
   readonly extensions: Record<string, unknown>;
 
   constructor(
-    status: number,
+    kind: ProblemType,
     detail: string,
-    options: { type?: string; title?: string; errors?: FieldError[]; extensions?: Record<string, unknown>; cause?: unknown } = {},
+    options: { status?: number; errors?: FieldError[]; extensions?: Record<string, unknown>; cause?: unknown } = {},
   ) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+    const status = options.status ?? kind.statuses[0];
+    if (!kind.statuses.includes(status)) throw new Error(`problem type ${kind.name} is not answered with ${status}`);
     this.name = "HttpProblem";
     this.status = status;
-    this.title = options.title ?? problemTitle(status);
-    this.type = options.type ? `urn:clarus:problem:${options.type}` : problemType(problemTitle(status));
+    this.title = problemTitle(status);
+    this.type = kind.type;
     this.errors = options.errors;
     this.extensions = options.extensions ?? {};
   }
@@ -94,9 +97,15 @@ export function problemTitle(status: number): string {
   return TITLES[status] ?? "Error";
 }
 
-/** The `type` URN of a problem that names no type of its own: its title, e.g. `urn:clarus:problem:not-found`. */
+/** The `type` URN a status in words gives, e.g. `urn:clarus:problem:not-found`: the OpenAPI documents' examples. */
 export function problemType(title: string): string {
   return `urn:clarus:problem:${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+}
+
+/** The shared problem type named after a status; 400 bad-request for a client error without one of its own. */
+function statusProblemType(status: number): ProblemType {
+  const type = problemType(problemTitle(status));
+  return Object.values(COMMON_PROBLEMS).find((kind) => kind.type === type) ?? COMMON_PROBLEMS["bad-request"];
 }
 
 /**
@@ -127,7 +136,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 export function validationProblem(status: 400 | 422, location: FieldLocation, error: z.ZodError, input?: unknown): HttpProblem {
   const errors = fieldErrors(location, error, input);
   const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-  return new HttpProblem(status, `Invalid request ${location}: ${summary}`, { type: "validation-error", errors });
+  return new HttpProblem(COMMON_PROBLEMS["validation-error"], `Invalid request ${location}: ${summary}`, { status, errors });
 }
 
 /** JSON schema of the problem body, for the OpenAPI documents. */
@@ -171,17 +180,28 @@ function tooLargeProblem(err: BodyParserError): HttpProblem {
   const limit = typeof err.limit === "number" ? `${err.limit} bytes` : "the limit";
   const length = err.length ?? err.received;
   const size = typeof length === "number" ? `${length} bytes` : "larger";
-  return new HttpProblem(413, `Request body too large: ${size}, the service accepts at most ${limit}.`, {
-    errors: [{ location: "body", field: "(root)", message: `larger than ${limit}` }],
-  });
+  return new HttpProblem(
+    COMMON_PROBLEMS["payload-too-large"],
+    `Request body too large: ${size}, the service accepts at most ${limit}.`,
+    {
+      errors: [{ location: "body", field: "(root)", message: `larger than ${limit}` }],
+    },
+  );
 }
 
+/**
+ * A service's mapping of its own errors (domain errors of its core, failures of its adapters) to problems, applied
+ * once at its edge; undefined for an error it does not know.
+ */
+export type ProblemMapping = (err: unknown) => HttpProblem | undefined;
+
 /** Express error handler: every failure leaves as `application/problem+json`. */
-export function problemHandler(logger: Logger): ErrorRequestHandler {
+export function problemHandler(logger: Logger, mapping: ProblemMapping = () => undefined): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const problem = toProblem(err);
-    // Expected failures (HttpProblem) are logged once, by the request log line; only surprises get their stack here.
-    if (!(err instanceof HttpProblem) && problem.status >= 500) {
+    const mapped = mapping(err) ?? err;
+    const problem = toProblem(mapped);
+    // Expected failures (problems) are logged once, by the request log line; only surprises get their stack here.
+    if (!(mapped instanceof HttpProblem) && problem.status >= 500) {
       (req.log ?? logger).error({ err }, problem.message);
     }
     if (res.headersSent) {
@@ -201,23 +221,35 @@ function toProblem(err: unknown): HttpProblem {
   const parserError = err as BodyParserError;
   switch (parserError?.type) {
     case "entity.parse.failed":
-      return new HttpProblem(400, `Malformed JSON in request body: ${parserError.message}`, {
-        type: "malformed-json",
+      return new HttpProblem(COMMON_PROBLEMS["malformed-json"], `Malformed JSON in request body: ${parserError.message}`, {
         errors: [{ location: "body", field: "(root)", message: parserError.message }],
       });
     case "entity.too.large":
       return tooLargeProblem(parserError);
     case "encoding.unsupported":
-      return new HttpProblem(415, `Request body: ${parserError.message}; send it plain, gzip or deflate.`, {
-        errors: [{ location: "header", field: "content-encoding", message: parserError.message }],
-      });
+      return new HttpProblem(
+        COMMON_PROBLEMS["unsupported-media-type"],
+        `Request body: ${parserError.message}; send it plain, gzip or deflate.`,
+        {
+          errors: [{ location: "header", field: "content-encoding", message: parserError.message }],
+        },
+      );
     case "charset.unsupported":
-      return new HttpProblem(415, `Request body: ${parserError.message}; send JSON as UTF-8.`, {
-        errors: [{ location: "header", field: "content-type", message: parserError.message }],
-      });
+      return new HttpProblem(
+        COMMON_PROBLEMS["unsupported-media-type"],
+        `Request body: ${parserError.message}; send JSON as UTF-8.`,
+        {
+          errors: [{ location: "header", field: "content-type", message: parserError.message }],
+        },
+      );
   }
   if (parserError?.expose && typeof parserError.status === "number" && parserError.status < 500) {
-    return new HttpProblem(parserError.status, parserError.message);
+    const kind = statusProblemType(parserError.status);
+    return new HttpProblem(kind, parserError.message, { status: kind.statuses[0] });
   }
-  return new HttpProblem(500, "Unexpected internal error; see the service log for the request id.", { cause: err });
+  return new HttpProblem(
+    COMMON_PROBLEMS["internal-server-error"],
+    "Unexpected internal error; see the service log for the request id.",
+    { cause: err },
+  );
 }

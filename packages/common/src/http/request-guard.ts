@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { hostname } from "node:os";
 import type { Request, RequestHandler } from "express";
 import { HttpProblem } from "./problem.js";
+import { COMMON_PROBLEMS } from "./problem-types.js";
 import { changesState, matchesPath, type Route } from "./route.js";
 
 /** What the guard needs to know about one service; built from its configuration (see access.ts). */
@@ -75,13 +76,12 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     if (name !== undefined && isServiceName(name)) return next();
     next(
       new HttpProblem(
-        403,
+        COMMON_PROBLEMS["host-not-allowed"],
         `The Host header "${header.slice(0, 100)}" is not a name of this service. Without ${tokenVariable} only localhost, ` +
           "IP addresses, this machine's host name and the names in ALLOWED_HOSTS are accepted, " +
           `so that a web page cannot reach the service through a DNS name it controls (DNS rebinding). Add the name to ` +
           `ALLOWED_HOSTS, or set ${tokenVariable}.`,
         {
-          type: "host-not-allowed",
           errors: [{ location: "header", field: "host", message: "not a name of this service (ALLOWED_HOSTS)" }],
         },
       ),
@@ -97,11 +97,10 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     const sent = type === undefined ? "no Content-Type" : `Content-Type: ${type.slice(0, 100)}`;
     next(
       new HttpProblem(
-        415,
+        COMMON_PROBLEMS["json-only"],
         `Request bodies must be JSON with the header Content-Type: application/json; this request sent ${sent}. ` +
           "Forms, multipart and text/plain bodies are refused: they are what a web page can send to another site.",
         {
-          type: "json-only",
           errors: [{ location: "header", field: "content-type", message: "must be application/json" }],
         },
       ),
@@ -144,10 +143,10 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
 
 function crossSiteProblem(detail: string, header: "origin" | "sec-fetch-site"): HttpProblem {
   return new HttpProblem(
-    403,
+    COMMON_PROBLEMS["cross-site-request"],
     `${detail} Programs (curl, Postman, scripts) send no such header; a dashboard that must call this service goes in ` +
       "ALLOWED_ORIGINS.",
-    { type: "cross-site-request", errors: [{ location: "header", field: header, message: "another site's page" }] },
+    { errors: [{ location: "header", field: header, message: "another site's page" }] },
   );
 }
 

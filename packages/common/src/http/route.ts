@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { HttpProblem, validationProblem } from "./problem.js";
+import { COMMON_PROBLEMS } from "./problem-types.js";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
@@ -99,10 +100,13 @@ export function routeHandler(route: Route): RequestHandler {
     if (route.body) {
       if (!hasBody(req)) {
         if (route.bodyRequired !== false) {
-          throw new HttpProblem(400, "A JSON request body is required (Content-Type: application/json).", {
-            type: "missing-body",
-            errors: [{ location: "body", field: "(root)", message: "required" }],
-          });
+          throw new HttpProblem(
+            COMMON_PROBLEMS["missing-body"],
+            "A JSON request body is required (Content-Type: application/json).",
+            {
+              errors: [{ location: "body", field: "(root)", message: "required" }],
+            },
+          );
         }
         body = parsePart(route.body, {}, "body", route.invalidBodyStatus ?? 422);
       } else {

@@ -14,6 +14,7 @@ import {
   runRecordSchema,
 } from "../pipeline/run-record.js";
 import { type RunStore, UnreadableRunRecordError } from "../pipeline/run-store.js";
+import { DRIFT_PROBLEMS } from "../problem-types.js";
 import { REPORT_CONTENT_SECURITY_POLICY_HEADER } from "../report/index.js";
 import { runProblem } from "./run-problem.js";
 
@@ -47,9 +48,10 @@ export function experimentOrProblem(registry: ExperimentRegistry, id: string): E
   const runtime = registry.get(id);
   if (!runtime) {
     const known = registry.list().map((experiment) => experiment.id);
-    throw new HttpProblem(404, `No experiment with id "${id}". Known: ${known.slice(0, 20).join(", ")}.`, {
-      type: "experiment-not-found",
-    });
+    throw new HttpProblem(
+      DRIFT_PROBLEMS["experiment-not-found"],
+      `No experiment with id "${id}". Known: ${known.slice(0, 20).join(", ")}.`,
+    );
   }
   return runtime;
 }
@@ -107,10 +109,10 @@ export const runsPageSchema = z.object({
 
 export async function recordOrProblem(runs: RunStore, id: string): Promise<RunRecord> {
   const record = await runs.get(id).catch((err: unknown) => {
-    if (err instanceof UnreadableRunRecordError) throw new HttpProblem(500, err.message, { type: "run-record-unreadable" });
+    if (err instanceof UnreadableRunRecordError) throw new HttpProblem(DRIFT_PROBLEMS["run-record-unreadable"], err.message);
     throw err;
   });
-  if (!record) throw new HttpProblem(404, `No drift run with id "${id}".`, { type: "run-not-found" });
+  if (!record) throw new HttpProblem(DRIFT_PROBLEMS["run-not-found"], `No drift run with id "${id}".`);
   return record;
 }
 
@@ -129,16 +131,19 @@ export async function streamReport(
   res: import("express").Response,
 ): Promise<void> {
   const record = await recordOrProblem(runtime.runs, id);
-  if (!record.reports) throw new HttpProblem(404, `Run "${id}" has no report (${record.message}).`, { type: "report-not-found" });
+  if (!record.reports)
+    throw new HttpProblem(DRIFT_PROBLEMS["report-not-found"], `Run "${id}" has no report (${record.message}).`);
   const key = format === "json" ? record.reports.json : record.reports.html;
   let stream: Awaited<ReturnType<ObjectStore["get"]>>;
   try {
     stream = await runtime.store.get(key);
   } catch (err) {
     if (err instanceof ObjectNotFoundError) {
-      throw new HttpProblem(404, `The report of run "${id}" is gone from storage (${err.message}).`, {
-        type: "report-not-found",
-      });
+      throw new HttpProblem(
+        DRIFT_PROBLEMS["report-not-found"],
+        `The report of run "${id}" is gone from storage (${err.message}).`,
+        {},
+      );
     }
     throw err;
   }

@@ -5,6 +5,7 @@ import type { ExperimentRegistry } from "../experiments/experiment-registry.js";
 import { MONITOR_CONTENT_SECURITY_POLICY, renderMonitorPage } from "../history/monitor-page.js";
 import { HISTORY_LIMITS, historySchema, runHistory } from "../history/run-history.js";
 import { runRecordSchema } from "../pipeline/run-record.js";
+import { DRIFT_PROBLEMS } from "../problem-types.js";
 import { queuedTriggerSchema } from "../triggers/trigger.js";
 import {
   experimentOrProblem,
@@ -164,11 +165,8 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
       handler: async () => {
         if (!deps.reload)
           throw new HttpProblem(
-            409,
+            DRIFT_PROBLEMS["experiments-not-reloadable"],
             "EXPERIMENTS_FILE is not set: the experiment comes from the environment, restart to change it.",
-            {
-              type: "experiments-not-reloadable",
-            },
           );
         try {
           await registry.reload(await deps.reload());
@@ -176,10 +174,9 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
           if (!(err instanceof ConfigError)) throw err;
           registry.reloadFailed(err.problems);
           throw new HttpProblem(
-            422,
+            DRIFT_PROBLEMS["experiments-file-invalid"],
             `The experiments file was not applied; the experiments in force are unchanged. ${err.problems.length} problem(s).`,
             {
-              type: "experiments-file-invalid",
               errors: err.problems.map((message) => ({ location: "body", field: "EXPERIMENTS_FILE", message })),
             },
           );

@@ -1,8 +1,9 @@
-import { bearerAuth, defineRoute, HttpProblem, type Route } from "@clarus/common";
+import { bearerAuth, COMMON_PROBLEMS, defineRoute, HttpProblem, type Route } from "@clarus/common";
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import { watches } from "../experiments/experiment.js";
 import type { ExperimentRegistry, TriggerOutcome } from "../experiments/experiment-registry.js";
+import { DRIFT_PROBLEMS } from "../problem-types.js";
 import { changesOf, EventKeyError, minioEventSchema } from "../triggers/minio-event.js";
 import { queuedTriggerSchema } from "../triggers/trigger.js";
 import { triggerProblem } from "./run-problem.js";
@@ -23,9 +24,10 @@ const answerSchema = z.object({
 /** Without MINIO_WEBHOOK_TOKEN the route exists but accepts nothing: an open trigger is a way to load the machine. */
 const refuseAll: RequestHandler = (_req, _res, next) => {
   next(
-    new HttpProblem(503, "Bucket notifications are off: set MINIO_WEBHOOK_TOKEN, and give MinIO the same value as auth_token.", {
-      type: "events-not-configured",
-    }),
+    new HttpProblem(
+      DRIFT_PROBLEMS["events-not-configured"],
+      "Bucket notifications are off: set MINIO_WEBHOOK_TOKEN, and give MinIO the same value as auth_token.",
+    ),
   );
 };
 
@@ -65,8 +67,8 @@ export function minioEventRoutes(deps: MinioEventDependencies): Route[] {
           changes = changesOf(body);
         } catch (err) {
           if (!(err instanceof EventKeyError)) throw err;
-          throw new HttpProblem(400, `Invalid request body: ${err.message}`, {
-            type: "validation-error",
+          throw new HttpProblem(COMMON_PROBLEMS["validation-error"], `Invalid request body: ${err.message}`, {
+            status: 400,
             errors: [{ location: "body", field: `Records.${err.index}.s3.object.key`, message: "not a URL-encoded object key" }],
           });
         }

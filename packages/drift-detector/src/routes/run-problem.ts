@@ -5,6 +5,7 @@ import { CsvLimitError } from "../csv/limits.js";
 import { DriftOptionsError } from "../drift/options.js";
 import { failureStatus } from "../pipeline/failure-status.js";
 import { messageOf, type RunFailure } from "../pipeline/run-failure.js";
+import { DRIFT_PROBLEMS, STEP_FAILED } from "../problem-types.js";
 
 /** A failed run as a problem answer: the step, what went wrong, the upstream's own answer and the stored run record. */
 export function runProblem(failure: RunFailure): HttpProblem {
@@ -25,17 +26,17 @@ export function runProblem(failure: RunFailure): HttpProblem {
     } satisfies UpstreamDetails;
   }
   if (record) extensions.run = record;
-  const type =
+  const kind =
     cause instanceof ObjectNotFoundError
-      ? "dataset-not-found"
+      ? DRIFT_PROBLEMS["dataset-not-found"]
       : cause instanceof CsvFormatError
-        ? "invalid-csv"
+        ? DRIFT_PROBLEMS["invalid-csv"]
         : cause instanceof DriftOptionsError
-          ? "invalid-drift-options"
-          : `${step.replace(/_/g, "-")}-failed`;
+          ? DRIFT_PROBLEMS["invalid-drift-options"]
+          : STEP_FAILED[step];
   const reason = messageOf(cause);
   const detail = status === 404 || status === 422 ? reason : `Step ${step} failed: ${reason}${outcome ? `; ${outcome}` : ""}`;
-  return new HttpProblem(status, detail, { type, extensions, cause });
+  return new HttpProblem(kind, detail, { status, extensions, cause });
 }
 
 /**
@@ -44,8 +45,8 @@ export function runProblem(failure: RunFailure): HttpProblem {
  */
 export function triggerProblem(err: unknown): unknown {
   if (!(err instanceof UpstreamError)) return err;
-  return new HttpProblem(failureStatus(err), `Nothing was queued: ${err.message}`, {
-    type: "trigger-not-queued",
+  return new HttpProblem(DRIFT_PROBLEMS["trigger-not-queued"], `Nothing was queued: ${err.message}`, {
+    status: failureStatus(err),
     extensions: {
       upstream: { service: err.service, failure: err.kind, status: err.status, body: err.body } satisfies UpstreamDetails,
     },

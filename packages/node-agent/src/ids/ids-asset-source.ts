@@ -10,6 +10,7 @@ import {
   type UpstreamDetails,
   UpstreamError,
 } from "@clarus/common";
+import { AGENT_PROBLEMS } from "../problem-types.js";
 import { readIdsAsset } from "./ids-asset-answer.js";
 import type { InferenceAsset, InferenceAssetSource } from "./inference-asset-source.js";
 
@@ -51,11 +52,8 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
     async lookup(expId: string): Promise<InferenceAsset> {
       if (!options.providerIp) {
         throw new HttpProblem(
-          503,
+          AGENT_PROBLEMS["ids-not-configured"],
           "The v3 deploy asks the IDS agent for the asset, which needs IDS_PROVIDER_IP; it is not set.",
-          {
-            type: "ids-not-configured",
-          },
         );
       }
       const upstream: IdsCall = { service: "ids-agent", url, exp_id: expId };
@@ -75,12 +73,15 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
       log.debug({ expId, status, ms: Date.now() - started }, "IDS asset lookup answered");
 
       if (status === 404) {
-        throw new HttpProblem(404, `The IDS agent has no inference asset for exp_id ${expId}.`, {
-          type: "ids-asset-not-found",
-          extensions: {
-            upstream: { ...upstream, failure: "rejected", status, body: quoteUpstream(text) } satisfies UpstreamDetails,
+        throw new HttpProblem(
+          AGENT_PROBLEMS["ids-asset-not-found"],
+          `The IDS agent has no inference asset for exp_id ${expId}.`,
+          {
+            extensions: {
+              upstream: { ...upstream, failure: "rejected", status, body: quoteUpstream(text) } satisfies UpstreamDetails,
+            },
           },
-        });
+        );
       }
       if (status < 200 || status > 299) throw rejectedProblem(expId, status, text, upstream);
       let answer: unknown;
@@ -99,10 +100,9 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
 
 function badAnswer(expId: string, reason: string, text: string, upstream: IdsCall): HttpProblem {
   return new HttpProblem(
-    502,
+    AGENT_PROBLEMS["ids-bad-answer"],
     `The IDS agent's answer for exp_id ${expId} names no usable inference asset (${reason}); it answered: ${quoteUpstream(text) || "(empty body)"}`,
     {
-      type: "ids-bad-answer",
       extensions: { upstream: { ...upstream, failure: "rejected", body: quoteUpstream(text) } satisfies UpstreamDetails },
     },
   );
@@ -110,10 +110,9 @@ function badAnswer(expId: string, reason: string, text: string, upstream: IdsCal
 
 function rejectedProblem(expId: string, status: number, body: unknown, upstream: IdsCall): HttpProblem {
   return new HttpProblem(
-    502,
+    AGENT_PROBLEMS["ids-error"],
     `The IDS agent answered HTTP ${status} for exp_id ${expId}: ${quoteUpstream(body) || "(empty body)"}`,
     {
-      type: "ids-error",
       extensions: {
         upstream: { ...upstream, failure: "rejected", status, body: quoteUpstream(body) } satisfies UpstreamDetails,
       },
@@ -125,26 +124,31 @@ function rejectedProblem(expId: string, status: number, body: unknown, upstream:
 function transportProblem(error: unknown, expId: string, url: string, timeoutMs: number, call: IdsCall): unknown {
   if (!(error instanceof UpstreamError)) return error;
   if (error.kind === "timeout") {
-    return new HttpProblem(504, `The IDS agent at ${url} did not answer within ${timeoutMs} ms (exp_id ${expId}).`, {
-      type: "ids-timeout",
-      extensions: { upstream: { ...call, failure: "timeout" } satisfies UpstreamDetails },
-      cause: error,
-    });
+    return new HttpProblem(
+      AGENT_PROBLEMS["ids-timeout"],
+      `The IDS agent at ${url} did not answer within ${timeoutMs} ms (exp_id ${expId}).`,
+      {
+        extensions: { upstream: { ...call, failure: "timeout" } satisfies UpstreamDetails },
+        cause: error,
+      },
+    );
   }
   if (error.kind === "unreachable") {
     const cause = error.cause;
     const how = `${socketFailure(cause)?.code}: ${cause instanceof Error ? cause.message : String(cause)}`;
-    return new HttpProblem(503, `The IDS agent at ${url} is unreachable (${how}).`, {
-      type: "ids-unreachable",
+    return new HttpProblem(AGENT_PROBLEMS["ids-unreachable"], `The IDS agent at ${url} is unreachable (${how}).`, {
       extensions: { upstream: { ...call, failure: "unreachable" } satisfies UpstreamDetails },
       cause: error,
     });
   }
   if (error.status !== undefined) return rejectedProblem(expId, error.status, error.body, call);
   // Reached, but the exchange failed: an oversized answer, a TLS refusal.
-  return new HttpProblem(502, `The IDS agent at ${url} failed the lookup of exp_id ${expId}: ${error.message}.`, {
-    type: "ids-error",
-    extensions: { upstream: { ...call, failure: "rejected" } satisfies UpstreamDetails },
-    cause: error,
-  });
+  return new HttpProblem(
+    AGENT_PROBLEMS["ids-error"],
+    `The IDS agent at ${url} failed the lookup of exp_id ${expId}: ${error.message}.`,
+    {
+      extensions: { upstream: { ...call, failure: "rejected" } satisfies UpstreamDetails },
+      cause: error,
+    },
+  );
 }

@@ -1,6 +1,6 @@
-import { HttpProblem } from "@clarus/common";
 import type { InferenceRequest } from "./container-spec.js";
 import { type ImageReference, parseImageReference } from "./image-reference.js";
+import { InferenceError } from "./inference-error.js";
 import { registryAllowed } from "./inference-rules.js";
 
 /** What the operator allows every deployment, whatever the backend. */
@@ -21,25 +21,23 @@ export function checkDeployRequest(rules: DeployRules, request: InferenceRequest
   const { minHostPort } = rules;
   if (request.hostPort < minHostPort) {
     const message = `must be at least ${minHostPort} (MIN_HOST_PORT, an operator setting)`;
-    throw new HttpProblem(
-      422,
+    throw new InferenceError(
+      "invalid-request",
       `inference_rest_api_forward_port ${request.hostPort} is below ${minHostPort}: ports under MIN_HOST_PORT are kept for the host's own services. Choose a port from ${minHostPort}, or have the operator lower MIN_HOST_PORT.`,
-      { type: "validation-error", errors: [{ location: "body", field: "inference_rest_api_forward_port", message }] },
+      { errors: [{ location: "body", field: "inference_rest_api_forward_port", message }] },
     );
   }
   const reference = parseImageReference(request.image);
   if ("error" in reference) {
-    throw new HttpProblem(422, `docker_img_uri "${request.image}": ${reference.error}`, {
-      type: "validation-error",
+    throw new InferenceError("invalid-request", `docker_img_uri "${request.image}": ${reference.error}`, {
       errors: [{ location: "body", field: "docker_img_uri", message: reference.error }],
     });
   }
   if (!registryAllowed(reference.registry, rules.allowedRegistries)) {
-    throw new HttpProblem(
-      403,
+    throw new InferenceError(
+      "registry-not-allowed",
       `Images from ${reference.registry} are not allowed here; ALLOWED_REGISTRIES is ${rules.allowedRegistries.join(", ")}.`,
       {
-        type: "registry-not-allowed",
         errors: [
           { location: "body", field: "docker_img_uri", message: `registry ${reference.registry} is not in ALLOWED_REGISTRIES` },
         ],
@@ -47,19 +45,18 @@ export function checkDeployRequest(rules: DeployRules, request: InferenceRequest
     );
   }
   if (request.gpus && !rules.allowGpus) {
-    throw new HttpProblem(
-      403,
+    throw new InferenceError(
+      "gpus-not-allowed",
       "GPUs are not allowed on this node: the operator must start the agent with ALLOW_GPUS=true to let inferences reserve them.",
-      { type: "gpus-not-allowed", errors: [{ location: "body", field: "gpus", message: "needs ALLOW_GPUS=true" }] },
+      { errors: [{ location: "body", field: "gpus", message: "needs ALLOW_GPUS=true" }] },
     );
   }
   return reference;
 }
 
 /** 422 naming a deploy field this backend cannot honour, and what would. */
-export function unsupportedField(field: string, reason: string): HttpProblem {
-  return new HttpProblem(422, `${field}: ${reason}`, {
-    type: "validation-error",
+export function unsupportedField(field: string, reason: string): InferenceError {
+  return new InferenceError("invalid-request", `${field}: ${reason}`, {
     errors: [{ location: "body", field, message: reason }],
   });
 }

@@ -1,9 +1,9 @@
-import { HttpProblem } from "@clarus/common";
 import { buildContainerSpec, type InferenceRequest } from "./container-spec.js";
 import { checkDeployRequest, refuseClusterFields } from "./deploy-checks.js";
 import { finishInterrupted } from "./finish-interrupted.js";
 import { pruneImages } from "./image-pruning.js";
 import type { InferenceContext } from "./inference-context.js";
+import { InferenceError } from "./inference-error.js";
 import type { DeploymentView } from "./inference-view.js";
 import { fromLabels, type ImageRecord } from "./labels.js";
 import { assertHostPortFree, describeDeployment, ensureNetwork, launchUntilReady } from "./launch-container.js";
@@ -21,10 +21,10 @@ export async function deployInference(ctx: InferenceContext, request: InferenceR
   await finishInterrupted(ctx, request.inferenceId);
   const holder = await holderOfName(ctx, request.inferenceId);
   if (holder.kind === "other") {
-    throw new HttpProblem(
-      409,
+    throw new InferenceError(
+      "name-conflict",
       `A container named "${request.inferenceId}" exists that is not an inference of this agent; choose another inference_id or remove that container.`,
-      { type: "name-conflict", errors: [{ location: "body", field: "inference_id", message: "taken by another container" }] },
+      { errors: [{ location: "body", field: "inference_id", message: "taken by another container" }] },
     );
   }
   const existing = holder.kind === "inference" ? holder.container : undefined;
@@ -35,8 +35,7 @@ export async function deployInference(ctx: InferenceContext, request: InferenceR
   const localBefore = await ctx.runtime.imageId(image.image);
   await ctx.runtime.pullImage({ reference: image.image, registry: reference.registry });
   const imageId = await ctx.runtime.imageId(image.image);
-  if (!imageId)
-    throw new HttpProblem(502, `The engine reported ${image.image} as pulled, but it is not there.`, { type: "engine-error" });
+  if (!imageId) throw new InferenceError("engine-error", `The engine reported ${image.image} as pulled, but it is not there.`);
   ctx.logger.info({ inference: request.inferenceId, image: image.image, imageId }, "image pulled");
   // The pull made the tag name this image: the tag is the agent's to remove when the image is pruned.
   const pulled = imageId !== localBefore;

@@ -1,6 +1,6 @@
-import { HttpProblem } from "@clarus/common";
 import { RuntimeError } from "../runtime/runtime-error.js";
 import type { InferenceContext } from "./inference-context.js";
+import { InferenceError } from "./inference-error.js";
 
 export interface HealthView {
   status: "ok" | "degraded";
@@ -29,8 +29,7 @@ export async function engineHealth(ctx: InferenceContext): Promise<HealthView> {
 /** A health check's engine failure as the 503 both backends answer; anything else as it was thrown. */
 export function engineUnavailable(err: unknown): unknown {
   if (!(err instanceof RuntimeError)) return err;
-  return new HttpProblem(503, err.message, {
-    type: "engine-unavailable",
+  return new InferenceError("engine-unavailable", err.message, {
     extensions: { engine: { reachable: false, error: err.engineMessage } },
     cause: err,
   });

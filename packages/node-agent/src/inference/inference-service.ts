@@ -3,35 +3,26 @@ import type { InferenceRequest } from "./container-spec.js";
 import type { InferenceBackend } from "./inference-backend.js";
 import { createInferenceListing } from "./inference-listing.js";
 import { KeyedMutex } from "./keyed-mutex.js";
-import { asProblem } from "./runtime-problems.js";
-
-async function withFailuresAsProblems<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw asProblem(err);
-  }
-}
 
 /**
  * The inference use cases as the routes call them, over either backend: changes to one inference id run one at a
- * time, the list is served from memory while the engine reports no change, and engine failures leave as HTTP
- * problems that quote the engine.
+ * time, the list is served from memory while the engine reports no change. Failures leave as InferenceErrors and
+ * the engine's RuntimeErrors, which the service's edge answers as problems (routes/inference-problems.ts).
  */
 export function createInferenceService(backend: InferenceBackend, logger: Logger) {
   const locks = new KeyedMutex();
   const listing = createInferenceListing(backend, logger);
   /** A change by the agent must show in the next list, before the engine's event arrives. */
   const changing = <T>(inferenceId: string, work: () => Promise<T>) =>
-    withFailuresAsProblems(() => locks.run(inferenceId, () => work().finally(() => listing.invalidate())));
+    locks.run(inferenceId, () => work().finally(() => listing.invalidate()));
   return {
     deploy: (request: InferenceRequest) => changing(request.inferenceId, () => backend.deploy(request)),
     remove: (inferenceId: string) => changing(inferenceId, () => backend.remove(inferenceId)),
-    list: () => withFailuresAsProblems(() => listing.read()),
-    inspect: (inferenceId: string) => withFailuresAsProblems(() => backend.inspect(inferenceId)),
-    logs: (inferenceId: string, tail: number) => withFailuresAsProblems(() => backend.logs(inferenceId, tail)),
-    health: () => withFailuresAsProblems(() => backend.health()),
-    recover: () => withFailuresAsProblems(() => backend.recover().finally(() => listing.invalidate())),
+    list: () => listing.read(),
+    inspect: (inferenceId: string) => backend.inspect(inferenceId),
+    logs: (inferenceId: string, tail: number) => backend.logs(inferenceId, tail),
+    health: () => backend.health(),
+    recover: () => backend.recover().finally(() => listing.invalidate()),
     /** Ends the engine event subscription (on shutdown). */
     stop: () => listing.stop(),
   };

@@ -1,8 +1,8 @@
-import { HttpProblem } from "@clarus/common";
 import type { ContainerDetails, ContainerSpec } from "../runtime/container-runtime.js";
 import { RuntimeError } from "../runtime/runtime-error.js";
 import type { ContainerPolicy } from "./container-spec.js";
 import type { InferenceContext } from "./inference-context.js";
+import { InferenceError } from "./inference-error.js";
 import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
 import { fromLabels, LABEL } from "./labels.js";
 import { isManaged } from "./managed-containers.js";
@@ -18,8 +18,7 @@ export async function assertHostPortFree(ctx: InferenceContext, hostPort: number
   if (!holder) return;
   const inferenceId = (await isManaged(ctx, holder)) ? holder.labels[LABEL.inferenceId] : undefined;
   const who = inferenceId ? `inference "${inferenceId}"` : `container "${holder.name}" (not managed by this agent)`;
-  throw new HttpProblem(409, `Host port ${hostPort} is already published by ${who}.`, {
-    type: "port-taken",
+  throw new InferenceError("port-taken", `Host port ${hostPort} is already published by ${who}.`, {
     errors: [{ location: "body", field: "inference_rest_api_forward_port", message: `in use by ${who}` }],
     extensions: { held_by: { inference_id: inferenceId ?? null, container: holder.name, container_id: holder.id } },
   });
@@ -30,10 +29,9 @@ export async function ensureNetwork(ctx: InferenceContext): Promise<void> {
   const { network } = ctx.policy;
   if (await ctx.runtime.networkExists(network)) return;
   if (!ctx.createNetwork) {
-    throw new HttpProblem(
-      503,
+    throw new InferenceError(
+      "network-missing",
       `The Docker network "${network}" does not exist. Create it (docker network create ${network}) or start the agent with CREATE_NETWORK=true.`,
-      { type: "network-missing" },
     );
   }
   await ctx.runtime.createNetwork(network, {});
@@ -86,8 +84,7 @@ function notReadyProblem(
       : `${who} did not accept connections on port ${spec.port.containerPort} within ${timeoutMs / 1000} s (READINESS_TIMEOUT_SECONDS).`,
     ...hints.map((h) => h.hint),
   ].join(" ");
-  return new HttpProblem(readiness.outcome === "exited" ? 502 : 504, detail, {
-    type: readiness.outcome === "exited" ? "inference-exited" : "inference-not-ready",
+  return new InferenceError(readiness.outcome === "exited" ? "inference-exited" : "inference-not-ready", detail, {
     extensions: { readiness, logs, settings: hints.map((h) => h.setting) },
   });
 }
@@ -107,11 +104,10 @@ async function startProblem(ctx: InferenceContext, spec: ContainerSpec, containe
     return portHeldByProcess(ctx.agentPort, spec.port.hostPort, err.engineMessage, err);
   }
   if (spec.user && /unable to find (user|group)|no matching entries/i.test(err.engineMessage)) {
-    return new HttpProblem(
-      502,
+    return new InferenceError(
+      "inference-not-started",
       `The image ${spec.image} has no user "${spec.user}" (CONTAINER_USER): the operator can set a numeric uid:gid such as 65534:65534, or unset CONTAINER_USER. ${err.message}`,
       {
-        type: "inference-not-started",
         extensions: {
           settings: ["CONTAINER_USER"],
           upstream: { service: "engine", failure: "rejected", body: err.engineMessage },
@@ -198,7 +194,7 @@ export async function describeDeployment(
   prunedImages: string[],
 ): Promise<DeploymentView> {
   const details = await ctx.runtime.inspectContainer(containerId);
-  if (!details) throw new HttpProblem(502, `The container ${containerId} vanished right after it became ready.`);
+  if (!details) throw new InferenceError("engine-error", `The container ${containerId} vanished right after it became ready.`);
   return {
     ...inferenceDetailsView(details, ctx.policy.network),
     readiness: { outcome: "ready", waited_ms: readiness.waitedMs, address: readiness.address },
@@ -207,17 +203,10 @@ export async function describeDeployment(
   };
 }
 
+/** A failure with what the rollback did added to its sentence. */
 function withNote(err: unknown, note: string): unknown {
   if (!note) return err;
-  if (err instanceof HttpProblem) {
-    return new HttpProblem(err.status, `${err.message} ${note}`, {
-      type: err.type.replace("urn:clarus:problem:", ""),
-      title: err.title,
-      errors: err.errors,
-      extensions: err.extensions,
-      cause: err,
-    });
-  }
+  if (err instanceof InferenceError) return err.withNote(note);
   if (err instanceof RuntimeError) return new RuntimeError(err.kind, `${err.message} ${note}`, err.engineMessage, { cause: err });
   return err;
 }

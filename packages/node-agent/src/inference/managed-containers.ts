@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { HttpProblem } from "@clarus/common";
 import type { ContainerDetails, ContainerSummary } from "../runtime/container-runtime.js";
 import type { InferenceContext } from "./inference-context.js";
+import { InferenceError } from "./inference-error.js";
 import { LABEL, managedFilter } from "./labels.js";
 
 /**
@@ -82,5 +82,5 @@ export async function holderOfName(ctx: InferenceContext, inferenceId: string): 
 export async function requireInference(ctx: InferenceContext, inferenceId: string): Promise<ContainerDetails> {
   const holder = await holderOfName(ctx, inferenceId);
   if (holder.kind === "inference") return holder.container;
-  throw new HttpProblem(404, `No inference "${inferenceId}" exists on this node.`, { type: "inference-not-found" });
+  throw new InferenceError("inference-not-found", `No inference "${inferenceId}" exists on this node.`);
 }

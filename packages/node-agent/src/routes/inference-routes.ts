@@ -1,4 +1,4 @@
-import { defineRoute, HttpProblem, type Route } from "@clarus/common";
+import { COMMON_PROBLEMS, defineRoute, HttpProblem, type Route } from "@clarus/common";
 import { z } from "zod";
 import type { InferenceService } from "../inference/inference-service.js";
 import {
@@ -71,10 +71,14 @@ const removal = (service: InferenceService, path: string, { deprecated, status }
     handler: async ({ query, body }) => {
       const inferenceId = query.inference_id ?? query.exp_id ?? body.inference_id ?? body.exp_id;
       if (!inferenceId) {
-        throw new HttpProblem(400, "Say which inference to remove: ?inference_id=… (or exp_id=…), in the query or a JSON body.", {
-          type: "validation-error",
-          errors: [{ location: "query", field: "inference_id", message: "required" }],
-        });
+        throw new HttpProblem(
+          COMMON_PROBLEMS["validation-error"],
+          "Say which inference to remove: ?inference_id=… (or exp_id=…), in the query or a JSON body.",
+          {
+            status: 400,
+            errors: [{ location: "query", field: "inference_id", message: "required" }],
+          },
+        );
       }
       return { status, body: await service.remove(inferenceId) };
     },

@@ -1,7 +1,7 @@
-import { HttpProblem } from "@clarus/common";
 import type { ServiceDetails, ServiceSpec } from "../../runtime/service-runtime.js";
 import type { InferenceRequest } from "../container-spec.js";
 import { checkDeployRequest, unsupportedField } from "../deploy-checks.js";
+import { InferenceError } from "../inference-error.js";
 import type { DeploymentView } from "../inference-view.js";
 import { fromLabels, LABEL } from "../labels.js";
 import { portHeldByProcess } from "../port-problems.js";
@@ -27,8 +27,7 @@ async function assertPortFree(ctx: SwarmContext, port: number, except?: string):
     : holder
       ? `service "${holder.name}" (not managed by this agent)`
       : `container "${container?.name}" (not managed by this agent)`;
-  throw new HttpProblem(409, `Host port ${port} is already published by ${who}.`, {
-    type: "port-taken",
+  throw new InferenceError("port-taken", `Host port ${port} is already published by ${who}.`, {
     errors: [{ location: "body", field: "inference_rest_api_forward_port", message: `in use by ${who}` }],
     extensions: {
       held_by: holder
@@ -44,18 +43,16 @@ async function ensureOverlayNetwork(ctx: SwarmContext): Promise<void> {
   const found = await ctx.services.network(network);
   const create = `docker network create --driver overlay --attachable ${network}`;
   if (found && found.scope !== "swarm") {
-    throw new HttpProblem(
-      503,
+    throw new InferenceError(
+      "network-missing",
       `The Docker network "${network}" is a ${found.driver} network of scope ${found.scope}; swarm services need an overlay network. Remove it or choose another INFERENCE_NETWORK, then: ${create}.`,
-      { type: "network-missing" },
     );
   }
   if (found) return;
   if (!ctx.createNetwork) {
-    throw new HttpProblem(
-      503,
+    throw new InferenceError(
+      "network-missing",
       `The Docker network "${network}" does not exist. Create it as an overlay network (${create}) or start the agent with CREATE_NETWORK=true.`,
-      { type: "network-missing" },
     );
   }
   await ctx.services.createOverlayNetwork(network, {});
@@ -70,7 +67,7 @@ function rolloutProblem(
   outcome: Exclude<RolloutOutcome, { outcome: "ready" }>,
   logs: string[],
   note: string,
-): HttpProblem {
+): InferenceError {
   const who = `The inference "${request.inferenceId}" (image ${request.image})`;
   const port = spec.container.port.containerPort;
   const withNote = (text: string) => (note ? `${text} ${note}` : text);
@@ -81,35 +78,32 @@ function rolloutProblem(
         return portHeldByProcess(ctx.agentPort, spec.container.port.hostPort, outcome.error);
       }
       const how = outcome.exitCode >= 0 ? `exited with code ${outcome.exitCode}` : `failed to start (${outcome.error})`;
-      return new HttpProblem(502, withNote(`${who} ${how} before port ${port} accepted connections.`), {
-        type: "inference-exited",
+      return new InferenceError("inference-exited", withNote(`${who} ${how} before port ${port} accepted connections.`), {
         extensions: { readiness, logs },
       });
     }
     case "unschedulable": {
       const field = request.gpus ? "gpus" : request.placement?.length ? "placement" : "replicas";
-      const type = request.gpus ? "gpu-unavailable" : "no-suitable-node";
+      const kind = request.gpus ? "gpu-unavailable" : "no-suitable-node";
       const detail = request.gpus
         ? `No node of the swarm can reserve the GPUs asked for (nodes advertise them as generic resources, e.g. dockerd --node-generic-resource NVIDIA-GPU=…); the engine says: ${outcome.error}.`
         : `No node of the swarm can run ${who.replace(/^The /, "the ")}; the engine says: ${outcome.error}.`;
-      return new HttpProblem(422, withNote(detail), {
-        type,
+      return new InferenceError(kind, withNote(detail), {
         errors: [{ location: "body", field, message: outcome.error }],
         extensions: { readiness, upstream: { service: "engine", failure: "rejected", body: outcome.error } },
       });
     }
     case "rolled-back":
-      return new HttpProblem(502, withNote(`${who} failed during the rollout: ${outcome.message}.`), {
-        type: "inference-exited",
+      return new InferenceError("inference-exited", withNote(`${who} failed during the rollout: ${outcome.message}.`), {
         extensions: { readiness, logs },
       });
     case "timeout":
-      return new HttpProblem(
-        504,
+      return new InferenceError(
+        "inference-not-ready",
         withNote(
           `${who} did not accept connections on port ${port} within ${ctx.readiness.timeoutMs / 1000} s (READINESS_TIMEOUT_SECONDS).`,
         ),
-        { type: "inference-not-ready", extensions: { readiness, logs } },
+        { extensions: { readiness, logs } },
       );
   }
 }
@@ -127,10 +121,10 @@ export async function deployService(ctx: SwarmContext, request: InferenceRequest
   }
   const existing = await ctx.services.inspectService(request.inferenceId);
   if (existing && !isManagedService(ctx, existing)) {
-    throw new HttpProblem(
-      409,
+    throw new InferenceError(
+      "name-conflict",
       `A service named "${request.inferenceId}" exists that is not an inference of this agent; choose another inference_id or remove that service.`,
-      { type: "name-conflict", errors: [{ location: "body", field: "inference_id", message: "taken by another service" }] },
+      { errors: [{ location: "body", field: "inference_id", message: "taken by another service" }] },
     );
   }
   await assertPortFree(ctx, request.hostPort, existing?.id);

@@ -1,5 +1,5 @@
-import { HttpProblem } from "@clarus/common";
 import type { ServiceDetails } from "../../runtime/service-runtime.js";
+import { InferenceError } from "../inference-error.js";
 import type { InferenceView } from "../inference-view.js";
 import { LABEL, managedFilter } from "../labels.js";
 import { type ServiceDetailsView, serviceDetailsView, serviceView } from "./service-view.js";
@@ -17,7 +17,7 @@ export function isManagedService(ctx: SwarmContext, service: ServiceDetails): bo
 export async function requireService(ctx: SwarmContext, inferenceId: string): Promise<ServiceDetails> {
   const service = await ctx.services.inspectService(inferenceId);
   if (service && isManagedService(ctx, service)) return service;
-  throw new HttpProblem(404, `No inference "${inferenceId}" exists on this node.`, { type: "inference-not-found" });
+  throw new InferenceError("inference-not-found", `No inference "${inferenceId}" exists on this node.`);
 }
 
 /** Every inference this agent manages: its services found by label, their tasks in one more call. */
@@ -39,7 +39,7 @@ export async function listServiceInferences(ctx: SwarmContext): Promise<Inferenc
 /** A service with its tasks (node, state, error) as the engine reports them now. */
 export async function describeService(ctx: SwarmContext, idOrName: string): Promise<ServiceDetailsView> {
   const service = await ctx.services.inspectService(idOrName);
-  if (!service) throw new HttpProblem(502, `The service ${idOrName} vanished right after it became ready.`);
+  if (!service) throw new InferenceError("engine-error", `The service ${idOrName} vanished right after it became ready.`);
   const [tasks, nodes] = await Promise.all([ctx.services.listTasks([service.id]), ctx.services.listNodes()]);
   return serviceDetailsView(service, tasks, nodes, ctx.policy.network);
 }

@@ -1,0 +1,30 @@
+import { defineProblemTypes } from "@clarus/common";
+
+/** The node agent's problem types, besides the shared ones (COMMON_PROBLEMS). */
+export const AGENT_PROBLEMS = defineProblemTypes({
+  "registry-not-allowed": 403,
+  "gpus-not-allowed": 403,
+  "inference-not-found": 404,
+  "name-conflict": 409,
+  "port-taken": 409,
+  "image-not-found": 422,
+  "gpu-unavailable": 422,
+  "no-suitable-node": 422,
+  "engine-error": 502,
+  "registry-auth-refused": 502,
+  "registry-error": 502,
+  "inference-exited": 502,
+  "inference-not-started": 502,
+  "engine-unavailable": 503,
+  "network-missing": 503,
+  "swarm-unavailable": 503,
+  "agent-misconfigured": 503,
+  "registry-timeout": 504,
+  "inference-not-ready": 504,
+  "ids-asset-not-found": 404,
+  "ids-error": 502,
+  "ids-bad-answer": 502,
+  "ids-not-configured": 503,
+  "ids-unreachable": 503,
+  "ids-timeout": 504,
+});
