@@ -62,6 +62,6 @@ function runtimeProblem(err: RuntimeError): HttpProblem {
 export function inferenceProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof RuntimeError) return runtimeProblem(err);
   if (!(err instanceof InferenceError)) return undefined;
-  const { errors, extensions, cause } = err.details;
-  return new HttpProblem(INFERENCE_PROBLEMS[err.kind], err.message, { errors, extensions, cause: cause ?? err });
+  const { errors, extensions } = err.details;
+  return new HttpProblem(INFERENCE_PROBLEMS[err.kind], err.message, { errors, extensions, cause: err });
 }
