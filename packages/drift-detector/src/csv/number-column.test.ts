@@ -186,4 +186,35 @@ describe("NumberColumn", () => {
       NumberColumn.fromStates([narrow(0).state(), narrow(10).state(), narrow(20).state()]).sorted(),
     );
   });
+
+  it("merges parts one at a time into the same sorted values, whatever their scales and storages", () => {
+    const part = fc.oneof(
+      fc.array(decimalText, { maxLength: 60 }).map((texts) => columnOf(texts)),
+      fc.array(fc.integer({ min: -30, max: 30 }), { maxLength: 60 }).map((values) => {
+        const column = columnOf(values.map(String));
+        column.compact();
+        return column;
+      }),
+      fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 20 }).map((values) => {
+        const column = new NumberColumn();
+        for (const value of values) column.addDouble(value);
+        return column;
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 6 }), (parts) => {
+        const expected = parts.flatMap((column) => [...column.values()]).sort((a, b) => a - b);
+        const merged = NumberColumn.merged(parts.map((column) => column.state()));
+        expect(merged.count).toBe(expected.length);
+        expect([...merged.sorted()].map((v) => v + 0)).toEqual(expected.map((v) => v + 0));
+      }),
+    );
+    // Integers at one scale end as one tally, even far apart (within the counting span).
+    const far = NumberColumn.merged([columnOf(["1", "2"]).state(), columnOf(["900000"]).state(), columnOf(["-5"]).state()]);
+    expect(far.storage).toBe("counts");
+    expect([...far.sorted()]).toEqual([-5, 1, 2, 900000]);
+    const wide = NumberColumn.merged([columnOf(["0"]).state(), columnOf(["100000000"]).state()]);
+    expect(wide.storage).toBe("int32");
+    expect([...wide.sorted()]).toEqual([0, 100000000]);
+  });
 });

@@ -1,4 +1,4 @@
-import { type SortWorkspace, sortInPlace } from "../stats/index.js";
+import { markSortedFinite, type SortWorkspace, sortInPlace } from "../stats/index.js";
 import { ChunkList } from "./chunk-list.js";
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -110,6 +110,41 @@ export class NumberColumn {
       return scaled.map((chunk) => Float64Array.from(chunk, (value) => value / divisor));
     });
     return NumberColumn.fromState({ storage: "float64", chunks });
+  }
+
+  /**
+   * The values of several parts in no particular order (a column about to be sorted), taken one part at a time so
+   * that a part can be let go once counted: scaled integers at the first such part's scale are counted into one
+   * tally (growing to their range, up to COUNTING_SORT_MAX_SPAN), and any other part is kept as it is and joined
+   * after (as `fromStates` joins, so the sorted values are those of every part).
+   */
+  static merged(parts: Iterable<NumberColumnState>): NumberColumn {
+    let tally: CountedState | undefined;
+    const others: NumberColumnState[] = [];
+    for (const part of parts) {
+      const count = countOf(part);
+      if (count === 0) continue;
+      if (part.storage === "float64" || (tally && part.scale !== tally.scale)) {
+        others.push(part);
+        continue;
+      }
+      const min = Math.min(part.min, tally?.min ?? part.min);
+      const partMax = part.storage === "counts" ? part.min + part.counts.length - 1 : part.max;
+      const max = Math.max(partMax, tally ? tally.min + tally.counts.length - 1 : partMax);
+      if (max - min + 1 > COUNTING_SORT_MAX_SPAN) {
+        others.push(part);
+        continue;
+      }
+      if (!tally || min < tally.min || max - min + 1 > tally.counts.length) {
+        const counts = new Uint32Array(max - min + 1);
+        if (tally) counts.set(tally.counts, tally.min - min);
+        tally = { storage: "counts", counts, scale: part.scale, min, count: tally?.count ?? 0 };
+      }
+      tallyInto(tally.counts, tally.min, part);
+      tally.count += count;
+    }
+    if (!tally) return NumberColumn.fromStates(others.length > 0 ? others : [new NumberColumn().state()]);
+    return others.length === 0 ? NumberColumn.fromState(tally) : NumberColumn.fromStates([tally, ...others]);
   }
 
   /**
@@ -277,12 +312,13 @@ export class NumberColumn {
     const count = this.count;
     const span = this.max - this.min + 1;
     const target = workspace ? workspace.values(side, count) : new Float64Array(count);
-    if (this.tally) return this.sortedFromCounts(this.tally.counts, target);
+    if (this.tally) return markSortedFinite(this.sortedFromCounts(this.tally.counts, target));
     if (scaled && count > 0 && span <= Math.min(Math.max(4 * count, 1 << 16), COUNTING_SORT_MAX_SPAN)) {
       const counters = workspace ? workspace.counters(span) : new Uint32Array(span);
-      return this.countingSorted(scaled, counters, target);
+      return markSortedFinite(this.countingSorted(scaled, counters, target));
     }
-    return sortInPlace(this.copyInto(target), workspace);
+    // Stored values are finite: NaN and ±infinity are counted as missing, never added.
+    return markSortedFinite(sortInPlace(this.copyInto(target), workspace));
   }
 
   /** The values into `all`, chunk by chunk (a block copy for doubles, one division a value for integers). */

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ColumnValues } from "./column-accumulator.js";
 import { CsvFormatError } from "./errors.js";
 import { type CsvLimitName, csvLimits } from "./limits.js";
+import { NumberColumn } from "./number-column.js";
 import { type CsvTable, readCsvTable } from "./read-csv.js";
 
 const WINE = new URL("../../test/fixtures/winequality-red.csv", import.meta.url);
@@ -232,5 +233,40 @@ describe("readCsvTable: errors name the file, row and column", () => {
     }
     await expect(readCsvTable(endless(), "endless.csv", LIMITS)).rejects.toThrow(/ragged row/);
     expect(pulled).toBeLessThan(20_000);
+  });
+});
+
+describe("readCsvTable: spilling", () => {
+  it("hands the numbers over once they pass the threshold, then every eighth of it, losing none", async () => {
+    const lines = ["a,b", ...Array.from({ length: 20_000 }, (_, i) => `${i % 97},${(i * 7) % 1000}`)];
+    const text = `${lines.join("\n")}\n`;
+    const pieces = Array.from({ length: Math.ceil(text.length / 1000) }, (_, k) => text.slice(k * 1000, (k + 1) * 1000));
+    const takes: number[] = [];
+    const spilled: number[] = [];
+    const table = await readCsvTable(
+      Readable.from(pieces),
+      "big.csv",
+      csvLimits({}, (name) => name),
+      {
+        thresholdBytes: 64_000,
+        take: (parts) => {
+          let bytes = 0;
+          for (const part of parts) {
+            const column = NumberColumn.fromState(part.state);
+            bytes += column.byteLength;
+            if (part.column === "a") spilled.push(...column.values());
+          }
+          takes.push(bytes);
+        },
+      },
+    );
+    // The first check comes after the first 64 KiB of text (the delimiter sample), then after every piece read.
+    expect(takes[0]).toBeGreaterThan(64_000);
+    expect(takes.slice(1).every((bytes) => bytes > 8_000 && bytes < 10_000)).toBe(true);
+    expect(takes.length).toBeGreaterThan(8);
+    const held = table.columns.get("a");
+    const rest = held?.kind === "numbers" ? [...held.numbers.values()] : [];
+    expect(spilled.length + rest.length).toBe(20_000);
+    expect(spilled.slice(0, 5)).toEqual([0, 1, 2, 3, 4]);
   });
 });

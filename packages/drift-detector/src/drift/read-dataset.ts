@@ -5,6 +5,7 @@ import { readCsvTableOffThread } from "../csv/read-csv-off-thread.js";
 import type { ParquetInput } from "../parquet/parquet-input.js";
 import { isParquet } from "../parquet/read-parquet.js";
 import { readParquetTableOffThread } from "../parquet/read-parquet-off-thread.js";
+import { collectGarbage } from "./collect-garbage.js";
 
 /** A named dataset, CSV or Parquet (told apart by its first bytes): a file, an S3 object. Errors and results use the name. */
 export interface DatasetSource {
@@ -23,8 +24,10 @@ export interface ScratchSpace {
   spool(stream: AsyncIterable<Uint8Array>, name: string): Promise<string>;
   /** Appends part of one column's numbers to that column's file (binary, as stored). */
   appendNumbers(side: DatasetSide, column: string, part: NumberColumnState): void;
-  /** The parts appended for a column, in order (none when it never spilled). */
-  readNumbers(side: DatasetSide, column: string): NumberColumnState[];
+  /** Whether any part of a column was appended. */
+  holdsNumbers(side: DatasetSide, column: string): boolean;
+  /** The parts appended for a column, in order, each read as the iteration reaches it (none when it never spilled). */
+  readNumbers(side: DatasetSide, column: string): Iterable<NumberColumnState>;
   /** Removes every file the space holds; the run calls it when it ends, whether it succeeded or failed. */
   dispose(): Promise<void>;
 }
@@ -46,6 +49,7 @@ export async function readDataset(
     thresholdBytes: memory.spillThresholdBytes,
     take: (parts) => {
       for (const part of parts) scratch.appendNumbers(side, part.column, part.state);
+      collectGarbage();
     },
   };
   const { head, stream } = await withHead(source.stream);

@@ -1,7 +1,8 @@
 import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
-import { NumberColumn } from "../csv/number-column.js";
+import { NumberColumn, type NumberColumnState } from "../csv/number-column.js";
 import type { CsvTable } from "../csv/read-csv.js";
+import { collectGarbage } from "./collect-garbage.js";
 import type { ColumnSide, ColumnTask } from "./compare-column.js";
 import type { DatasetSide, ScratchSpace } from "./read-dataset.js";
 
@@ -23,26 +24,21 @@ export class TablePair {
     const table = side === "reference" ? this.reference : this.current;
     const untestable = table.untestable?.get(column);
     const held = table.columns.get(column) as ColumnValues;
-    const spilled = this.scratch?.readNumbers(side, column) ?? [];
-    return {
-      file: table.file,
-      rows: table.rows,
-      values: spilled.length === 0 ? held : this.joined(held, spilled, table.file, column),
-      ...(untestable !== undefined && { untestable }),
-    };
+    let values = held;
+    if (this.scratch?.holdsNumbers(side, column)) {
+      values = this.joined(held, this.scratch.readNumbers(side, column), table.file, column);
+      collectGarbage();
+    }
+    return { file: table.file, rows: table.rows, values, ...(untestable !== undefined && { untestable }) };
   }
 
-  private joined(
-    held: ColumnValues,
-    spilled: ReturnType<ScratchSpace["readNumbers"]>,
-    file: string,
-    column: string,
-  ): ColumnValues {
-    if (held.kind === "numbers") return { ...held, numbers: NumberColumn.fromStates([...spilled, held.numbers.state()]) };
+  private joined(held: ColumnValues, spilled: Iterable<NumberColumnState>, file: string, column: string): ColumnValues {
+    // Numbers are only ever sorted: their parts are merged one at a time, each let go once counted in.
+    if (held.kind === "numbers") return { ...held, numbers: NumberColumn.merged(spilledThen(spilled, held.numbers.state())) };
     // The column turned to labels after some of its numbers were spilled: those come first, as when the reader
     // turned the numbers it held into labels, so the labels keep the order of their first appearance.
     const counts = new Map<string, number>();
-    for (const value of NumberColumn.fromStates(spilled).values()) {
+    for (const value of NumberColumn.fromStates([...spilled]).values()) {
       const label = String(value);
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
@@ -52,4 +48,9 @@ export class TablePair {
     }
     return { kind: "labels", counts, missing: held.missing };
   }
+}
+
+function* spilledThen(spilled: Iterable<NumberColumnState>, held: NumberColumnState): Generator<NumberColumnState> {
+  yield* spilled;
+  yield held;
 }

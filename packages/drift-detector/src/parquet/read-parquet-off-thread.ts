@@ -4,8 +4,7 @@ import type { NumberSpill } from "../csv/read-csv.js";
 import type { CsvTable } from "../csv/table-builder.js";
 import { errorFromOutcome, type ReadOutcome, type SpillMessage, tableFromMessage } from "../csv/table-transfer.js";
 import { WORKER_RESOURCE_LIMITS } from "../csv/worker-heap.js";
-import { openParquetInput, type ParquetInput } from "./parquet-input.js";
-import { readParquetTable } from "./read-parquet.js";
+import { type ParquetInput, readParquetInput } from "./parquet-input.js";
 
 const THREAD_SCRIPT = new URL("./read-parquet-thread.js", import.meta.url);
 
@@ -20,7 +19,7 @@ export async function readParquetTableOffThread(
   signal?: AbortSignal,
   spill?: NumberSpill,
 ): Promise<CsvTable> {
-  if (!import.meta.url.endsWith(".js")) return readParquetTable(await openParquetInput(input), name, limits, spill);
+  if (!import.meta.url.endsWith(".js")) return readParquetInput(input, name, limits, spill);
   const transfer = "bytes" in input ? [input.bytes] : [];
   const workerData = { input, name, limits, spillThresholdBytes: spill?.thresholdBytes };
   const worker = new Worker(THREAD_SCRIPT, { workerData, transferList: transfer, resourceLimits: WORKER_RESOURCE_LIMITS });

@@ -3,8 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { CsvLimits } from "../csv/limits.js";
 import { errorToOutcome, spillToMainThread, tableToMessage } from "../csv/table-transfer.js";
-import { openParquetInput, type ParquetInput } from "./parquet-input.js";
-import { readParquetTable } from "./read-parquet.js";
+import { type ParquetInput, readParquetInput } from "./parquet-input.js";
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const { input, name, limits, spillThresholdBytes } = workerData as {
@@ -14,12 +13,10 @@ const { input, name, limits, spillThresholdBytes } = workerData as {
   spillThresholdBytes: number | undefined;
 };
 
-openParquetInput(input)
-  .then((file) => readParquetTable(file, name, limits, spillToMainThread(port, spillThresholdBytes)))
-  .then(
-    (table) => {
-      const { message, transfer } = tableToMessage(table);
-      port.postMessage({ type: "table", table: message }, transfer);
-    },
-    (error: unknown) => port.postMessage(errorToOutcome(error)),
-  );
+readParquetInput(input, name, limits, spillToMainThread(port, spillThresholdBytes)).then(
+  (table) => {
+    const { message, transfer } = tableToMessage(table);
+    port.postMessage({ type: "table", table: message }, transfer);
+  },
+  (error: unknown) => port.postMessage(errorToOutcome(error)),
+);

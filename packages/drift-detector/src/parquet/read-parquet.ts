@@ -4,7 +4,7 @@ import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
 import { NumberColumn } from "../csv/number-column.js";
-import type { NumberSpill } from "../csv/read-csv.js";
+import { laterSpillThreshold, type NumberSpill } from "../csv/read-csv.js";
 import type { CsvTable } from "../csv/table-builder.js";
 import { columnChunkRange, type DecodedPage, readColumnChunk } from "./column-chunk.js";
 import { type ValueCodec, valueCodec } from "./page-values.js";
@@ -45,6 +45,7 @@ export async function readParquetTable(
   if (rows === 0) throw new CsvFormatError(name, "no data rows");
   const builders = columns.map((column) => new ParquetColumnBuilder(column, name, limits));
   let groupStart = 0;
+  let spillThreshold = spill?.thresholdBytes ?? Number.POSITIVE_INFINITY;
   for (const group of metadata.row_groups) {
     for (const [index, builder] of builders.entries()) {
       if (builder.column.kind === "datetime") continue;
@@ -66,8 +67,9 @@ export async function readParquetTable(
       }
     }
     groupStart += Number(group.num_rows);
-    if (spill && builders.reduce((bytes, builder) => bytes + builder.numbers.byteLength, 0) > spill.thresholdBytes) {
+    if (spill && builders.reduce((bytes, builder) => bytes + builder.numbers.byteLength, 0) > spillThreshold) {
       spill.take(builders.map((builder) => ({ column: builder.column.name, state: builder.numbers.drain() })));
+      spillThreshold = laterSpillThreshold(spill);
     }
   }
   if (groupStart !== rows)

@@ -8,7 +8,7 @@ export { smirnovSf } from "./distributions/smirnov.js";
 export { adjustPValues, P_VALUE_CORRECTIONS, type PValueCorrection } from "./multiple-testing.js";
 export { chooseDefaultTest, getTest, listTests } from "./registry.js";
 export { SortWorkspace } from "./sort-workspace.js";
-export { countDistinctMerged, meanAndStd, sortInPlace } from "./sorted.js";
+export { countDistinctMerged, markSortedFinite, meanAndStd, sortInPlace } from "./sorted.js";
 export { jensenShannonDistance } from "./stattests/jensenshannon.js";
 export { ksTwoSampleSorted } from "./stattests/ks.js";
 export { StatTestInputError } from "./stattests/samples.js";

@@ -19,13 +19,15 @@ describe("TempScratchSpace", () => {
     ];
     for (const part of parts) space.appendNumbers("reference", "a", part);
     space.appendNumbers("current", "a", parts[0] as NumberColumnState);
-    expect(space.readNumbers("reference", "a")).toEqual([
+    expect(space.holdsNumbers("reference", "a")).toBe(true);
+    expect(space.holdsNumbers("current", "b")).toBe(false);
+    expect([...space.readNumbers("reference", "a")]).toEqual([
       { storage: "int32", chunks: [Int32Array.of(5, -3, 7)], scale: 1, min: -3, max: 7 },
       parts[1],
       parts[2],
     ]);
-    expect(space.readNumbers("current", "a")).toHaveLength(1);
-    expect(space.readNumbers("current", "b")).toEqual([]);
+    expect([...space.readNumbers("current", "a")]).toHaveLength(1);
+    expect([...space.readNumbers("current", "b")]).toEqual([]);
     const [folder] = readdirSync(parent);
     await space.dispose();
     expect(existsSync(join(parent, folder as string))).toBe(false);

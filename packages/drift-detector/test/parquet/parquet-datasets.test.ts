@@ -10,8 +10,7 @@ import { CsvLimitError, csvLimits } from "../../src/csv/limits.js";
 import { detectDrift } from "../../src/drift/detect-drift.js";
 import { driftOptionsSchema } from "../../src/drift/options.js";
 import type { DriftResult } from "../../src/drift/result.js";
-import { openParquetInput } from "../../src/parquet/parquet-input.js";
-import { readParquetTable } from "../../src/parquet/read-parquet.js";
+import { readParquetInput } from "../../src/parquet/parquet-input.js";
 import { buildPackage, PACKAGE_DIR } from "../support/build-package.js";
 import { duckdb, sqlPath } from "../support/duckdb-parquet.js";
 
@@ -96,11 +95,7 @@ describe("Parquet datasets", () => {
   });
 
   it("maps each type as pandas and Evidently see it: numbers, categories, nulls missing, date-times untested", async () => {
-    const table = await readParquetTable(
-      await openParquetInput({ path: at("typed-reference.parquet") }),
-      "typed.parquet",
-      limits,
-    );
+    const table = await readParquetInput({ path: at("typed-reference.parquet") }, "typed.parquet", limits);
     expect(table.rows).toBe(5000);
     const column = (name: string) => table.columns.get(name);
     expect(column("int_nulls")).toMatchObject({ kind: "numbers", integerOnly: true, missing: 295 });
@@ -155,12 +150,10 @@ describe("Parquet datasets", () => {
 
   it("holds Parquet to the CSV limits: columns, distinct labels, characters of one cell", async () => {
     const read = (file: string, values: Parameters<typeof csvLimits>[0]) =>
-      openParquetInput({ path: at(file) }).then((input) =>
-        readParquetTable(
-          input,
-          file,
-          csvLimits(values, (name) => `--${name}`),
-        ),
+      readParquetInput(
+        { path: at(file) },
+        file,
+        csvLimits(values, (name) => `--${name}`),
       );
     await expect(read("typed-reference.parquet", { columns: 8 })).rejects.toThrow(
       /the schema has 9 columns: more than the limit of 8 columns \(raise it with --columns\)/,

@@ -16,8 +16,7 @@ import { readCsvTable } from "../../src/csv/read-csv.js";
 import type { CsvTable } from "../../src/csv/table-builder.js";
 import { detectDrift } from "../../src/drift/detect-drift.js";
 import { driftOptionsSchema } from "../../src/drift/options.js";
-import { openParquetInput } from "../../src/parquet/parquet-input.js";
-import { readParquetTable } from "../../src/parquet/read-parquet.js";
+import { readParquetInput } from "../../src/parquet/parquet-input.js";
 import { duckdb, sqlPath } from "../support/duckdb-parquet.js";
 
 const work = mkdtempSync(join(tmpdir(), "clarus-drift-parquet-encodings-"));
@@ -64,7 +63,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function parquetTable(file: string): Promise<CsvTable> {
-  return readParquetTable(await openParquetInput({ path: at(file) }), file, limits);
+  return readParquetInput({ path: at(file) }, file, limits);
 }
 
 /** A column as plain data: numbers sorted, labels with their counts in order of first appearance. */
@@ -216,11 +215,9 @@ describe("Parquet pages decoded into typed columns", () => {
     const damaged = Buffer.from(whole);
     if (where === "header") damaged.fill(0xff, page, page + 12);
     else damaged.fill(0xff, reader.offset, reader.offset + 40);
-    const error = await readParquetTable(
-      await openParquetInput({ bytes: new Uint8Array(damaged).buffer }),
-      "damaged.parquet",
-      limits,
-    ).catch((caught: unknown) => caught);
+    const error = await readParquetInput({ bytes: new Uint8Array(damaged).buffer }, "damaged.parquet", limits).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(CsvFormatError);
     expect(error).toMatchObject({ file: "damaged.parquet", column });
     expect((error as Error).message).toMatch(/cannot read this column/);

@@ -62,12 +62,16 @@ export class TempScratchSpace implements ScratchSpace {
     file.length += bytes;
   }
 
-  readNumbers(side: DatasetSide, column: string): NumberColumnState[] {
+  holdsNumbers(side: DatasetSide, column: string): boolean {
+    return this.columns.has(`${side}\u0000${column}`);
+  }
+
+  *readNumbers(side: DatasetSide, column: string): Generator<NumberColumnState> {
     const file = this.columns.get(`${side}\u0000${column}`);
-    if (!file) return [];
+    if (!file) return;
     const descriptor = openSync(file.path, "r");
     try {
-      return file.parts.map(({ offset, elements, layout }) => {
+      for (const { offset, elements, layout } of file.parts) {
         const read = <T extends Int32Array | Float64Array | Uint32Array>(values: T): T => {
           const bytes = new Uint8Array(values.buffer);
           for (let done = 0; done < bytes.length; ) {
@@ -77,10 +81,10 @@ export class TempScratchSpace implements ScratchSpace {
           }
           return values;
         };
-        if (layout.storage === "int32") return { ...layout, chunks: [read(new Int32Array(elements))] };
-        if (layout.storage === "float64") return { ...layout, chunks: [read(new Float64Array(elements))] };
-        return { ...layout, counts: read(new Uint32Array(elements)) };
-      });
+        if (layout.storage === "int32") yield { ...layout, chunks: [read(new Int32Array(elements))] };
+        else if (layout.storage === "float64") yield { ...layout, chunks: [read(new Float64Array(elements))] };
+        else yield { ...layout, counts: read(new Uint32Array(elements)) };
+      }
     } finally {
       closeSync(descriptor);
     }

@@ -1,4 +1,5 @@
 // Input checks shared by the tests: the column type a test needs, and non-empty samples.
+import { isMarkedSortedFinite } from "../sorted.js";
 import type { ColumnSamples, StatTestName } from "../types.js";
 
 /** Thrown for input a test cannot run on (empty sample, wrong column type, bad count); the message says what. */
@@ -8,6 +9,7 @@ export class StatTestInputError extends Error {
 
 function sizeOf(sample: Float64Array | ReadonlyMap<string, number>, side: string): number {
   if (sample instanceof Float64Array) {
+    if (isMarkedSortedFinite(sample)) return sample.length;
     for (let i = 0; i < sample.length; i++) {
       // Missing values must be dropped (and counted) by the caller; a NaN would also defeat the sort.
       if (!Number.isFinite(sample[i]!))
