@@ -1,26 +1,52 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
-/** Node-agent test files that also run against RUNTIME=swarm. */
-const SWARM_MATRIX = ["inference-errors", "registry-auth-and-ids", "openapi", "start-refusal"];
+/**
+ * Node-agent test files that drive agents through their routes on the real engine: each runs twice, on
+ * RUNTIME=docker (in "all") and on RUNTIME=swarm. Where a guarantee is backend-specific (a container's HostConfig, a
+ * service spec) the file checks each backend's form of it through test/helpers/inference-on-engine.ts. Not listed:
+ * ids-asset-source (the IDS client against its fake, no engine) and the test support's own tests.
+ */
+const BOTH_BACKENDS = [
+  "inference-lifecycle",
+  "engine-attacks",
+  "inference-errors",
+  "registry-auth-and-ids",
+  "openapi",
+  "start-refusal",
+  "gpu-consent",
+  "crash-recovery",
+];
+/** What only the swarm backend does (rolling updates of replicas): run on RUNTIME=swarm alone. */
+const SWARM_ONLY = ["swarm-rollout"];
+const nodeAgentTests = (files: string[]) => files.map((file) => `packages/node-agent/test/${file}.test.ts`);
 
 // Tests import workspace packages from source (the "source" export condition), so no build is needed first.
 export default defineConfig({
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"], externalConditions: ["source"] } },
   test: {
-    // The node agent's suites that drive an agent through its routes run twice: on RUNTIME=docker (with everything
-    // else) and on RUNTIME=swarm (test/support/swarm.ts leases swarm mode on the engine for them).
+    // The node agent's suites run as a matrix: RUNTIME=docker with everything else, RUNTIME=swarm in a project whose
+    // globalSetup (test/support/swarm-for-the-run.ts) makes the engine a swarm manager once, before its first file and until
+    // after the last, so no docker-backend file ever sees the engine change state under it. Vitest runs every
+    // project's globalSetup before any file: in a whole-suite run the docker-backend files run on a swarm manager.
     projects: [
       {
         extends: true,
-        test: { name: "all", include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "test/**/*.test.ts"] },
+        test: {
+          name: "all",
+          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...nodeAgentTests(SWARM_ONLY)],
+        },
       },
       {
         extends: true,
         test: {
           name: "node-agent on swarm",
-          include: SWARM_MATRIX.map((file) => `packages/node-agent/test/${file}.test.ts`),
+          include: nodeAgentTests([...BOTH_BACKENDS, ...SWARM_ONLY]),
           env: { RUNTIME: "swarm" },
+          // Scheduling a task, and a stop-first rolling update, take seconds more than a container start.
+          testTimeout: 60_000,
+          globalSetup: ["packages/node-agent/test/support/swarm-for-the-run.ts"],
         },
       },
     ],

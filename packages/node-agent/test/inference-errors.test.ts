@@ -338,7 +338,7 @@ describeWithDocker("node agent: bad input and faults change nothing", () => {
     }
   });
 
-  // On swarm the nodes pull: a broken layer is a task that cannot start (swarm-backend covers task failures).
+  // On swarm the nodes pull: a broken layer is a task that cannot start (inference-lifecycle covers task failures there).
   testOnDocker(
     "a layer that fails inside the pull stream (HTTP 200): 502 quoting the engine, nothing created or left",
     async () => {

@@ -25,6 +25,10 @@ export const LABEL = {
    */
   restartPrevious: "clarus.replacement.restart-previous",
   pruneAfter: "clarus.replacement.prune-after",
+  /** On a swarm deployment mark (see swarm/deployment-marks.ts): a first deployment or a replacement. */
+  deploymentKind: "clarus.deployment.kind",
+  /** On a swarm deployment mark: the service generation the deployment rolls out. */
+  deploymentGeneration: "clarus.deployment.generation",
 } as const;
 
 /** The `clarus.managed-by` value of an agent that was given no AGENT_NAME. */

@@ -25,13 +25,63 @@ const REMOVAL_WAIT_MS = 30_000;
 /** Image labels remembered (by image id) before the cache starts over. */
 const IMAGE_LABEL_CACHE_SIZE = 1000;
 
-export interface DockerRuntimeOptions {
+/** Where the engine answers and where the registry credentials are: what both Docker adapters start from. */
+export interface EngineOptions {
   /** `unix:///var/run/docker.sock` or `tcp://host:2375`, as DOCKER_HOST. */
   dockerHost: string;
   /** The Docker config file holding registry credentials. */
   dockerConfigFile: string;
+}
+
+export interface DockerRuntimeOptions extends EngineOptions {
   /** Bound on one pull, request to last progress line: a registry that stops answering must not hold a deployment forever. */
   pullTimeoutMs: number;
+}
+
+/**
+ * Subscribes to the engine's events for each set of filters: `onChange` on any event, `onEnd` once when a stream
+ * breaks (every stream is closed then), never after `stop`.
+ */
+export async function watchEngineEvents(
+  docker: Docker,
+  filterSets: object[],
+  onChange: () => void,
+  onEnd: (err?: unknown) => void,
+  what: string,
+): Promise<Watch> {
+  const controller = new AbortController();
+  const streams: Readable[] = [];
+  const close = () => {
+    controller.abort();
+    for (const stream of streams) stream.destroy();
+  };
+  try {
+    for (const filters of filterSets) {
+      streams.push((await docker.getEvents({ filters: JSON.stringify(filters), abortSignal: controller.signal })) as Readable);
+    }
+  } catch (err) {
+    close();
+    throw toRuntimeError(err, what);
+  }
+  let over = false;
+  const end = (err?: unknown) => {
+    if (over) return;
+    over = true;
+    close();
+    onEnd(err);
+  };
+  for (const stream of streams) {
+    stream.on("data", onChange);
+    stream.once("error", end);
+    stream.once("end", () => end());
+    stream.once("close", () => end());
+  }
+  return {
+    stop: () => {
+      over = true;
+      close();
+    },
+  };
 }
 
 /** dockerode connection options for a DOCKER_HOST value. */
@@ -346,32 +396,8 @@ export class DockerRuntime implements ContainerRuntime {
     }));
   }
 
-  async watchContainers(labels: string[], onChange: () => void, onEnd: (err?: unknown) => void): Promise<Watch> {
-    const controller = new AbortController();
-    let stream: Readable;
-    try {
-      const filters = JSON.stringify({ type: ["container"], label: labels });
-      stream = (await this.#docker.getEvents({ filters, abortSignal: controller.signal })) as Readable;
-    } catch (err) {
-      throw toRuntimeError(err, "watch container events");
-    }
-    let over = false;
-    const end = (err?: unknown) => {
-      if (over) return;
-      over = true;
-      onEnd(err);
-    };
-    stream.on("data", onChange);
-    stream.once("error", end);
-    stream.once("end", () => end());
-    stream.once("close", () => end());
-    return {
-      stop: () => {
-        over = true;
-        controller.abort();
-        stream.destroy();
-      },
-    };
+  watchContainers(labels: string[], onChange: () => void, onEnd: (err?: unknown) => void): Promise<Watch> {
+    return watchEngineEvents(this.#docker, [{ type: ["container"], label: labels }], onChange, onEnd, "watch container events");
   }
 
   async containerLogs(id: string, tail: number): Promise<string[]> {

@@ -135,10 +135,19 @@ export interface ServiceRuntime {
   resolveImage(image: ImageToPull): Promise<string>;
   /** The credentials for `registry` travel with the spec to the nodes (as `--with-registry-auth`). */
   createService(spec: ServiceSpec, registry: string): Promise<string>;
-  /** Answers the new generation: the tasks made for it are the new version's. */
-  updateService(service: ServiceDetails, spec: ServiceSpec, registry: string): Promise<number>;
+  /** Rolls the service to `spec`; the tasks made for `generation` (see nextGeneration) are the new version's. */
+  updateService(service: ServiceDetails, spec: ServiceSpec, registry: string, generation: number): Promise<void>;
   /** Returns the service to the spec before its last update. */
   rollbackService(service: ServiceDetails): Promise<void>;
+  /**
+   * Stores a small labelled record in the cluster itself (a swarm config), apart from any service: it outlives the
+   * agent, and writing or removing it never touches a service's spec or rollout. Answers its id.
+   */
+  createRecord(labels: Record<string, string>): Promise<string>;
+  /** The records carrying all `labels` (`key=value`). */
+  listRecords(labels: string[]): Promise<Array<{ id: string; labels: Record<string, string> }>>;
+  /** Removes a record; one already gone is fine. */
+  removeRecord(id: string): Promise<void>;
   /** undefined when no such service. */
   inspectService(idOrName: string): Promise<ServiceDetails | undefined>;
   /** Services carrying all `labels` (`key=value`). */
@@ -150,6 +159,11 @@ export interface ServiceRuntime {
   /** Every task of these services the engine still reports, newest first. */
   listTasks(serviceIds: string[]): Promise<TaskSummary[]>;
   listNodes(): Promise<NodeSummary[]>;
+  /**
+   * The health-check status of a task's container when it runs on this engine and its image has a HEALTHCHECK;
+   * undefined otherwise (a manager cannot inspect another node's containers).
+   */
+  containerHealth(containerId: string): Promise<string | undefined>;
   /** The last `tail` lines of every task's stdout and stderr. */
   serviceLogs(id: string, tail: number): Promise<string[]>;
   /** Removes the service and waits until its tasks are gone (their ports and addresses are free again). */

@@ -1,9 +1,9 @@
-import type { Readable } from "node:stream";
+import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import type { ContainerSpec, GpuRequest, ImageToPull, Watch } from "./container-runtime.js";
 import { engineFailureKind, engineMessage, isNotFound, pullFailureKind, toRuntimeError } from "./docker-errors.js";
-import { dockerConnection, parseDate } from "./docker-runtime.js";
+import { dockerConnection, type EngineOptions, parseDate, watchEngineEvents } from "./docker-runtime.js";
 import { logLines } from "./log-frames.js";
 import { engineRegistryAuth } from "./registry-auth.js";
 import { RuntimeError } from "./runtime-error.js";
@@ -25,9 +25,7 @@ const NS_PER_SECOND = 1e9;
 /** Seconds between restarts of a failed task (Swarm's default), so a crash loop does not spin. */
 const RESTART_DELAY_SECONDS = 5;
 
-export interface SwarmRuntimeOptions {
-  dockerHost: string;
-  dockerConfigFile: string;
+export interface SwarmRuntimeOptions extends EngineOptions {
   /** Bound on the registry lookup that pins an image to its digest. */
   registryTimeoutMs: number;
   /** Grace period before a stopped task is killed. */
@@ -289,12 +287,9 @@ export class SwarmRuntime implements ServiceRuntime {
     }
   }
 
-  async updateService(service: ServiceDetails, spec: ServiceSpec, registry: string): Promise<number> {
+  async updateService(service: ServiceDetails, spec: ServiceSpec, registry: string, generation: number): Promise<void> {
     const authconfig = await engineRegistryAuth(registry, this.#options.dockerConfigFile);
-    const current = await this.#raw(service.id);
-    const generation = (current?.Spec?.TaskTemplate?.ForceUpdate ?? 0) + 1;
     await this.#update(service, authconfig, serviceBody(spec, this.#options.stopGraceSeconds, generation), {});
-    return generation;
   }
 
   async rollbackService(service: ServiceDetails): Promise<void> {
@@ -302,6 +297,36 @@ export class SwarmRuntime implements ServiceRuntime {
     if (!current?.Spec) throw new RuntimeError("not-found", `The service ${service.name} is gone.`, "no such service");
     // The engine ignores the body of a server-side rollback, but wants one.
     await this.#update(service, undefined, current.Spec, { rollback: "previous" });
+  }
+
+  async createRecord(labels: Record<string, string>): Promise<string> {
+    try {
+      const created = (await this.#docker.createConfig({
+        Name: `clarus-record-${randomBytes(12).toString("hex")}`,
+        Labels: labels,
+        Data: Buffer.from("{}").toString("base64"),
+      })) as { id?: string; ID?: string };
+      return created.ID ?? created.id ?? "";
+    } catch (err) {
+      throw toRuntimeError(err, "create a swarm config");
+    }
+  }
+
+  async listRecords(labels: string[]): Promise<Array<{ id: string; labels: Record<string, string> }>> {
+    try {
+      const configs = await this.#docker.listConfigs({ filters: { label: labels } });
+      return configs.map((config) => ({ id: config.ID, labels: config.Spec?.Labels ?? {} }));
+    } catch (err) {
+      throw toRuntimeError(err, "list swarm configs");
+    }
+  }
+
+  async removeRecord(id: string): Promise<void> {
+    try {
+      await this.#docker.getConfig(id).remove();
+    } catch (err) {
+      if (!isNotFound(err)) throw toRuntimeError(err, "remove a swarm config");
+    }
   }
 
   async #update(service: ServiceDetails, authconfig: unknown, body: object, query: Record<string, string>): Promise<void> {
@@ -400,6 +425,15 @@ export class SwarmRuntime implements ServiceRuntime {
     }
   }
 
+  async containerHealth(containerId: string): Promise<string | undefined> {
+    try {
+      return (await this.#docker.getContainer(containerId).inspect()).State.Health?.Status;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw toRuntimeError(err, `inspect container ${containerId}`);
+    }
+  }
+
   async serviceLogs(id: string, tail: number): Promise<string[]> {
     try {
       const output = (await this.#docker
@@ -435,41 +469,9 @@ export class SwarmRuntime implements ServiceRuntime {
     );
   }
 
-  async watchServices(labels: string[], onChange: () => void, onEnd: (err?: unknown) => void): Promise<Watch> {
-    const controller = new AbortController();
-    const streams: Readable[] = [];
-    try {
-      // Service events carry no labels: every service event counts; container events only for this agent's tasks.
-      for (const filters of [{ type: ["service"] }, { type: ["container"], label: labels }]) {
-        streams.push(
-          (await this.#docker.getEvents({ filters: JSON.stringify(filters), abortSignal: controller.signal })) as Readable,
-        );
-      }
-    } catch (err) {
-      controller.abort();
-      for (const stream of streams) stream.destroy();
-      throw toRuntimeError(err, "watch service events");
-    }
-    let over = false;
-    const end = (err?: unknown) => {
-      if (over) return;
-      over = true;
-      controller.abort();
-      for (const stream of streams) stream.destroy();
-      onEnd(err);
-    };
-    for (const stream of streams) {
-      stream.on("data", onChange);
-      stream.once("error", end);
-      stream.once("end", () => end());
-      stream.once("close", () => end());
-    }
-    return {
-      stop: () => {
-        over = true;
-        controller.abort();
-        for (const stream of streams) stream.destroy();
-      },
-    };
+  watchServices(labels: string[], onChange: () => void, onEnd: (err?: unknown) => void): Promise<Watch> {
+    // Service events carry no labels: every service event counts; container events only for this agent's tasks.
+    const filterSets = [{ type: ["service"] }, { type: ["container"], label: labels }];
+    return watchEngineEvents(this.#docker, filterSets, onChange, onEnd, "watch service events");
   }
 }

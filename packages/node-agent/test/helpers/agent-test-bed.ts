@@ -19,7 +19,8 @@ import {
   testDocker,
 } from "../support/docker-env.js";
 import { type OverlayProber, startOverlayProber } from "../support/overlay-prober.js";
-import { leaseSwarm, type SwarmLease, TEST_RUNTIME } from "../support/swarm.js";
+import { TEST_RUNTIME } from "../support/swarm.js";
+import { swarmState } from "../support/swarm-for-the-run.js";
 import { type AgentUnderTest, startAgent } from "./agent-under-test.js";
 
 /**
@@ -39,6 +40,14 @@ export function runtimeEnv(runtime: "docker" | "swarm"): Record<string, string> 
         READINESS_TIMEOUT_SECONDS: "15",
       }
     : { RUNTIME: "docker" };
+}
+
+/** An image in the bed's registry. */
+export interface PublishedImage extends TestImage {
+  /** The manifest digest the registry stored. */
+  digest: string;
+  /** What the agent answers as `image_id` for it: the image id (docker) or the pinned manifest digest (swarm). */
+  imageId: string;
 }
 
 export interface AgentTestBed {
@@ -63,7 +72,7 @@ export interface AgentTestBed {
     tag: string,
     variant: TestImageVariant,
     options?: TestImageOptions & { keepLocal?: boolean },
-  ): Promise<TestImage>;
+  ): Promise<PublishedImage>;
   /** Closes the agents, removes every container, network and image of the scope, stops the registry. */
   close(): Promise<void>;
 }
@@ -75,7 +84,11 @@ export async function openAgentTestBed(
   const runtime = options.runtime ?? TEST_RUNTIME;
   const scope = createTestScope(tag);
   const agents: AgentUnderTest[] = [];
-  const swarm: SwarmLease | undefined = runtime === "swarm" ? await leaseSwarm() : undefined;
+  if (runtime === "swarm" && !(await swarmState()).manager) {
+    throw new Error(
+      'a RUNTIME=swarm test bed needs a swarm manager: run the file in the "node-agent on swarm" project, whose globalSetup makes one',
+    );
+  }
   const [registry, network] = await Promise.all([
     startRegistry(options),
     scope.createNetwork(undefined, { overlay: runtime === "swarm" }),
@@ -113,15 +126,14 @@ export async function openAgentTestBed(
     },
     async publishImage(repository, imageTag, variant, { keepLocal = false, ...imageOptions } = {}) {
       const image = await buildTestImage(scope.imageRef(registry.host, repository, imageTag), variant, imageOptions);
-      await pushImage(image.ref, options.htpasswd);
+      const digest = await pushImage(image.ref, options.htpasswd);
       if (!keepLocal) await testDocker.getImage(image.ref).remove({ force: true, noprune: true });
-      return image;
+      return { ...image, digest, imageId: runtime === "swarm" ? digest : image.id };
     },
     async close() {
       await Promise.all(agents.map((agent) => agent.close()));
       await scope.cleanup();
       await Promise.all([registry.stop(), dockerConfig.remove()]);
-      await swarm?.release();
     },
   };
 }

@@ -1,5 +1,7 @@
 // An HTTP proxy on a unix socket in front of the real Docker socket: an agent whose DOCKER_HOST points at it talks
-// to the real engine, and a test can hold one chosen engine call at a chosen moment, to kill the agent exactly there.
+// to the real engine. Every call is recorded with its JSON body (what reaches the engine for a request the engine
+// then refuses can still be inspected), and a test can hold one chosen engine call at a chosen moment, to kill the
+// agent exactly there.
 import { rm } from "node:fs/promises";
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -19,13 +21,21 @@ export interface HoldRule {
   moment: HoldMoment;
 }
 
+export interface RecordedCall {
+  method: string;
+  /** Without the API version prefix, with the query (`/containers/create?name=x`). */
+  path: string;
+  /** The request's JSON body, once it arrived whole; undefined for other bodies. */
+  body?: unknown;
+}
+
 export interface DockerSocketProxy {
   /** The DOCKER_HOST value for an agent that should go through this proxy. */
   dockerHost: string;
   /** Arms a trap for the next call that matches; resolves once that call is held at its moment. */
   hold(rule: HoldRule): Promise<void>;
-  /** Every call that went through, "METHOD /path" (without version prefix), oldest first. */
-  calls: string[];
+  /** Every call that went through, oldest first. */
+  calls: RecordedCall[];
   /** Closes the connections of held calls (their callers, if still alive, see them drop) and disarms a trap not sprung. */
   release(): void;
   close(): Promise<void>;
@@ -38,7 +48,7 @@ interface Trap extends HoldRule {
 export async function startDockerSocketProxy(socketPath: string): Promise<DockerSocketProxy> {
   let trap: Trap | undefined;
   const held = new Set<Socket>();
-  const calls: string[] = [];
+  const calls: RecordedCall[] = [];
   const release = () => {
     trap = undefined;
     for (const socket of held) socket.destroy();
@@ -51,7 +61,16 @@ export async function startDockerSocketProxy(socketPath: string): Promise<Docker
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").replace(/^\/v\d+\.\d+\//, "/");
-    calls.push(`${req.method} ${path}`);
+    const call: RecordedCall = { method: req.method ?? "", path };
+    calls.push(call);
+    if (req.headers["content-type"]?.includes("json")) {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.once("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        if (text) call.body = JSON.parse(text);
+      });
+    }
     const sprung = trap && trap.method === req.method && trap.path.test(path) ? trap : undefined;
     if (sprung) trap = undefined;
     if (sprung?.moment === "before") return holdConnection(req, sprung.sprung);

@@ -45,7 +45,7 @@ export async function startOverlayProber(image: string, network: string, name: s
   return {
     async get(host, port, path = "/") {
       const { exitCode, output } = await run(
-        'printf "GET $3 HTTP/1.0\\r\\n\\r\\n" | /bin/busybox nc -w 1 "$1" "$2"',
+        'printf "GET $3 HTTP/1.0\\r\\n\\r\\n" | /bin/busybox nc -w 2 "$1" "$2"',
         host,
         String(port),
         path,

@@ -60,7 +60,8 @@ export function createTestScope(tag: string): TestScope {
 }
 
 /**
- * Removes, in this order, swarm services whose name starts with `prefix` (on a manager; waiting for their tasks to go), containers
+ * Removes, in this order, swarm services whose name starts with `prefix` (on a manager; waiting for their tasks to go)
+ * and the agents' swarm configs of the scope, containers
  * whose name starts with `prefix` (forced, whatever created them: the
  * agent names containers after the inference_id), networks whose name starts with it, and images whose
  * reference has it as a path component or whose test-image label names such a reference.
@@ -112,6 +113,13 @@ async function removeServices(prefix: string): Promise<string[]> {
     service.Spec?.Name?.startsWith(prefix),
   );
   for (const service of services) await ignoreMissing(testDocker.getService(service.ID).remove());
+  // The agents' deployment marks (swarm configs), left by a test that stopped half-way: their agent names are the
+  // scope's prefix, or start with it.
+  for (const config of await testDocker.listConfigs()) {
+    const owner = config.Spec?.Labels?.["clarus.managed-by"] ?? "";
+    if (owner.startsWith(prefix) || config.Spec?.Name?.startsWith(prefix))
+      await ignoreMissing(testDocker.getConfig(config.ID).remove());
+  }
   // Their tasks hold the overlay network and published ports until they are gone; the engine answers 404 for a
   // service already gone with all its tasks.
   const tasksLeft = async (id: string) =>

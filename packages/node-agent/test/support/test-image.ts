@@ -152,10 +152,16 @@ function authConfig(ref: string, auth?: RegistryCredentials) {
   return auth ? { username: auth.username, password: auth.password, serveraddress: ref.split("/")[0] } : {};
 }
 
-/** Pushes a local image to its registry; rejects with the registry's reason (e.g. auth refused). */
-export async function pushImage(ref: string, auth?: RegistryCredentials): Promise<void> {
+/**
+ * Pushes a local image to its registry and answers the manifest digest the registry stored (what a swarm service is
+ * pinned to); rejects with the registry's reason (e.g. auth refused).
+ */
+export async function pushImage(ref: string, auth?: RegistryCredentials): Promise<string> {
   const stream = await testDocker.getImage(ref).push({ authconfig: authConfig(ref, auth) });
-  await drainProgress(stream, `pushing ${ref}`);
+  const events = (await drainProgress(stream, `pushing ${ref}`)) as Array<{ aux?: { Digest?: string } }>;
+  const digest = events.find((event) => event.aux?.Digest)?.aux?.Digest;
+  if (!digest) throw new Error(`pushing ${ref}: the engine reported no digest`);
+  return digest;
 }
 
 /** Pulls an image from its registry; rejects with the registry's reason. */

@@ -65,9 +65,6 @@ export async function awaitRollout(
     const { rollout, replicas } = service;
     const budget = ctx.readiness.timeoutMs + (update ? (update.monitorSeconds + update.delaySeconds) * 1000 * replicas : 0);
     const waitedMs = () => Date.now() - started;
-    if (update && ROLLED_BACK.has(rollout.state))
-      return { outcome: "rolled-back", waitedMs: waitedMs(), message: rollout.message };
-
     const all = await ctx.services.listTasks([serviceId]);
     // Once the engine completed a rollback, every task it keeps running is the previous version's.
     const tasks = afterRollback ? all : all.filter((task) => task.generation === generation);
@@ -83,6 +80,9 @@ export async function awaitRollout(
         restarts: tasks.filter((task) => ENDED.includes(task.state)).length,
       };
     }
+    // Checked after the failed tasks: one of them tells why (its exit code) better than the engine's message.
+    if (update && ROLLED_BACK.has(rollout.state))
+      return { outcome: "rolled-back", waitedMs: waitedMs(), message: rollout.message };
     for (const task of tasks) {
       const stuck = !afterRollback && task.state === "pending" && /no suitable node/.test(task.error ?? "") && !leaving;
       if (!stuck) unplaceable.delete(task.id);
@@ -125,11 +125,20 @@ export async function rollBack(
   serviceId: string,
   previousImage: string,
   rollout: RolloutPolicy,
+  /** A task of the new version failed: the engine's own rollback (FailureAction) is on its way. */
+  taskFailed = false,
 ): Promise<string> {
   const previous = `the previous version (image ${previousImage})`;
   const gone = `The service was removed meanwhile, ${previous} with it.`;
   try {
-    const service = await ctx.services.inspectService(serviceId);
+    let service = await ctx.services.inspectService(serviceId);
+    // A rollback asked for while the engine starts its own would race it (the second returns to the failed spec):
+    // after a failed task the engine is given its monitor window and a readiness timeout to begin.
+    const engineBegins = Date.now() + ctx.readiness.timeoutMs + (rollout.monitorSeconds + rollout.delaySeconds) * 1000;
+    while (taskFailed && service?.rollout.state === "updating" && Date.now() < engineBegins) {
+      await sleep(ctx.readiness.intervalMs ?? 250);
+      service = await ctx.services.inspectService(serviceId);
+    }
     if (!service) return gone;
     if (!ROLLED_BACK.has(service.rollout.state) || service.rollout.state === "paused")
       await ctx.services.rollbackService(service);
@@ -144,7 +153,8 @@ export async function rollBack(
       if (now.rollout.state === "rollback_paused") return `The engine's rollback to ${previous} paused: ${now.rollout.message}`;
       if (now.rollout.state === "rollback_completed") {
         const outcome = await awaitRollout(ctx, serviceId, now.generation, undefined, true);
-        if (outcome.outcome === "ready") return `The engine rolled the service back: ${previous} serves again.`;
+        if (outcome.outcome === "ready")
+          return `The engine rolled the service back: ${previous} was restored and accepts connections again.`;
         return `The engine rolled the service back to ${previous}, but it does not answer yet (${outcome.outcome}).`;
       }
       if (Date.now() > deadline) return `The engine is still rolling back to ${previous} (${now.rollout.state}).`;

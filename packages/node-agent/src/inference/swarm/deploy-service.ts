@@ -5,7 +5,9 @@ import { InferenceError } from "../inference-error.js";
 import type { DeploymentView } from "../inference-view.js";
 import { fromLabels, LABEL } from "../labels.js";
 import { portHeldByProcess } from "../port-problems.js";
+import { privilegeHints, unknownUserProblem } from "../privilege-hints.js";
 import { awaitRollout, type RolloutOutcome, rollBack } from "./await-rollout.js";
+import { finishInterruptedRollout, markDeployment, unmarkDeployment } from "./finish-rollout.js";
 import { describeService, isManagedService } from "./read-services.js";
 import { buildServiceSpec } from "./service-spec.js";
 import { imageDigest } from "./service-view.js";
@@ -70,16 +72,25 @@ function rolloutProblem(
 ): InferenceError {
   const who = `The inference "${request.inferenceId}" (image ${request.image})`;
   const port = spec.container.port.containerPort;
-  const withNote = (text: string) => (note ? `${text} ${note}` : text);
+  // What in the operator's least-privilege settings the tasks ran into, as on the docker backend.
+  const hints = privilegeHints(ctx.policy, logs);
+  const withNote = (text: string) => [text, ...hints.map((h) => h.hint), ...(note ? [note] : [])].join(" ");
+  const settings = hints.map((h) => h.setting);
   const readiness = { ...outcome };
   switch (outcome.outcome) {
     case "exited": {
       if (/address already in use|port is already allocated/.test(outcome.error)) {
         return portHeldByProcess(ctx.agentPort, spec.container.port.hostPort, outcome.error);
       }
+      const unknownUser = unknownUserProblem(
+        spec.container,
+        outcome.error,
+        withNote(`The task did not start: ${outcome.error}.`),
+      );
+      if (unknownUser) return unknownUser;
       const how = outcome.exitCode >= 0 ? `exited with code ${outcome.exitCode}` : `failed to start (${outcome.error})`;
       return new InferenceError("inference-exited", withNote(`${who} ${how} before port ${port} accepted connections.`), {
-        extensions: { readiness, logs },
+        extensions: { readiness, logs, settings },
       });
     }
     case "unschedulable": {
@@ -95,7 +106,7 @@ function rolloutProblem(
     }
     case "rolled-back":
       return new InferenceError("inference-exited", withNote(`${who} failed during the rollout: ${outcome.message}.`), {
-        extensions: { readiness, logs },
+        extensions: { readiness, logs, settings },
       });
     case "timeout":
       return new InferenceError(
@@ -103,7 +114,7 @@ function rolloutProblem(
         withNote(
           `${who} did not accept connections on port ${port} within ${ctx.readiness.timeoutMs / 1000} s (READINESS_TIMEOUT_SECONDS).`,
         ),
-        { extensions: { readiness, logs } },
+        { extensions: { readiness, logs, settings } },
       );
   }
 }
@@ -119,6 +130,8 @@ export async function deployService(ctx: SwarmContext, request: InferenceRequest
   if (request.gpus?.kind === "all") {
     throw unsupportedField("gpus", 'swarm reserves GPUs by count or by device id; "all" has no swarm form, send a count');
   }
+  // What an agent stop left half-done is finished first; the change starts from where that left the service.
+  await finishInterruptedRollout(ctx, request.inferenceId);
   const existing = await ctx.services.inspectService(request.inferenceId);
   if (existing && !isManagedService(ctx, existing)) {
     throw new InferenceError(
@@ -144,26 +157,48 @@ async function createService(
   spec: ServiceSpec,
   registry: string,
 ): Promise<DeploymentView> {
-  const serviceId = await ctx.services.createService(spec, registry);
-  let outcome: RolloutOutcome;
+  const mark = await markDeployment(ctx, request.inferenceId, "first", 0);
   try {
-    outcome = await awaitRollout(ctx, serviceId, 0, undefined);
-  } catch (err) {
-    await discard(ctx, serviceId);
-    throw err;
+    let serviceId: string;
+    let outcome: RolloutOutcome;
+    try {
+      serviceId = await ctx.services.createService(spec, registry);
+    } catch (err) {
+      // A create the engine may still have carried out: the service goes if it exists.
+      const created = await ctx.services.inspectService(request.inferenceId).catch(() => undefined);
+      if (created && isManagedService(ctx, created)) await discard(ctx, created.id);
+      throw err;
+    }
+    try {
+      outcome = await awaitRollout(ctx, serviceId, 0, undefined);
+    } catch (err) {
+      await discard(ctx, serviceId);
+      throw err;
+    }
+    if (outcome.outcome !== "ready") {
+      const logs = await ctx.services.serviceLogs(serviceId, LOG_LINES_IN_ERRORS).catch(() => []);
+      await discard(ctx, serviceId);
+      throw rolloutProblem(ctx, request, spec, outcome, logs, "");
+    }
+    ctx.logger.info({ inference: request.inferenceId, service: serviceId, waitedMs: outcome.waitedMs }, "inference deployed");
+    return {
+      ...(await describeService(ctx, serviceId)),
+      readiness: { outcome: "ready", waited_ms: outcome.waitedMs, address: outcome.address },
+      replaced: null,
+      pruned_images: [],
+    };
+  } finally {
+    await unmarkDeployment(ctx, mark);
   }
-  if (outcome.outcome !== "ready") {
-    const logs = await ctx.services.serviceLogs(serviceId, LOG_LINES_IN_ERRORS).catch(() => []);
-    await discard(ctx, serviceId);
-    throw rolloutProblem(ctx, request, spec, outcome, logs, "");
-  }
-  ctx.logger.info({ inference: request.inferenceId, service: serviceId, waitedMs: outcome.waitedMs }, "inference deployed");
-  return {
-    ...(await describeService(ctx, serviceId)),
-    readiness: { outcome: "ready", waited_ms: outcome.waitedMs, address: outcome.address },
-    replaced: null,
-    pruned_images: [],
-  };
+}
+
+/**
+ * The generation an update rolls out: above the spec's and every task's still reported, so that the failed tasks of a
+ * rolled-back update (whose generation the spec no longer names) never count as the new version's.
+ */
+async function nextGeneration(ctx: SwarmContext, service: ServiceDetails): Promise<number> {
+  const tasks = await ctx.services.listTasks([service.id]);
+  return Math.max(service.generation, ...tasks.map((task) => task.generation)) + 1;
 }
 
 async function updateService(
@@ -174,30 +209,36 @@ async function updateService(
   registry: string,
 ): Promise<DeploymentView> {
   const previous = fromLabels(existing.labels).image;
-  const generation = await ctx.services.updateService(existing, spec, registry);
-  let outcome: RolloutOutcome;
+  const generation = await nextGeneration(ctx, existing);
+  const mark = await markDeployment(ctx, request.inferenceId, "replacement", generation);
   try {
-    outcome = await awaitRollout(ctx, existing.id, generation, spec.rollout);
-  } catch (err) {
-    await rollBack(ctx, existing.id, previous, spec.rollout);
-    throw err;
+    await ctx.services.updateService(existing, spec, registry, generation);
+    let outcome: RolloutOutcome;
+    try {
+      outcome = await awaitRollout(ctx, existing.id, generation, spec.rollout);
+    } catch (err) {
+      await rollBack(ctx, existing.id, previous, spec.rollout);
+      throw err;
+    }
+    if (outcome.outcome !== "ready") {
+      const logs = await ctx.services.serviceLogs(existing.id, LOG_LINES_IN_ERRORS).catch(() => []);
+      const note = await rollBack(ctx, existing.id, previous, spec.rollout, outcome.outcome === "exited");
+      throw rolloutProblem(ctx, request, spec, outcome, logs, note);
+    }
+    ctx.logger.info(
+      { inference: request.inferenceId, from: previous, to: request.image, waitedMs: outcome.waitedMs },
+      "inference rolled out",
+    );
+    return {
+      ...(await describeService(ctx, existing.id)),
+      readiness: { outcome: "ready", waited_ms: outcome.waitedMs, address: outcome.address },
+      replaced: { docker_img_uri: previous, image_id: imageDigest(existing.image) },
+      // The nodes hold the images; each node's engine prunes its own (KEEP_IMAGES applies to RUNTIME=docker).
+      pruned_images: [],
+    };
+  } finally {
+    await unmarkDeployment(ctx, mark);
   }
-  if (outcome.outcome !== "ready") {
-    const logs = await ctx.services.serviceLogs(existing.id, LOG_LINES_IN_ERRORS).catch(() => []);
-    const note = await rollBack(ctx, existing.id, previous, spec.rollout);
-    throw rolloutProblem(ctx, request, spec, outcome, logs, note);
-  }
-  ctx.logger.info(
-    { inference: request.inferenceId, from: previous, to: request.image, waitedMs: outcome.waitedMs },
-    "inference rolled out",
-  );
-  return {
-    ...(await describeService(ctx, existing.id)),
-    readiness: { outcome: "ready", waited_ms: outcome.waitedMs, address: outcome.address },
-    replaced: { docker_img_uri: previous, image_id: imageDigest(existing.image) },
-    // The nodes hold the images; each node's engine prunes its own (KEEP_IMAGES applies to RUNTIME=docker).
-    pruned_images: [],
-  };
 }
 
 /** A service that never came up is removed, so a failed first deployment leaves nothing behind. */

@@ -41,7 +41,9 @@ export async function describeService(ctx: SwarmContext, idOrName: string): Prom
   const service = await ctx.services.inspectService(idOrName);
   if (!service) throw new InferenceError("engine-error", `The service ${idOrName} vanished right after it became ready.`);
   const [tasks, nodes] = await Promise.all([ctx.services.listTasks([service.id]), ctx.services.listNodes()]);
-  return serviceDetailsView(service, tasks, nodes, ctx.policy.network);
+  const running = tasks.find((task) => task.desiredState === "running" && task.state === "running" && task.containerId);
+  const health = running?.containerId ? await ctx.services.containerHealth(running.containerId) : undefined;
+  return serviceDetailsView(service, tasks, nodes, ctx.policy.network, health);
 }
 
 export async function inspectServiceInference(ctx: SwarmContext, inferenceId: string): Promise<ServiceDetailsView> {

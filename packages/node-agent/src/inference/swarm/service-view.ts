@@ -75,6 +75,8 @@ export function serviceDetailsView(
   tasks: TaskSummary[],
   nodes: NodeSummary[],
   network: string,
+  /** The health-check status of the running task's container, where this engine can see it. */
+  health?: string,
 ): ServiceDetailsView {
   const up = running(tasks);
   const newest = tasks[0];
@@ -86,7 +88,7 @@ export function serviceDetailsView(
     exit_code: ended?.exitCode ?? 0,
     // Swarm replaces a task that exits with a new one: the failed ones it still reports are the restarts.
     restart_count: tasks.filter((task) => task.state === "failed").length,
-    health: null,
+    health: health ?? null,
     started_at: up[0]?.updated.toISOString() ?? null,
     finished_at: up.length === 0 && newest ? newest.updated.toISOString() : null,
     error: (currentTasks(tasks)[0] ?? newest)?.error ?? null,

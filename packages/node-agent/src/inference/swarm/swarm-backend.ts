@@ -3,6 +3,7 @@ import type { InferenceBackend } from "../inference-backend.js";
 import { LABEL, managedFilter } from "../labels.js";
 import type { RemovalView } from "../remove-inference.js";
 import { deployService } from "./deploy-service.js";
+import { recoverInterruptedRollouts } from "./finish-rollout.js";
 import { inspectServiceInference, listServiceInferences, requireService } from "./read-services.js";
 import type { SwarmContext } from "./swarm-context.js";
 
@@ -38,7 +39,8 @@ async function swarmHealth(ctx: SwarmContext): Promise<HealthView> {
 
 /**
  * RUNTIME=swarm: each inference is a replicated service on a swarm manager. The engine keeps the desired state and
- * finishes or rolls back a rollout an agent stop interrupted, so start-up has nothing to recover.
+ * goes on converging while no agent watches; start-up finishes a deployment an agent stop interrupted (one whose
+ * tasks it never saw answering: swarm/finish-rollout.ts), as that deployment would have.
  */
 export function createSwarmBackend(ctx: SwarmContext): InferenceBackend {
   return {
@@ -48,7 +50,7 @@ export function createSwarmBackend(ctx: SwarmContext): InferenceBackend {
     inspect: (inferenceId) => inspectServiceInference(ctx, inferenceId),
     logs: async (inferenceId, tail) => ctx.services.serviceLogs((await requireService(ctx, inferenceId)).id, tail),
     health: () => swarmHealth(ctx),
-    recover: async () => [],
+    recover: () => recoverInterruptedRollouts(ctx),
     watch: (onChange, onEnd) => ctx.services.watchServices([managedFilter(ctx.policy.agentName)], onChange, onEnd),
   };
 }
