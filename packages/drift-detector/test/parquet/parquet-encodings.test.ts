@@ -142,12 +142,15 @@ describe("Parquet pages decoded into typed columns", () => {
     expect(table.columns.get("ratio")?.missing).toBe(207 + 194 - 7);
   });
 
-  it("data pages v2: levels outside the compressed values, RLE booleans, dictionaries, required and optional columns", async () => {
+  it("data pages v2: levels outside the values, RLE booleans, dictionaries, BYTE_STREAM_SPLIT, DELTA_BYTE_ARRAY, DELTA_BINARY_PACKED", async () => {
     const rows = 5000;
     const doubles = Array.from({ length: rows }, (_, i) => (i % 7 === 0 ? null : ((i * 37) % 400) / 8));
     const texts = Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? null : `c${(i * 3) % 4}`));
     const flags = Array.from({ length: rows }, (_, i) => (i % 9 === 0 ? null : i % 3 === 0));
     const counts = Array.from({ length: rows }, (_, i) => (i * 7) % 1000);
+    const textBytes = texts.map((text) => (text === null ? null : new TextEncoder().encode(text)));
+    const floats = Array.from({ length: rows }, (_, i) => Math.fround(((i * 13) % 300) / 7));
+    const bigCounts = counts.map((count, i) => (i % 4 === 0 ? null : BigInt(count) * 10_000_000_000n - 3n));
     const buffer = parquetWriteBuffer({
       codec: "SNAPPY",
       pageSize: 2048,
@@ -158,16 +161,28 @@ describe("Parquet pages decoded into typed columns", () => {
         { name: "text", data: texts, type: "STRING" },
         { name: "flag", data: flags, type: "BOOLEAN" },
         { name: "count", data: counts, type: "INT32", nullable: false, encoding: "PLAIN" },
+        { name: "split", data: doubles, type: "DOUBLE", encoding: "BYTE_STREAM_SPLIT" },
+        { name: "split32", data: floats, type: "FLOAT", encoding: "BYTE_STREAM_SPLIT" },
+        { name: "prefixed", data: textBytes, type: "BYTE_ARRAY", encoding: "DELTA_BYTE_ARRAY" },
+        { name: "delta64", data: bigCounts, type: "INT64", encoding: "DELTA_BINARY_PACKED" },
       ],
     });
     writeFileSync(at("v2-pages.parquet"), new Uint8Array(buffer));
     const pages = await pagesOf("v2-pages.parquet");
-    for (const page of ["DATA_PAGE_V2 RLE_DICTIONARY", "DATA_PAGE_V2 PLAIN", "DATA_PAGE_V2 RLE", "DICTIONARY_PAGE"]) {
+    for (const page of [
+      "DATA_PAGE_V2 RLE_DICTIONARY",
+      "DATA_PAGE_V2 PLAIN",
+      "DATA_PAGE_V2 RLE",
+      "DICTIONARY_PAGE",
+      "DATA_PAGE_V2 BYTE_STREAM_SPLIT",
+      "DATA_PAGE_V2 DELTA_BYTE_ARRAY",
+      "DATA_PAGE_V2 DELTA_BINARY_PACKED",
+    ]) {
       expect(pages).toContain(page);
     }
     const table = await parquetTable("v2-pages.parquet");
     const written = doubles.filter((value): value is number => value !== null).sort((a, b) => a - b);
-    for (const column of ["dictionary", "plain"]) {
+    for (const column of ["dictionary", "plain", "split"]) {
       expect(contents(table.columns.get(column))).toEqual({
         numbers: written,
         integerOnly: false,
@@ -180,6 +195,18 @@ describe("Parquet pages decoded into typed columns", () => {
       return [...tally];
     };
     expect(contents(table.columns.get("text"))).toEqual({ labels: labels(texts), missing: rows / 5 });
+    expect(contents(table.columns.get("prefixed"))).toEqual({ labels: labels(texts), missing: rows / 5 });
+    expect(contents(table.columns.get("split32"))).toEqual({
+      numbers: [...floats].sort((a, b) => a - b),
+      integerOnly: false,
+      missing: 0,
+    });
+    const big = bigCounts.filter((value): value is bigint => value !== null).map(Number);
+    expect(contents(table.columns.get("delta64"))).toEqual({
+      numbers: big.sort((a, b) => a - b),
+      integerOnly: true,
+      missing: rows / 4,
+    });
     const flagLabels = flags.map((flag) => (flag === null ? null : flag ? "True" : "False"));
     expect(contents(table.columns.get("flag"))).toEqual({ labels: labels(flagLabels), missing: Math.ceil(rows / 9) });
     expect(contents(table.columns.get("count"))).toEqual({
