@@ -54,7 +54,7 @@ export function checkDeployRequest(rules: DeployRules, request: InferenceRequest
   return reference;
 }
 
-/** 422 naming a deploy field this backend cannot honour, and what would. */
+/** An invalid request naming a deploy field this backend cannot honour, and what would. */
 export function unsupportedField(field: string, reason: string): InferenceError {
   return new InferenceError("invalid-request", `${field}: ${reason}`, {
     errors: [{ location: "body", field, message: reason }],

@@ -10,7 +10,7 @@ export interface HealthView {
   swarm?: { manager: boolean; state: string };
 }
 
-/** Engine reachable and its version, inference network present; 503 with the reason when the engine is not reachable. */
+/** Engine reachable and its version, inference network present; engine-unavailable with the reason when the engine is not reachable. */
 export async function engineHealth(ctx: InferenceContext): Promise<HealthView> {
   try {
     const info = await ctx.runtime.info();
@@ -26,7 +26,7 @@ export async function engineHealth(ctx: InferenceContext): Promise<HealthView> {
   }
 }
 
-/** A health check's engine failure as the 503 both backends answer; anything else as it was thrown. */
+/** A health check's engine failure as the engine-unavailable both backends answer; anything else as it was thrown. */
 export function engineUnavailable(err: unknown): unknown {
   if (!(err instanceof RuntimeError)) return err;
   return new InferenceError("engine-unavailable", err.message, {

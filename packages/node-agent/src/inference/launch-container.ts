@@ -5,14 +5,14 @@ import { InferenceError } from "./inference-error.js";
 import { type DeploymentView, inferenceDetailsView } from "./inference-view.js";
 import { fromLabels, LABEL } from "./labels.js";
 import { isManaged } from "./managed-containers.js";
-import { portHeldByProcess } from "./port-problems.js";
+import { portHeldByProcess } from "./port-held-by-process.js";
 import { privilegeHints, unknownUserProblem } from "./privilege-hints.js";
 import { type Readiness, waitUntilReady } from "./readiness.js";
 
 /** Last log lines kept with a container that did not come up. */
 export const LOG_LINES_IN_ERRORS = 20;
 
-/** Refuses (409) a host port that a running container other than `except` publishes, naming it. */
+/** Refuses (port-taken) a host port that a running container other than `except` publishes, naming it. */
 export async function assertHostPortFree(ctx: InferenceContext, hostPort: number, except?: string): Promise<void> {
   const holder = (await ctx.runtime.listContainers({ publishedPort: hostPort })).find((c) => c.id !== except);
   if (!holder) return;

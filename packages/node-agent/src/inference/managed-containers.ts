@@ -76,7 +76,7 @@ export async function holderOfName(ctx: InferenceContext, inferenceId: string): 
 }
 
 /**
- * The inference's container, or a 404. The answer is the same whether nothing or a container this agent did not
+ * The inference's container, or inference-not-found. The answer is the same whether nothing or a container this agent did not
  * create has that name: the API tells nobody which other containers run on the host.
  */
 export async function requireInference(ctx: InferenceContext, inferenceId: string): Promise<ContainerDetails> {

@@ -4,7 +4,7 @@ import { checkDeployRequest, unsupportedField } from "../deploy-checks.js";
 import { InferenceError } from "../inference-error.js";
 import type { DeploymentView } from "../inference-view.js";
 import { fromLabels, LABEL } from "../labels.js";
-import { portHeldByProcess } from "../port-problems.js";
+import { portHeldByProcess } from "../port-held-by-process.js";
 import { privilegeHints, unknownUserProblem } from "../privilege-hints.js";
 import { awaitRollout, type RolloutOutcome, rollBack } from "./await-rollout.js";
 import { finishInterruptedRollout, markDeployment, unmarkDeployment } from "./finish-rollout.js";
@@ -16,7 +16,7 @@ import type { SwarmContext } from "./swarm-context.js";
 const LOG_LINES_IN_ERRORS = 20;
 
 /**
- * 409 when another service publishes the port (swarm reserves a published port cluster-wide), or a container outside
+ * port-taken when another service publishes the port (swarm reserves a published port cluster-wide), or a container outside
  * the swarm publishes it on this node.
  */
 async function assertPortFree(ctx: SwarmContext, port: number, except?: string): Promise<void> {

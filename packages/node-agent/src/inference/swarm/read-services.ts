@@ -11,7 +11,7 @@ export function isManagedService(ctx: SwarmContext, service: ServiceDetails): bo
 }
 
 /**
- * The inference's service, or a 404. The answer is the same whether nothing or a service this agent did not create
+ * The inference's service, or inference-not-found. The answer is the same whether nothing or a service this agent did not create
  * has that name: the API tells nobody which other services run on the swarm.
  */
 export async function requireService(ctx: SwarmContext, inferenceId: string): Promise<ServiceDetails> {

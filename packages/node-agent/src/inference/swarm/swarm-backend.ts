@@ -20,7 +20,7 @@ async function removeService(ctx: SwarmContext, inferenceId: string): Promise<Re
   };
 }
 
-/** Engine reachable and a swarm manager, overlay network present; 503 with the reason when the engine is not reachable. */
+/** Engine reachable and a swarm manager, overlay network present; engine-unavailable with the reason when the engine is not reachable. */
 async function swarmHealth(ctx: SwarmContext): Promise<HealthView> {
   try {
     const info = await ctx.services.info();

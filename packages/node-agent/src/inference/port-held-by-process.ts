@@ -1,7 +1,7 @@
 import { InferenceError } from "./inference-error.js";
 
 /**
- * 409 for a host port no container or service publishes but some process holds. When it is the agent's own PORT the
+ * The port-taken failure of a host port no container or service publishes but some process holds. When it is the agent's own PORT the
  * answer says so: it stays true under compose, where the agent listens on PORT inside its container and the host may
  * publish that under another number.
  */
