@@ -10,6 +10,11 @@ export interface ProblemType {
 
 type ProblemStatuses = number | readonly [number, ...number[]];
 
+/** The `type` URN of the problem type of this name. */
+export function problemUrn(name: string): string {
+  return `urn:clarus:problem:${name}`;
+}
+
 /** A typed table of problem types (name → status, or the statuses it may carry), each `type` built from its name. */
 export function defineProblemTypes<const T extends Record<string, ProblemStatuses>>(
   table: T,
@@ -17,7 +22,7 @@ export function defineProblemTypes<const T extends Record<string, ProblemStatuse
   const entries = Object.entries(table).map(([name, statuses]) => {
     const kind: ProblemType = {
       name,
-      type: `urn:clarus:problem:${name}`,
+      type: problemUrn(name),
       statuses: typeof statuses === "number" ? [statuses] : (statuses as readonly [number, ...number[]]),
     };
     return [name, kind];

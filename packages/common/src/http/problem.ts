@@ -2,7 +2,7 @@ import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { UpstreamFailure } from "../upstream/upstream-error.js";
-import { COMMON_PROBLEMS, type ProblemType } from "./problem-types.js";
+import { COMMON_PROBLEMS, type ProblemType, problemUrn } from "./problem-types.js";
 
 /** Where a bad value was found in the request. */
 export type FieldLocation = "body" | "query" | "path" | "header";
@@ -99,7 +99,7 @@ export function problemTitle(status: number): string {
 
 /** The `type` URN a status in words gives, e.g. `urn:clarus:problem:not-found`: the OpenAPI documents' examples. */
 export function problemType(title: string): string {
-  return `urn:clarus:problem:${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  return problemUrn(title.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
 }
 
 /** The shared problem type named after a status; 400 bad-request for a client error without one of its own. */
