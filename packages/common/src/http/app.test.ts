@@ -188,3 +188,52 @@ describe("createHttpApp", () => {
     expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/api\/things\/:id"[^}]*status="201"/);
   });
 });
+
+describe("createHttpApp with the service's mapping of its own errors", () => {
+  class ThingGone extends Error {}
+  const TYPES = defineProblemTypes({ "thing-gone": 410 });
+  let server: RunningServer;
+  beforeAll(async () => {
+    const failing = (path: string, error: () => Error) =>
+      defineRoute({
+        method: "get",
+        path,
+        operationId: path.replace(/\W/g, ""),
+        summary: "fails",
+        public: true,
+        responses: { 200: { description: "never" } },
+        handler: () => {
+          throw error();
+        },
+      });
+    const app = createHttpApp({
+      info: { title: "t", version: "1", description: "d" },
+      logger,
+      routes: [failing("/api/gone", () => new ThingGone("the thing went away")), failing("/api/bug", () => new Error("bug"))],
+      problems: (err) => (err instanceof ThingGone ? new HttpProblem(TYPES["thing-gone"], err.message) : undefined),
+    }).app;
+    server = await listen(app, { port: 0, host: "127.0.0.1" });
+  });
+  afterAll(() => server.close());
+
+  it("answers a mapped error with its problem, once, at the edge", async () => {
+    const gone = await fetch(`${server.url}/api/gone`);
+    expect(gone.status).toBe(410);
+    expect(await gone.json()).toEqual({
+      type: "urn:clarus:problem:thing-gone",
+      title: "Error",
+      status: 410,
+      detail: "the thing went away",
+      instance: "/api/gone",
+    });
+  });
+
+  it("answers an error the mapping does not know as an internal error, without its message", async () => {
+    const bug = await fetch(`${server.url}/api/bug`);
+    expect(bug.status).toBe(500);
+    expect(await bug.json()).toMatchObject({
+      type: "urn:clarus:problem:internal-server-error",
+      detail: "Unexpected internal error; see the service log for the request id.",
+    });
+  });
+});
