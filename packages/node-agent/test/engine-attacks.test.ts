@@ -6,15 +6,13 @@
 // keep the images and the replaced tasks' containers as the engine's task history.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type AgentTestBed, openAgentTestBed } from "./helpers/agent-test-bed.js";
-import { type AgentUnderTest, fetchInference, type Json } from "./helpers/agent-under-test.js";
+import { type AgentUnderTest, engineSnapshot, fetchInference, type Json } from "./helpers/agent-under-test.js";
 import { inferenceOnEngine } from "./helpers/inference-on-engine.js";
 import { describeWithDocker, freePort, pushImage, testDocker } from "./support/docker-env.js";
 import { TEST_RUNTIME, testOnDocker } from "./support/swarm.js";
 
 const onEngine = inferenceOnEngine(TEST_RUNTIME);
 const onSwarm = TEST_RUNTIME === "swarm";
-/** What the engine holds for the file's scope: each inference, its image and state. */
-const engineSnapshot = (prefix: string) => onEngine.snapshot(prefix);
 /** For tests that deploy several images that fail: on swarm each failure is a task scheduled, failed and removed. */
 const SLOW_MS = onSwarm ? 240_000 : 30_000;
 

@@ -75,11 +75,19 @@ export async function fetchInference(hostPort: number, path = "/"): Promise<stri
   return response.text();
 }
 
-/** What the engine holds for a test scope: every container whose name starts with the prefix, with its state. */
+/**
+ * What the engine holds for a test scope: every container whose name starts with the prefix, with its state, and on
+ * a swarm manager every service whose name does, with its spec's version (a change to a service shows too).
+ */
 export async function engineSnapshot(prefix: string): Promise<string[]> {
-  const containers = await testDocker.listContainers({ all: true, filters: { name: [prefix] } });
-  return containers
+  const containers = (await testDocker.listContainers({ all: true, filters: { name: [prefix] } }))
     .map((c) => `${c.Names[0]} ${c.Image} ${c.State} ${c.Id}`)
-    .filter((line) => line.startsWith(`/${prefix}`))
-    .sort();
+    .filter((line) => line.startsWith(`/${prefix}`));
+  const info = (await testDocker.info()) as { Swarm?: { ControlAvailable?: boolean } };
+  const services = info.Swarm?.ControlAvailable
+    ? (await testDocker.listServices({ filters: { name: [prefix] } }))
+        .filter((service) => service.Spec?.Name?.startsWith(prefix))
+        .map((service) => `service ${service.Spec?.Name} ${service.ID} version ${service.Version?.Index}`)
+    : [];
+  return [...containers, ...services].sort();
 }

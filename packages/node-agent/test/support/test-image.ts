@@ -96,6 +96,10 @@ export async function buildTestImage(ref: string, variant: TestImageVariant, opt
     : "";
   const dockerfile = [
     "FROM scratch",
+    // First, so that every build step's image is this reference's own: another test file's build of the same steps,
+    // and the agent's pruning of its images (which removes their untagged parents), never share them. The layers
+    // themselves (the same files) are still stored once.
+    `LABEL ${JSON.stringify(TEST_IMAGE_REF_LABEL)}=${JSON.stringify(ref)}`,
     "COPY busybox /bin/busybox",
     "COPY start.sh /start.sh",
     ...(opts.fillerBytes ? [`COPY filler-${opts.fillerBytes}.bin /filler.bin`] : []),
