@@ -20,6 +20,22 @@ describe("ChunkList", () => {
     expect(expected).toBe(count);
   });
 
+  it("appends blocks of values across chunk boundaries in the order and chunk sizes of pushing them one by one", () => {
+    const blocks = [5, 0, 11, 40, 1, 300, 70_000, 2_000_000].map((length, block) =>
+      Int32Array.from({ length }, (_, i) => block * 10_000_000 + i),
+    );
+    const byBlock = new ChunkList((length) => new Int32Array(length));
+    const byValue = new ChunkList((length) => new Int32Array(length));
+    for (const block of blocks) {
+      byBlock.pushAll(block);
+      for (const value of block) byValue.push(value);
+    }
+    expect(byBlock.length).toBe(byValue.length);
+    expect([...byBlock.chunks()].map((chunk) => chunk.length)).toEqual([...byValue.chunks()].map((chunk) => chunk.length));
+    const [fromBlocks, fromValues] = [Int32Array.from(byBlock.values()), Int32Array.from(byValue.values())];
+    expect(fromBlocks.every((value, i) => value === fromValues[i])).toBe(true);
+  });
+
   it("continues after chunks handed over from another thread", () => {
     const list = new ChunkList((length) => new Int32Array(length), [Int32Array.of(1, 2, 3), Int32Array.of(4)]);
     list.push(5);

@@ -36,6 +36,19 @@ export class ChunkList<T extends Int32Array | Float64Array> {
     current[this.used++] = value;
   }
 
+  /** Every value of `values`, in order: block copies into the chunks, as many values as fit each time. */
+  pushAll(values: T): void {
+    let from = 0;
+    while (from < values.length) {
+      let current = this.current;
+      if (current === undefined || this.used === current.length) current = this.grow(current);
+      const taken = Math.min(current.length - this.used, values.length - from);
+      current.set(values.subarray(from, from + taken), this.used);
+      this.used += taken;
+      from += taken;
+    }
+  }
+
   /** The filled part of every chunk, in order (views: writing to them changes the list). */
   *chunks(): Generator<T> {
     yield* this.full;

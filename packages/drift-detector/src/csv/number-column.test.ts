@@ -122,6 +122,23 @@ describe("NumberColumn", () => {
     );
   });
 
+  it("reads a page longer than its batch of mantissas as value by value, finer decimals and a NaN on either side of a batch's end", () => {
+    const values = Float64Array.from({ length: 200_000 }, (_, i) => ((i * 7919) % 5000) / 10);
+    values[65_535] = 0.25;
+    values[65_536] = Number.NaN;
+    values[131_072] = 1.125;
+    values[199_999] = 3.0625;
+    const oneByOne = new NumberColumn();
+    for (const value of values) if (Number.isFinite(value)) oneByOne.addNumber(value);
+    const batched = new NumberColumn();
+    expect(batched.addNumbers(values)).toBe(1);
+    expect(batched.storage).toBe("int32");
+    expect(batched.count).toBe(values.length - 1);
+    const [fromBatches, fromValues] = [Float64Array.from(batched.values()), Float64Array.from(oneByOne.values())];
+    expect(fromBatches.every((value, i) => value === fromValues[i])).toBe(true);
+    expect(fromBatches[131_071]).toBe(1.125);
+  });
+
   it("stores short decimals read as doubles in 4 bytes, and turns to doubles for a value no scale up to 10^9 fits", () => {
     const column = new NumberColumn();
     expect(column.addNumbers(Float64Array.of(8.32, 0.99675, -3, Number.NaN, 12.5))).toBe(1);

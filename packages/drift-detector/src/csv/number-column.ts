@@ -9,6 +9,8 @@ const newInt32Array = (length: number) => new Int32Array(length);
 /** Counters of a counting sort, at most (32 MiB): a wider span of values is radix-sorted. */
 const COUNTING_SORT_MAX_SPAN = 1 << 23;
 const newFloat64Array = (length: number) => new Float64Array(length);
+/** Where `addNumbers` gathers mantissas before appending them in one copy (256 KiB, reused by every column). */
+const MANTISSA_BATCH = new Int32Array(1 << 16);
 
 export type NumberColumnState =
   | { storage: "int32"; chunks: Int32Array[]; scale: number; min: number; max: number }
@@ -254,16 +256,24 @@ export class NumberColumn {
     while (i < values.length) {
       const scaled = this.scaled;
       if (scaled) {
+        // The run of values at the column's scale goes through a batch of mantissas, appended by block copies.
         const divisor = POWERS_OF_TEN[this.scale] as number;
         let min = this.min;
         let max = this.max;
-        for (; i < values.length; i++) {
-          const value = values[i] as number;
-          const mantissa = Math.round(value * divisor);
-          if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
-          scaled.push(mantissa);
-          if (mantissa < min) min = mantissa;
-          if (mantissa > max) max = mantissa;
+        // A batch ends full, or at a value that does not fit the scale (then handled below).
+        for (let batchFull = true; batchFull && i < values.length; ) {
+          const end = Math.min(values.length, i + MANTISSA_BATCH.length);
+          let taken = 0;
+          for (; i < end; i++) {
+            const value = values[i] as number;
+            const mantissa = Math.round(value * divisor);
+            if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
+            MANTISSA_BATCH[taken++] = mantissa;
+            if (mantissa < min) min = mantissa;
+            if (mantissa > max) max = mantissa;
+          }
+          scaled.pushAll(MANTISSA_BATCH.subarray(0, taken));
+          batchFull = i === end;
         }
         this.min = min;
         this.max = max;

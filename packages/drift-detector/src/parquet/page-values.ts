@@ -1,3 +1,4 @@
+import { endianness } from "node:os";
 import type { DataReader, ParquetType } from "hyparquet";
 import { deltaBinaryUnpack, deltaByteArray, deltaLengthByteArray } from "hyparquet/src/delta.js";
 import { byteStreamSplit, readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
@@ -17,6 +18,7 @@ export type PageValues =
 /** A dictionary page's values: numbers as doubles, text and booleans as labels. */
 export type Dictionary = { kind: "numbers"; numbers: Float64Array } | { kind: "labels"; labels: readonly string[] };
 
+const LITTLE_ENDIAN = endianness() === "LE";
 const BOOLEAN_LABELS = ["False", "True"] as const;
 const TWO_TO_32 = 2 ** 32;
 /** Magnitudes up to this many bytes of a big-endian decimal fit a double exactly (2^48 < 2^53). */
@@ -84,10 +86,15 @@ export function readPlainValues(reader: DataReader, count: number, codec: ValueC
     case "DOUBLE": {
       const width = codec.type === "FLOAT" ? 4 : 8;
       requireBytes(reader, count * width);
+      reader.offset += count * width;
+      if (LITTLE_ENDIAN) {
+        // PLAIN stores IEEE 754 little-endian: on such a machine, one block copy (aligned) is the array itself.
+        const copy = view.buffer.slice(view.byteOffset + start, view.byteOffset + start + count * width);
+        return { kind: "numbers", numbers: width === 8 ? new Float64Array(copy) : Float64Array.from(new Float32Array(copy)) };
+      }
       const numbers = new Float64Array(count);
       if (width === 4) for (let i = 0; i < count; i++) numbers[i] = view.getFloat32(start + i * 4, true);
       else for (let i = 0; i < count; i++) numbers[i] = view.getFloat64(start + i * 8, true);
-      reader.offset += count * width;
       return { kind: "numbers", numbers };
     }
     case "BYTE_ARRAY": {

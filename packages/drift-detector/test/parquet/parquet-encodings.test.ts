@@ -142,7 +142,7 @@ describe("Parquet pages decoded into typed columns", () => {
     expect(table.columns.get("ratio")?.missing).toBe(207 + 194 - 7);
   });
 
-  it("data pages v2: levels outside the values, RLE booleans, dictionaries, BYTE_STREAM_SPLIT, DELTA_BYTE_ARRAY, DELTA_BINARY_PACKED", async () => {
+  it("data pages v2: levels outside the values, RLE booleans, dictionaries, PLAIN and BYTE_STREAM_SPLIT floats, DELTA_BYTE_ARRAY, DELTA_BINARY_PACKED", async () => {
     const rows = 5000;
     const doubles = Array.from({ length: rows }, (_, i) => (i % 7 === 0 ? null : ((i * 37) % 400) / 8));
     const texts = Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? null : `c${(i * 3) % 4}`));
@@ -163,6 +163,7 @@ describe("Parquet pages decoded into typed columns", () => {
         { name: "count", data: counts, type: "INT32", nullable: false, encoding: "PLAIN" },
         { name: "split", data: doubles, type: "DOUBLE", encoding: "BYTE_STREAM_SPLIT" },
         { name: "split32", data: floats, type: "FLOAT", encoding: "BYTE_STREAM_SPLIT" },
+        { name: "plain32", data: floats, type: "FLOAT", encoding: "PLAIN" },
         { name: "prefixed", data: textBytes, type: "BYTE_ARRAY", encoding: "DELTA_BYTE_ARRAY" },
         { name: "delta64", data: bigCounts, type: "INT64", encoding: "DELTA_BINARY_PACKED" },
       ],
@@ -196,11 +197,13 @@ describe("Parquet pages decoded into typed columns", () => {
     };
     expect(contents(table.columns.get("text"))).toEqual({ labels: labels(texts), missing: rows / 5 });
     expect(contents(table.columns.get("prefixed"))).toEqual({ labels: labels(texts), missing: rows / 5 });
-    expect(contents(table.columns.get("split32"))).toEqual({
-      numbers: [...floats].sort((a, b) => a - b),
-      integerOnly: false,
-      missing: 0,
-    });
+    for (const column of ["split32", "plain32"]) {
+      expect(contents(table.columns.get(column))).toEqual({
+        numbers: [...floats].sort((a, b) => a - b),
+        integerOnly: false,
+        missing: 0,
+      });
+    }
     const big = bigCounts.filter((value): value is bigint => value !== null).map(Number);
     expect(contents(table.columns.get("delta64"))).toEqual({
       numbers: big.sort((a, b) => a - b),
