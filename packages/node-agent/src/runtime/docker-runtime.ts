@@ -204,13 +204,14 @@ export class DockerRuntime implements ContainerRuntime {
   async removeImage(imageId: string, tag?: string): Promise<boolean> {
     try {
       if (tag && (await this.imageId(tag)) === imageId) {
-        // The engine deletes the image with its last tag; tags others gave it keep it.
-        await this.#docker.getImage(tag).remove();
+        // The engine deletes the image with its last tag; tags others gave it keep it. noprune: untagged parent
+        // images are the layer cache of someone's local builds (perhaps running now), never something the agent pulled.
+        await this.#docker.getImage(tag).remove({ noprune: true });
         return (await this.imageId(imageId)) === undefined;
       }
       const { RepoTags } = await this.#docker.getImage(imageId).inspect();
       if ((RepoTags ?? []).some((name) => name !== "<none>:<none>")) return false;
-      await this.#docker.getImage(imageId).remove();
+      await this.#docker.getImage(imageId).remove({ noprune: true });
       return true;
     } catch (err) {
       const kind = engineFailureKind(err);

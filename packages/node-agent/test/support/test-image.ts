@@ -97,8 +97,8 @@ export async function buildTestImage(ref: string, variant: TestImageVariant, opt
   const dockerfile = [
     "FROM scratch",
     // First, so that every build step's image is this reference's own: another test file's build of the same steps,
-    // and the agent's pruning of its images (which removes their untagged parents), never share them. The layers
-    // themselves (the same files) are still stored once.
+    // and the removal of another reference's images, never share them. The layers themselves (the same files) are
+    // still stored once.
     `LABEL ${JSON.stringify(TEST_IMAGE_REF_LABEL)}=${JSON.stringify(ref)}`,
     "COPY busybox /bin/busybox",
     "COPY start.sh /start.sh",
@@ -132,14 +132,23 @@ export async function buildTestImage(ref: string, variant: TestImageVariant, opt
       await writeFile(join(context, `filler-${opts.fillerBytes}.bin`), randomBytes(opts.fillerBytes));
     }
     await writeFile(join(context, "Dockerfile"), `${dockerfile}\nLABEL ${CONTENT_LABEL}="${content}"\n`);
-    const stream = await testDocker.buildImage({ context, src: files }, { t: ref, rm: true });
-    await drainProgress(stream, `building test image ${ref}`);
+    await buildOnce(context, files, ref).catch((error: Error) => {
+      // The legacy builder races on a shared engine: a cached step's image that another build or cleanup removed
+      // between lookup and use fails the build once; the rebuild recreates it.
+      if (!/unable to find image/.test(error.message)) throw error;
+      return buildOnce(context, files, ref);
+    });
   } finally {
     await rm(context, { recursive: true, force: true });
   }
   const built = await inspectImage(ref);
   if (!built) throw new Error(`test image ${ref} is missing right after its build`);
   return { ref, id: built.Id, marker, port };
+}
+
+async function buildOnce(context: string, files: string[], ref: string): Promise<void> {
+  const stream = await testDocker.buildImage({ context, src: files }, { t: ref, rm: true });
+  await drainProgress(stream, `building test image ${ref}`);
 }
 
 async function inspectImage(ref: string) {
