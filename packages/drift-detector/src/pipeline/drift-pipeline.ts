@@ -200,7 +200,12 @@ export class DriftPipeline {
   }> {
     const { store } = this.deps;
     const { referencePath, newDataPath } = this.settings;
-    const [reference, current] = await Promise.all([store.stat(referencePath), store.stat(newDataPath)]);
+    // Settled in order, so that when both fail the answer names the reference, whichever storage answered first.
+    const stats = await Promise.allSettled([store.stat(referencePath), store.stat(newDataPath)]);
+    const [reference, current] = stats.map((outcome) => {
+      if (outcome.status === "rejected") throw outcome.reason;
+      return outcome.value;
+    }) as [ObjectInfo, ObjectInfo];
     const maxBytes = this.deps.analysis.limits.fileBytes;
     for (const info of [reference, current]) {
       if (info.size > maxBytes.value) {
