@@ -21,10 +21,18 @@ export async function removeInference(ctx: InferenceContext, inferenceId: string
   await ctx.runtime.stopContainer(container.id, ctx.stopTimeoutSeconds);
   await ctx.runtime.removeContainer(container.id);
   ctx.logger.info({ inference: inferenceId, container: container.id }, "inference removed");
+  return removalView(inferenceId, container);
+}
+
+/** The answer to a removal, on either backend: `container_id` holds the id of the container or the service removed. */
+export function removalView(
+  inferenceId: string,
+  removed: { id: string; image: string; labels: Record<string, string> },
+): RemovalView {
   return {
     inference_id: inferenceId,
     removed: true,
-    container_id: container.id,
-    docker_img_uri: container.labels[LABEL.image] ?? container.image,
+    container_id: removed.id,
+    docker_img_uri: removed.labels[LABEL.image] ?? removed.image,
   };
 }

@@ -1,7 +1,7 @@
 import { engineUnavailable, type HealthView } from "../engine-health.js";
 import type { InferenceBackend } from "../inference-backend.js";
-import { LABEL, managedFilter } from "../labels.js";
-import type { RemovalView } from "../remove-inference.js";
+import { managedFilter } from "../labels.js";
+import { type RemovalView, removalView } from "../remove-inference.js";
 import { deployService } from "./deploy-service.js";
 import { recoverInterruptedRollouts } from "./finish-rollout.js";
 import { inspectServiceInference, listServiceInferences, requireService } from "./read-services.js";
@@ -12,12 +12,7 @@ async function removeService(ctx: SwarmContext, inferenceId: string): Promise<Re
   // Waits for the tasks to stop, so that the port and the name are free when the answer arrives.
   await ctx.services.removeService(service.id, (ctx.stopTimeoutSeconds + 20) * 1000);
   ctx.logger.info({ inference: inferenceId, service: service.id }, "inference removed");
-  return {
-    inference_id: inferenceId,
-    removed: true,
-    container_id: service.id,
-    docker_img_uri: service.labels[LABEL.image] ?? service.image,
-  };
+  return removalView(inferenceId, service);
 }
 
 /** Engine reachable and a swarm manager, overlay network present; engine-unavailable with the reason when the engine is not reachable. */
