@@ -59,10 +59,10 @@ export default defineConfig({
       exclude: ["packages/*/src/**/*.test.ts"],
       reporter: ["text-summary", "json-summary", "html"],
       reportsDirectory: "coverage",
-      // A floor under the whole suite's level (statements 87.6, branches 80.1, functions 88.6, lines 89.7 when set):
+      // A floor under the whole suite's level (statements 89.3, branches 82.1, functions 90.4, lines 91.5 when set):
       // a change may not lower it by more than the margin. Code that runs only in worker threads or spawned processes
       // (the CSV and Parquet readers' threads, main.ts, the crash suites' agents) is not counted by v8 in-process.
-      thresholds: { statements: 86, branches: 78, functions: 86, lines: 88 },
+      thresholds: { statements: 88, branches: 80, functions: 89, lines: 90 },
     },
   },
 });
