@@ -8,6 +8,7 @@ import { checkReportTarget, writeReportFile } from "./cli/report-file.js";
 import { describeError, jsonForTerminal } from "./cli/terminal-output.js";
 import { fileProblem, UsageError } from "./cli/usage-error.js";
 import { type CsvLimit, CsvLimitError } from "./csv/limits.js";
+import { exposeGarbageCollector } from "./drift/collect-garbage.js";
 import { detectDrift } from "./drift/detect-drift.js";
 import { formatDriftText } from "./drift/format-text.js";
 import { type DriftOptions, driftOptionsSchema } from "./drift/options.js";
@@ -36,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       ...(args.workers !== undefined && { workers: args.workers }),
       memoryBudgetBytes: args.memoryBudgetMib * 1024 ** 2,
       scratchSpace: () => new TempScratchSpace(args.tempDir),
+      // The process is this one run: the garbage a spill leaves is collected at once (lower peak memory).
+      collectGarbage: exposeGarbageCollector(),
     },
   );
   if (args.report) {

@@ -1,10 +1,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-// V8 exposes its collector to contexts made after this flag is set; this thread takes it from a fresh context.
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
 /**
  * A full garbage collection of this thread's heap, now. A run past its memory budget drops large typed arrays
  * at known moments (a batch of spilled numbers written to disk, a spilled column's parts joined): V8 would free
@@ -13,6 +9,21 @@ const gc = runInNewContext("gc") as () => void;
  * collections, 666 MiB with them). Collected at once, their memory is reused. It costs a few milliseconds on these
  * small heaps, a few dozen times in a large run.
  */
-export function collectGarbage(): void {
-  gc();
+export type CollectGarbage = () => void;
+
+/**
+ * V8's collector, for an entry point that wants runs to collect explicitly (the CLI). V8 hands `gc` to contexts
+ * made while its `--expose-gc` flag is set, worker threads' included: the flag is set only while one fresh context
+ * is made to take it from, then cleared again (unless the process was started with it), so no other code of the
+ * process sees a `gc` it did not ask for.
+ */
+export function exposeGarbageCollector(): CollectGarbage {
+  const started = (globalThis as { gc?: CollectGarbage }).gc;
+  if (typeof started === "function") return started;
+  setFlagsFromString("--expose-gc");
+  try {
+    return runInNewContext("gc") as CollectGarbage;
+  } finally {
+    setFlagsFromString("--no-expose-gc");
+  }
 }

@@ -5,7 +5,7 @@ import { readCsvTableOffThread } from "../csv/read-csv-off-thread.js";
 import type { ParquetInput } from "../parquet/parquet-input.js";
 import { isParquet } from "../parquet/read-parquet.js";
 import { readParquetTableOffThread } from "../parquet/read-parquet-off-thread.js";
-import { collectGarbage } from "./collect-garbage.js";
+import type { CollectGarbage } from "./collect-garbage.js";
 
 /** A named dataset, CSV or Parquet (told apart by its first bytes): a file, an S3 object. Errors and results use the name. */
 export interface DatasetSource {
@@ -35,16 +35,17 @@ export interface ScratchSpace {
 /**
  * Reads one dataset into columns. A Parquet file needs random access: read in place when it is a local file, else
  * first written to the scratch space, or with none, held in memory. With a scratch space, the numbers read are
- * written to it whenever those held pass `spillThresholdBytes`, so the file's size does not bound memory.
+ * written to it whenever those held pass `spillThresholdBytes`, so the file's size does not bound memory; the garbage
+ * they leave is collected after each batch.
  */
 export async function readDataset(
   source: DatasetSource,
   side: DatasetSide,
   limits: CsvLimits,
-  memory: { scratch: ScratchSpace | undefined; spillThresholdBytes: number },
+  memory: { scratch: ScratchSpace | undefined; spillThresholdBytes: number; collectGarbage: CollectGarbage },
   signal: AbortSignal,
 ): Promise<CsvTable> {
-  const { scratch } = memory;
+  const { scratch, collectGarbage } = memory;
   const spill: NumberSpill | undefined = scratch && {
     thresholdBytes: memory.spillThresholdBytes,
     take: (parts) => {

@@ -2,7 +2,7 @@ import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
 import { NumberColumn, type NumberColumnState } from "../csv/number-column.js";
 import type { CsvTable } from "../csv/read-csv.js";
-import { collectGarbage } from "./collect-garbage.js";
+import type { CollectGarbage } from "./collect-garbage.js";
 import type { ColumnSide, ColumnTask } from "./compare-column.js";
 import type { DatasetSide, ScratchSpace } from "./read-dataset.js";
 
@@ -13,6 +13,7 @@ export class TablePair {
     readonly current: CsvTable,
     private readonly scratch: ScratchSpace | undefined,
     private readonly limits: CsvLimits,
+    private readonly collectGarbage: CollectGarbage,
   ) {}
 
   /** One column of both files, whole again: its spilled parts read back in order, then what stayed in memory. */
@@ -27,7 +28,7 @@ export class TablePair {
     let values = held;
     if (this.scratch?.holdsNumbers(side, column)) {
       values = this.joined(held, this.scratch.readNumbers(side, column), table.file, column);
-      collectGarbage();
+      this.collectGarbage();
     }
     return { file: table.file, rows: table.rows, values, ...(untestable !== undefined && { untestable }) };
   }

@@ -1,4 +1,5 @@
-// The CLI's scratch folder (spilled columns) is removed however the run ends: success, a bad file, SIGTERM.
+// The CLI's scratch folder (spilled columns) is removed however the run ends: success, a bad file, SIGTERM. The
+// garbage each spill leaves is collected at once.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,4 +71,19 @@ describe("scratch folder of the CLI", () => {
     expect(code).toBe(143);
     expect(readdirSync(parent)).toEqual([]);
   }, 60_000);
+});
+
+describe("garbage collection of the CLI", () => {
+  it("collects explicitly with V8's collector after spills, and not in a run that holds everything in memory", () => {
+    /** Collections asked for by the code (V8 traces their reason as "testing"), among all that V8 traces. */
+    const explicitCollections = (...args: string[]) => {
+      const run = spawnSync(process.execPath, ["--trace-gc", CLI, reference, current, "--json", ...args], { encoding: "utf8" });
+      expect(run.stderr).toBe("");
+      const traced = run.stdout.split("\n").filter((line) => /^\[\d+:0x[0-9a-f]+\]/.test(line));
+      expect(traced.length).toBeGreaterThan(0);
+      return traced.filter((line) => /\btesting\b/.test(line)).length;
+    };
+    expect(explicitCollections("--memory-budget", "1", "--temp-dir", scratchParent("collected"))).toBeGreaterThan(4);
+    expect(explicitCollections()).toBe(0);
+  });
 });
