@@ -1,6 +1,7 @@
 // The layering, checked on every import of every non-test source file: a pure core (drift-detector csv,
 // stats, drift, report; node-agent inference) that imports no adapter and no I/O library, I/O libraries only inside
-// the adapter that owns them, and a common package that knows no service.
+// the adapter that owns them, a service's problem types raised only at its edge (routes/), and a common package that
+// knows no service.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -112,6 +113,12 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   axios: ["packages/common/src/upstream/"],
 };
 
+/** A service's table of problem types, and the one folder that raises them: its edge. */
+const PROBLEM_TABLES: Record<string, string> = {
+  [`${DRIFT}problem-types.ts`]: `${DRIFT}routes/`,
+  [`${AGENT}problem-types.ts`]: `${AGENT}routes/`,
+};
+
 const under = (path: string, folders: string[]) => folders.some((folder) => path.startsWith(folder));
 const show = (imp: SourceImport) => `${imp.file} imports "${imp.specifier}"`;
 
@@ -127,6 +134,9 @@ function layeringViolations(imports: SourceImport[]): string[] {
       if (imp.module === library && !under(imp.file, homes))
         violations.push(`${show(imp)}: ${library} belongs in ${homes.join(" or ")}`);
     }
+    const edge = imp.target && PROBLEM_TABLES[imp.target];
+    if (edge && !imp.file.startsWith(edge))
+      violations.push(`${show(imp)}: problems are made at the edge (${edge}); throw a domain or upstream error`);
     if (imp.file.startsWith("packages/common/")) {
       const service = imp.module?.startsWith("@clarus/") && imp.module !== "@clarus/common";
       if (service || (imp.target && !imp.target.startsWith("packages/common/")))
@@ -161,6 +171,9 @@ describe("architecture: imports follow the layering", () => {
     expect(probe(`${DRIFT}pipeline/x.ts`, 'import Docker from "dockerode";')).toHaveLength(1);
     expect(probe(`${AGENT}routes/x.ts`, 'import { Client } from "minio";')).toHaveLength(1);
     expect(probe(`${DRIFT}pipeline/x.ts`, 'import axios from "axios";')).toHaveLength(1);
+    expect(probe(`${AGENT}ids/x.ts`, 'import { AGENT_PROBLEMS } from "../problem-types.js";')).toHaveLength(1);
+    expect(probe(`${DRIFT}adapters/ids/x.ts`, 'import { DRIFT_PROBLEMS } from "../../problem-types.js";')).toHaveLength(1);
+    expect(probe(`${DRIFT}routes/x.ts`, 'import { DRIFT_PROBLEMS } from "../problem-types.js";')).toEqual([]);
     expect(probe("packages/common/src/x.ts", 'import { app } from "@clarus/node-agent";')).toHaveLength(1);
     expect(probe("packages/common/src/x.ts", 'import "../../drift-detector/src/app.js";')).toHaveLength(1);
   });

@@ -4,6 +4,8 @@ import { createLogger, HttpProblem, jsonSchema } from "@clarus/common";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { idsAssetAnswerSchema } from "../src/ids/ids-asset-answer.js";
 import { createIdsAssetSource } from "../src/ids/ids-asset-source.js";
+import { IdsLookupError } from "../src/ids/ids-lookup-error.js";
+import { inferenceProblem } from "../src/routes/inference-problems.js";
 import { type FakeIdsAgent, startFakeIdsAgent } from "./support/fake-ids-agent.js";
 import { freePort } from "./support/free-port.js";
 
@@ -25,14 +27,16 @@ function source(overrides: { baseUrl?: string; providerIp?: string | undefined; 
   return createIdsAssetSource({ baseUrl: ids.url, providerIp: PROVIDER_IP, timeoutMs: 2000, logger, ...overrides });
 }
 
-/** The problem a lookup rejects with. */
+/** The problem the agent answers with when a lookup rejects: the adapter's own error, mapped at the agent's edge. */
 async function problemOf(lookup: Promise<unknown>): Promise<HttpProblem> {
   const error = await lookup.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(HttpProblem);
-  return error as HttpProblem;
+  expect(error).toBeInstanceOf(IdsLookupError);
+  const problem = inferenceProblem(error);
+  expect(problem).toBeInstanceOf(HttpProblem);
+  return problem as HttpProblem;
 }
 
 describe("IDS asset lookup: accepted answers", () => {

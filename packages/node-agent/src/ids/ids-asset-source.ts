@@ -1,17 +1,8 @@
 // The InferenceAssetSource backed by the local IDS agent (contract: ClarusIdsAgent Postman collection,
 // request "getAssetArtifact": GET /api/v2/consumer/asset?exp_id=…&provider_ip=…).
-import {
-  HttpProblem,
-  httpCall,
-  type Logger,
-  quoteUpstream,
-  type RetryPolicy,
-  socketFailure,
-  type UpstreamDetails,
-  UpstreamError,
-} from "@clarus/common";
-import { AGENT_PROBLEMS } from "../problem-types.js";
+import { httpCall, type Logger, quoteUpstream, type RetryPolicy, socketFailure, UpstreamError } from "@clarus/common";
 import { readIdsAsset } from "./ids-asset-answer.js";
+import { IdsLookupError } from "./ids-lookup-error.js";
 import type { InferenceAsset, InferenceAssetSource } from "./inference-asset-source.js";
 
 export interface IdsAssetSourceOptions {
@@ -30,7 +21,7 @@ export interface IdsAssetSourceOptions {
 const LOOKUP_RETRIES = 2;
 const LOOKUP_RETRY_DELAY_MS = 250;
 
-/** What identifies the call in a problem's `upstream` member, before how it failed is known. */
+/** What identifies the call in an error's `upstream` member, before how it failed is known. */
 interface IdsCall {
   service: "ids-agent";
   url: string;
@@ -51,8 +42,8 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
   return {
     async lookup(expId: string): Promise<InferenceAsset> {
       if (!options.providerIp) {
-        throw new HttpProblem(
-          AGENT_PROBLEMS["ids-not-configured"],
+        throw new IdsLookupError(
+          "not-configured",
           "The v3 deploy asks the IDS agent for the asset, which needs IDS_PROVIDER_IP; it is not set.",
         );
       }
@@ -68,22 +59,19 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
           maxAnswerBytes: options.maxAnswerBytes,
         }));
       } catch (error) {
-        throw transportProblem(error, expId, url, options.timeoutMs, upstream);
+        throw transportError(error, expId, url, options.timeoutMs, upstream);
       }
       log.debug({ expId, status, ms: Date.now() - started }, "IDS asset lookup answered");
 
       if (status === 404) {
-        throw new HttpProblem(
-          AGENT_PROBLEMS["ids-asset-not-found"],
-          `The IDS agent has no inference asset for exp_id ${expId}.`,
-          {
-            extensions: {
-              upstream: { ...upstream, failure: "rejected", status, body: quoteUpstream(text) } satisfies UpstreamDetails,
-            },
-          },
-        );
+        throw new IdsLookupError("asset-not-found", `The IDS agent has no inference asset for exp_id ${expId}.`, {
+          ...upstream,
+          failure: "rejected",
+          status,
+          body: quoteUpstream(text),
+        });
       }
-      if (status < 200 || status > 299) throw rejectedProblem(expId, status, text, upstream);
+      if (status < 200 || status > 299) throw rejectedError(expId, status, text, upstream);
       let answer: unknown;
       try {
         answer = JSON.parse(text);
@@ -98,57 +86,50 @@ export function createIdsAssetSource(options: IdsAssetSourceOptions): InferenceA
   };
 }
 
-function badAnswer(expId: string, reason: string, text: string, upstream: IdsCall): HttpProblem {
-  return new HttpProblem(
-    AGENT_PROBLEMS["ids-bad-answer"],
+function badAnswer(expId: string, reason: string, text: string, upstream: IdsCall): IdsLookupError {
+  return new IdsLookupError(
+    "bad-answer",
     `The IDS agent's answer for exp_id ${expId} names no usable inference asset (${reason}); it answered: ${quoteUpstream(text) || "(empty body)"}`,
-    {
-      extensions: { upstream: { ...upstream, failure: "rejected", body: quoteUpstream(text) } satisfies UpstreamDetails },
-    },
+    { ...upstream, failure: "rejected", body: quoteUpstream(text) },
   );
 }
 
-function rejectedProblem(expId: string, status: number, body: unknown, upstream: IdsCall): HttpProblem {
-  return new HttpProblem(
-    AGENT_PROBLEMS["ids-error"],
+function rejectedError(expId: string, status: number, body: unknown, upstream: IdsCall, cause?: unknown): IdsLookupError {
+  return new IdsLookupError(
+    "rejected",
     `The IDS agent answered HTTP ${status} for exp_id ${expId}: ${quoteUpstream(body) || "(empty body)"}`,
-    {
-      extensions: {
-        upstream: { ...upstream, failure: "rejected", status, body: quoteUpstream(body) } satisfies UpstreamDetails,
-      },
-    },
+    { ...upstream, failure: "rejected", status, body: quoteUpstream(body) },
+    cause,
   );
 }
 
-/** A lookup that got no usable answer: no answer in time (504), nobody reachable (503), or an answer that failed (502). */
-function transportProblem(error: unknown, expId: string, url: string, timeoutMs: number, call: IdsCall): unknown {
+/** A lookup that got no usable answer: no answer in time, nobody reachable, or an answer that failed. */
+function transportError(error: unknown, expId: string, url: string, timeoutMs: number, call: IdsCall): unknown {
   if (!(error instanceof UpstreamError)) return error;
   if (error.kind === "timeout") {
-    return new HttpProblem(
-      AGENT_PROBLEMS["ids-timeout"],
+    return new IdsLookupError(
+      "timeout",
       `The IDS agent at ${url} did not answer within ${timeoutMs} ms (exp_id ${expId}).`,
-      {
-        extensions: { upstream: { ...call, failure: "timeout" } satisfies UpstreamDetails },
-        cause: error,
-      },
+      { ...call, failure: "timeout" },
+      error,
     );
   }
   if (error.kind === "unreachable") {
     const cause = error.cause;
     const how = `${socketFailure(cause)?.code}: ${cause instanceof Error ? cause.message : String(cause)}`;
-    return new HttpProblem(AGENT_PROBLEMS["ids-unreachable"], `The IDS agent at ${url} is unreachable (${how}).`, {
-      extensions: { upstream: { ...call, failure: "unreachable" } satisfies UpstreamDetails },
-      cause: error,
-    });
+    return new IdsLookupError(
+      "unreachable",
+      `The IDS agent at ${url} is unreachable (${how}).`,
+      { ...call, failure: "unreachable" },
+      error,
+    );
   }
-  if (error.status !== undefined) return rejectedProblem(expId, error.status, error.body, call);
+  if (error.status !== undefined) return rejectedError(expId, error.status, error.body, call, error);
   // Reached, but the exchange failed: an oversized answer, a TLS refusal.
-  return new HttpProblem(
-    AGENT_PROBLEMS["ids-error"],
+  return new IdsLookupError(
+    "rejected",
     `The IDS agent at ${url} failed the lookup of exp_id ${expId}: ${error.message}.`,
-    {
-      extensions: { upstream: { ...call, failure: "rejected" } satisfies UpstreamDetails },
-      cause: error,
-    },
+    { ...call, failure: "rejected" },
+    error,
   );
 }

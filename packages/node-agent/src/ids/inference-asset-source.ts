@@ -10,7 +10,8 @@ export interface InferenceAsset {
 
 /**
  * Where the inference metadata of an experiment comes from (the local IDS agent in production).
- * Rejects with an HttpProblem: 404 when the source knows no such experiment, 502/503/504 when the source fails.
+ * Rejects with an IdsLookupError: asset-not-found when the source knows no such experiment, another kind when the
+ * source is not configured or fails.
  */
 export interface InferenceAssetSource {
   lookup(expId: string): Promise<InferenceAsset>;

@@ -1,5 +1,6 @@
 import { HttpProblem } from "@clarus/common";
 import { describe, expect, test } from "vitest";
+import { IdsLookupError, type IdsLookupErrorKind } from "../ids/index.js";
 import { InferenceError, type InferenceErrorKind } from "../inference/inference-error.js";
 import { RuntimeError, type RuntimeErrorKind } from "../runtime/runtime-error.js";
 import { inferenceProblem } from "./inference-problems.js";
@@ -51,6 +52,25 @@ describe("the node agent's errors become problems at its edge", () => {
     const problem = answer(new RuntimeError(kind, "Docker could not do it: no", "no"));
     expect(problem).toMatchObject({ status, type: `urn:clarus:problem:${type}`, message: "Docker could not do it: no" });
     expect(problem.extensions.upstream).toEqual(upstream ? { ...upstream, body: "no" } : undefined);
+  });
+
+  test.each<[IdsLookupErrorKind, number, string]>([
+    ["not-configured", 503, "ids-not-configured"],
+    ["asset-not-found", 404, "ids-asset-not-found"],
+    ["bad-answer", 502, "ids-bad-answer"],
+    ["rejected", 502, "ids-error"],
+    ["unreachable", 503, "ids-unreachable"],
+    ["timeout", 504, "ids-timeout"],
+  ])("IdsLookupError %s: %i %s, with the call that failed", (kind, status, type) => {
+    const upstream = { service: "ids-agent", url: "http://ids/api", exp_id: "e", failure: "rejected", status: 500 } as const;
+    expect(answer(new IdsLookupError(kind, "the IDS said no", upstream)).toBody()).toEqual({
+      type: `urn:clarus:problem:${type}`,
+      title: expect.any(String),
+      status,
+      detail: "the IDS said no",
+      upstream,
+    });
+    expect(answer(new IdsLookupError(kind, "nothing asked")).extensions).toEqual({});
   });
 
   test("a note added to an InferenceError keeps its kind, fields and extensions", () => {

@@ -1,4 +1,5 @@
 import { COMMON_PROBLEMS, HttpProblem, type ProblemType, type UpstreamDetails, type UpstreamFailure } from "@clarus/common";
+import { IdsLookupError, type IdsLookupErrorKind } from "../ids/index.js";
 import { InferenceError, type InferenceErrorKind } from "../inference/inference-error.js";
 import { AGENT_PROBLEMS } from "../problem-types.js";
 import { RuntimeError, type RuntimeErrorKind } from "../runtime/runtime-error.js";
@@ -18,6 +19,15 @@ const INFERENCE_PROBLEMS: Record<InferenceErrorKind, ProblemType> = {
   "inference-not-started": AGENT_PROBLEMS["inference-not-started"],
   "engine-error": AGENT_PROBLEMS["engine-error"],
   "engine-unavailable": AGENT_PROBLEMS["engine-unavailable"],
+};
+
+const IDS_PROBLEMS: Record<IdsLookupErrorKind, ProblemType> = {
+  "not-configured": AGENT_PROBLEMS["ids-not-configured"],
+  "asset-not-found": AGENT_PROBLEMS["ids-asset-not-found"],
+  "bad-answer": AGENT_PROBLEMS["ids-bad-answer"],
+  rejected: AGENT_PROBLEMS["ids-error"],
+  unreachable: AGENT_PROBLEMS["ids-unreachable"],
+  timeout: AGENT_PROBLEMS["ids-timeout"],
 };
 
 interface RuntimeProblem {
@@ -56,11 +66,17 @@ function runtimeProblem(err: RuntimeError): HttpProblem {
 }
 
 /**
- * The node agent's errors as problems, once, at its edge: the inference use cases' InferenceErrors and the engine's
- * RuntimeErrors. Anything else is not the agent's to map.
+ * The node agent's errors as problems, once, at its edge: the inference use cases' InferenceErrors, the engine's
+ * RuntimeErrors and the IDS agent's IdsLookupErrors. Anything else is not the agent's to map.
  */
 export function inferenceProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof RuntimeError) return runtimeProblem(err);
+  if (err instanceof IdsLookupError) {
+    return new HttpProblem(IDS_PROBLEMS[err.kind], err.message, {
+      extensions: err.upstream ? { upstream: err.upstream } : {},
+      cause: err,
+    });
+  }
   if (!(err instanceof InferenceError)) return undefined;
   const { errors, extensions } = err.details;
   return new HttpProblem(INFERENCE_PROBLEMS[err.kind], err.message, { errors, extensions, cause: err });
