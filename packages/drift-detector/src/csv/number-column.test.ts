@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CountedNumbers, SortWorkspace, sortedNumbers } from "../stats/index.js";
 import { NumberColumn, type NumberColumnState } from "./number-column.js";
 
 /** Feeds decimal texts the way the fast path does: mantissa, decimals, sign. */
@@ -91,7 +92,7 @@ describe("NumberColumn", () => {
           const joined = NumberColumn.fromStates([...parts, drained.state()]);
           expect(joined.count).toBe(whole.count);
           expect([...joined.values()]).toEqual([...whole.values()]);
-          expect(joined.takeSorted()).toEqual(whole.sorted());
+          expect(sortedNumbers(joined.takeAscending()).values).toEqual(sortedNumbers(whole.sorted()).values);
           expect(joined.count).toBe(0);
         },
       ),
@@ -167,6 +168,26 @@ describe("NumberColumn", () => {
     const wide = columnOf(["1", "1000000", "5"]);
     wide.compact();
     expect(wide.storage).toBe("int32");
+  });
+
+  it("hands a test distinct values with counts when they are few, else a sorted array; either way it lets its values go", () => {
+    const few = new NumberColumn();
+    for (let i = 0; i < 10_000; i++) few.addDecimal((i * 37) % 500, 2, i % 3 === 0);
+    const expected = few.sorted();
+    few.compact();
+    const counted = few.takeAscending(new SortWorkspace(), 1);
+    expect(counted).toBeInstanceOf(CountedNumbers);
+    const { values, counts, size } = sortedNumbers(counted);
+    expect(size).toBe(10_000);
+    expect(values.length).toBeLessThan(1000);
+    expect(Float64Array.from([...values].flatMap((value, k) => Array(counts?.[k]).fill(value)))).toEqual(expected);
+    expect(few.count).toBe(0);
+    // Counting-sorted scaled integers (range wider than their count, not compacted) are counted too.
+    const spread = columnOf(["0.01", "9.99", "0.01", "5", "9.99", "0.01"]);
+    expect(sortedNumbers(spread.takeAscending())).toMatchObject({ values: Float64Array.of(0.01, 5, 9.99), size: 6 });
+    const distinct = columnOf(["0.5", "3", "1.25", "2"]);
+    expect(distinct.takeAscending()).toEqual(Float64Array.of(0.5, 1.25, 2, 3));
+    expect(distinct.count).toBe(0);
   });
 
   it("joins spilled parts and a compacted rest into the same sorted values, counted straight into one tally", () => {

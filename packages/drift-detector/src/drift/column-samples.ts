@@ -1,4 +1,4 @@
-import type { ColumnSamples, ColumnType } from "../stats/index.js";
+import { type ColumnSamples, type ColumnType, type NumberSample, RunCursor, sortedNumbers } from "../stats/index.js";
 import type { SortedColumn } from "./sorted-column.js";
 
 /** The two sides of a column in the shape the tests take, or why they cannot be (numbers asked of text). */
@@ -18,8 +18,8 @@ export function toColumnSamples(
   }
   return {
     type,
-    reference: (reference.values as { values: Float64Array }).values,
-    current: (current.values as { values: Float64Array }).values,
+    reference: (reference.values as { values: NumberSample }).values,
+    current: (current.values as { values: NumberSample }).values,
   };
 }
 
@@ -27,13 +27,7 @@ export function toColumnSamples(
 function toLabelCounts(values: SortedColumn): ReadonlyMap<string, number> {
   if (values.kind === "labels") return values.counts;
   const counts = new Map<string, number>();
-  const sorted = values.values;
-  let start = 0;
-  for (let i = 1; i <= sorted.length; i++) {
-    if (i === sorted.length || sorted[i] !== sorted[start]) {
-      counts.set(String(sorted[start]), i - start);
-      start = i;
-    }
-  }
+  const runs = new RunCursor(sortedNumbers(values.values));
+  while (runs.next()) counts.set(String(runs.value), runs.count);
   return counts;
 }

@@ -1,5 +1,5 @@
 import type { ColumnType } from "../stats/index.js";
-import { countDistinctMerged } from "../stats/index.js";
+import { countDistinctMerged, RunCursor, sortedNumbers } from "../stats/index.js";
 import { countValues, type SortedColumn } from "./sorted-column.js";
 
 /** Evidently `core/datasets.py`: an integer column with at most this many distinct values is categorical. */
@@ -24,7 +24,11 @@ export function inferColumnType(reference: SortedColumn, current: SortedColumn):
   if (reference.kind === "numbers" && current.kind === "numbers") {
     const pandasInt64 = reference.integerOnly && current.integerOnly && reference.missing === 0 && current.missing === 0;
     if (!pandasInt64) return { type: "numerical" };
-    const distinct = countDistinctMerged(reference.values, current.values);
+    const distinct = countDistinctMerged(
+      sortedNumbers(reference.values),
+      sortedNumbers(current.values),
+      INTEGER_CARDINALITY_LIMIT + 1,
+    );
     return { type: distinct <= INTEGER_CARDINALITY_LIMIT ? "categorical" : "numerical" };
   }
   const distinct = distinctLabels(reference, current);
@@ -43,7 +47,7 @@ function distinctLabels(reference: SortedColumn, current: SortedColumn): number 
   const labels = new Set<string>();
   for (const side of [reference, current]) {
     if (side.kind === "labels") for (const label of side.counts.keys()) labels.add(label);
-    else for (const value of side.values) labels.add(String(value));
+    else for (const runs = new RunCursor(sortedNumbers(side.values)); runs.next(); ) labels.add(String(runs.value));
   }
   return labels.size;
 }

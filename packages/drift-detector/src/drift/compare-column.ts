@@ -3,8 +3,10 @@ import {
   type ColumnSamples,
   type ColumnType,
   countDistinctMerged,
+  DEFAULT_CHOICE_DISTINCT_CAP,
   type SortWorkspace,
   StatTestInputError,
+  sortedNumbers,
   type TestOutcome,
 } from "../stats/index.js";
 import { columnDistribution } from "./column-distribution.js";
@@ -96,8 +98,10 @@ function declaredType(column: string, options: DriftOptions): ColumnType | undef
   return undefined;
 }
 
-/** Evidently's `n_values`: distinct values of both samples together. */
+/** Evidently's `n_values`, distinct values of both samples together, as far as the default choice looks. */
 function distinctValues(samples: ColumnSamples): number {
-  if (samples.type === "numerical") return countDistinctMerged(samples.reference, samples.current);
+  if (samples.type === "numerical") {
+    return countDistinctMerged(sortedNumbers(samples.reference), sortedNumbers(samples.current), DEFAULT_CHOICE_DISTINCT_CAP);
+  }
   return new Set([...samples.reference.keys(), ...samples.current.keys()]).size;
 }

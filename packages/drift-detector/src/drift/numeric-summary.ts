@@ -1,8 +1,10 @@
-import { meanAndStd } from "../stats/index.js";
+import { meanAndStd, type NumberSample, sortedNumbers } from "../stats/index.js";
 import type { NumericSummary } from "./result.js";
 
-/** Mean, population standard deviation (ddof = 0, as the normed Wasserstein test uses), min and max of sorted values. */
-export function numericSummary(sorted: Float64Array): NumericSummary {
+/** Mean, population standard deviation (ddof = 0, as the normed Wasserstein test uses), min and max of a sample. */
+export function numericSummary(sample: NumberSample): NumericSummary {
+  const sorted = sortedNumbers(sample);
   const { mean, std } = meanAndStd(sorted);
-  return { mean, std, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
+  const { values } = sorted;
+  return { mean, std, min: values[0] as number, max: values[values.length - 1] as number };
 }

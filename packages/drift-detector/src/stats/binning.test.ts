@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binSamples, binShares, histogramSorted, sturgesEdges } from "./index.js";
+import { binSamples, binShares, CountedNumbers, histogramSorted, sortedNumbers, sturgesEdges } from "./index.js";
 
 describe("binning as Evidently's get_binned_data", () => {
   it("builds Sturges edges like numpy: ⌈log2 N⌉ + 1 equal bins over the pooled range, last edge exact", () => {
@@ -14,8 +14,10 @@ describe("binning as Evidently's get_binned_data", () => {
   });
 
   it("counts half-open bins with the last bin closed", () => {
-    expect(histogramSorted(Float64Array.of(0, 1, 1, 2, 3, 4), [0, 1, 2, 4])).toEqual([1, 2, 3]);
-    expect(histogramSorted(Float64Array.of(-1, 0, 5), [0, 1, 4])).toEqual([1, 0]);
+    expect(histogramSorted(sortedNumbers(Float64Array.of(0, 1, 1, 2, 3, 4)), [0, 1, 2, 4])).toEqual([1, 2, 3]);
+    expect(histogramSorted(sortedNumbers(Float64Array.of(-1, 0, 5)), [0, 1, 4])).toEqual([1, 0]);
+    const counted = CountedNumbers.of(Float64Array.of(0, 1, 2, 3, 4), Uint32Array.of(1, 2, 1, 1, 1));
+    expect(histogramSorted(counted, [0, 1, 2, 4])).toEqual([1, 2, 3]);
   });
 
   it("uses one bin per value up to 20 distinct reference values, shared Sturges bins above", () => {

@@ -2,7 +2,7 @@
 // reference has more than 20 distinct values, else one bin per distinct value; shares per sample, zeros optionally
 // filled. The bin edges mirror numpy `histogram_bin_edges(bins="sturges")` + `linspace` operation for operation.
 import { pairedCounts } from "./counts.js";
-import { countDistinctSorted, sortInPlace } from "./sorted.js";
+import { countDistinctSorted, RunCursor, type SortedNumbers, sortedNumbers } from "./sorted.js";
 import type { ColumnSamples } from "./types.js";
 
 /** Counts on shared bins (numerical) or per distinct value; the same shape as the drift result's `Distribution`. */
@@ -33,39 +33,39 @@ export function sturgesEdges(min: number, max: number, size: number): number[] {
 }
 
 /**
- * Counts of an ascending array in bins [e_i, e_{i+1}), the last one closed (numpy `histogram` with explicit edges);
+ * Counts of ascending numbers in bins [e_i, e_{i+1}), the last one closed (numpy `histogram` with explicit edges);
  * values outside the edges are not counted.
  */
-export function histogramSorted(values: Float64Array, edges: readonly number[]): number[] {
+export function histogramSorted(numbers: SortedNumbers, edges: readonly number[]): number[] {
   const bins = edges.length - 1;
   const counts = new Array<number>(bins).fill(0);
-  let i = 0;
-  while (i < values.length && values[i]! < edges[0]!) i++;
+  const runs = new RunCursor(numbers);
+  let more = runs.next();
+  while (more && runs.value < edges[0]!) more = runs.next();
   for (let b = 0; b < bins - 1; b++) {
-    const start = i;
     const upper = edges[b + 1]!;
-    while (i < values.length && values[i]! < upper) i++;
-    counts[b] = i - start;
+    let inBin = 0;
+    for (; more && runs.value < upper; more = runs.next()) inBin += runs.count;
+    counts[b] = inBin;
   }
-  const start = i;
   const top = edges[bins]!;
-  while (i < values.length && values[i]! <= top) i++;
-  counts[bins - 1] = i - start;
+  let inLast = 0;
+  for (; more && runs.value <= top; more = runs.next()) inLast += runs.count;
+  counts[bins - 1] = inLast;
   return counts;
 }
 
-/** The bins Evidently's PSI, KL divergence and Jensen–Shannon use; numerical samples get sorted in place. */
+/** The bins Evidently's PSI, KL divergence and Jensen–Shannon use; numerical arrays get sorted in place. */
 export function binSamples(samples: ColumnSamples): BinnedCounts {
   if (samples.type === "numerical") {
-    const reference = sortInPlace(samples.reference);
-    const current = sortInPlace(samples.current);
+    const reference = sortedNumbers(samples.reference);
+    const current = sortedNumbers(samples.current);
     if (countDistinctSorted(reference, MAX_DISTINCT_FOR_VALUE_BINS + 1) > MAX_DISTINCT_FOR_VALUE_BINS) {
-      const min = Math.min(reference[0]!, current.length ? current[0]! : Number.POSITIVE_INFINITY);
-      const max = Math.max(
-        reference[reference.length - 1]!,
-        current.length ? current[current.length - 1]! : Number.NEGATIVE_INFINITY,
-      );
-      const edges = sturgesEdges(min, max, reference.length + current.length);
+      const ref = reference.values;
+      const cur = current.values;
+      const min = Math.min(ref[0]!, cur.length ? cur[0]! : Number.POSITIVE_INFINITY);
+      const max = Math.max(ref[ref.length - 1]!, cur.length ? cur[cur.length - 1]! : Number.NEGATIVE_INFINITY);
+      const edges = sturgesEdges(min, max, reference.size + current.size);
       return { kind: "histogram", edges, reference: histogramSorted(reference, edges), current: histogramSorted(current, edges) };
     }
   }

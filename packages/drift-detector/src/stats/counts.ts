@@ -1,6 +1,6 @@
 // Value counts of both samples on the union of their values: the discrete view chi-square, Z, Hellinger and the
 // per-value bins use (Evidently `get_unique_not_nan_values_list_from_series` + `value_counts`).
-import { sortInPlace } from "./sorted.js";
+import { PooledWalk, type SortedNumbers, sortedNumbers } from "./sorted.js";
 import type { ColumnSamples } from "./types.js";
 
 export interface PairedCounts {
@@ -15,29 +15,27 @@ export interface PairedCounts {
   currentRows: number;
 }
 
-/** Counts per distinct value of two ascending arrays, in one merged pass. */
-function countSorted(a: Float64Array, b: Float64Array): PairedCounts {
+/** Counts per distinct value of two ascending samples, in one merged pass. */
+function countSorted(a: SortedNumbers, b: SortedNumbers): PairedCounts {
   const keys: number[] = [];
   const ref: number[] = [];
   const cur: number[] = [];
+  const walk = new PooledWalk(a, b);
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    const value = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
-    const i0 = i;
-    const j0 = j;
-    while (i < a.length && a[i] === value) i++;
-    while (j < b.length && b[j] === value) j++;
-    keys.push(value);
-    ref.push(i - i0);
-    cur.push(j - j0);
+  while (walk.step()) {
+    keys.push(walk.value);
+    ref.push(walk.i - i);
+    cur.push(walk.j - j);
+    i = walk.i;
+    j = walk.j;
   }
   return {
     keys,
     reference: Float64Array.from(ref),
     current: Float64Array.from(cur),
-    referenceRows: a.length,
-    currentRows: b.length,
+    referenceRows: a.size,
+    currentRows: b.size,
   };
 }
 
@@ -61,9 +59,9 @@ function countLabels(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, numb
   return { keys, reference, current, referenceRows, currentRows };
 }
 
-/** Paired value counts; numerical samples get sorted in place. */
+/** Paired value counts; numerical arrays get sorted in place. */
 export function pairedCounts(samples: ColumnSamples): PairedCounts {
   return samples.type === "numerical"
-    ? countSorted(sortInPlace(samples.reference), sortInPlace(samples.current))
+    ? countSorted(sortedNumbers(samples.reference), sortedNumbers(samples.current))
     : countLabels(samples.reference, samples.current);
 }

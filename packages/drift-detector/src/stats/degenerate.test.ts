@@ -1,6 +1,6 @@
 // Degenerate inputs: what each test says (in `note`) or refuses (with a clear error).
 import { describe, expect, it } from "vitest";
-import { getTest, listTests, StatTestInputError } from "./index.js";
+import { CountedNumbers, getTest, listTests, StatTestInputError } from "./index.js";
 
 const numerical = (reference: number[], current: number[]) => ({
   type: "numerical" as const,
@@ -37,6 +37,14 @@ describe("degenerate samples", () => {
       /chisquare: reference count of category "a" must be a non-negative integer/,
     );
     expect(() => getTest("z").run(categorical({ a: -1, b: 3 }, { a: 2 }), 0.05)).toThrow(StatTestInputError);
+  });
+
+  it("refuses counted numbers that are not distinct, ascending, finite and counted at least once", () => {
+    expect(() => CountedNumbers.of(Float64Array.of(1, 2), Uint32Array.of(1))).toThrow(/2 values but 1 counts/);
+    expect(() => CountedNumbers.of(Float64Array.of(1, 1), Uint32Array.of(1, 2))).toThrow(/not strictly ascending at index 1/);
+    expect(() => CountedNumbers.of(Float64Array.of(1, Number.NaN), Uint32Array.of(1, 2))).toThrow(/index 1 is NaN/);
+    expect(() => CountedNumbers.of(Float64Array.of(1, 2), Uint32Array.of(3, 0))).toThrow(/count at index 1 is 0/);
+    expect(CountedNumbers.of(Float64Array.of(-1, 2), Uint32Array.of(3, 4)).size).toBe(7);
   });
 
   it("rejects NaN and infinite values, naming the sample and index", () => {

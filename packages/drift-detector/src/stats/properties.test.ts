@@ -1,7 +1,15 @@
 // Invariants over random samples (fast-check): no drift against itself, independence of row order, values in range.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ColumnSamples, listTests, type StatTestName } from "./index.js";
+import {
+  binSamples,
+  type ColumnSamples,
+  CountedNumbers,
+  listTests,
+  meanAndStd,
+  type StatTestName,
+  sortedNumbers,
+} from "./index.js";
 
 const RUNS = 60;
 const JS_MAX = Math.sqrt(Math.LN2);
@@ -132,4 +140,37 @@ describe("properties of every test", () => {
       { numRuns: RUNS },
     );
   });
+
+  it("numbers as an array or as distinct values with counts give the same results, to the bit", () => {
+    fc.assert(
+      fc.property(values, values, (reference, current) => {
+        const plain = numerical(reference, current);
+        const counted: ColumnSamples = { type: "numerical", reference: countedOf(reference), current: countedOf(current) };
+        for (const test of numericalTests) {
+          expect(test.run(counted, test.defaultThreshold)).toEqual(test.run(plain, test.defaultThreshold));
+        }
+        expect(binSamples(counted)).toEqual(binSamples(plain));
+        for (const side of ["reference", "current"] as const) {
+          const moments = meanAndStd(sortedNumbers(counted[side] as CountedNumbers));
+          expect(moments).toEqual(meanAndStd(sortedNumbers(Float64Array.from(side === "reference" ? reference : current))));
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
 });
+
+/** The values ascending as distinct values with counts, grouped here by `===` (so -0 and 0 are one value, as in a sort). */
+function countedOf(numbers: number[]): CountedNumbers {
+  const sorted = Float64Array.from(numbers).sort();
+  const distinct: number[] = [];
+  const counts: number[] = [];
+  for (const value of sorted) {
+    if (distinct.length > 0 && distinct[distinct.length - 1] === value) counts[counts.length - 1]!++;
+    else {
+      distinct.push(value);
+      counts.push(1);
+    }
+  }
+  return CountedNumbers.of(Float64Array.from(distinct), Uint32Array.from(counts));
+}

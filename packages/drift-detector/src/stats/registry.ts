@@ -41,11 +41,14 @@ export function listTests(): DriftTest[] {
   return STAT_TEST_NAMES.map((name) => TESTS[name]);
 }
 
+/** Distinct values beyond this many never change the default choice: a caller may stop counting there. */
+export const DEFAULT_CHOICE_DISTINCT_CAP = 6;
+
 export interface DefaultTestInput {
   type: ColumnType;
   /** Non-missing values in the reference column. */
   referenceRows: number;
-  /** Distinct non-missing values in reference and current together. */
+  /** Distinct non-missing values in reference and current together (or DEFAULT_CHOICE_DISTINCT_CAP, if more). */
   distinctValues: number;
 }
 
@@ -55,8 +58,8 @@ export interface DefaultTestInput {
  */
 export function chooseDefaultTest({ type, referenceRows, distinctValues }: DefaultTestInput): DriftTest {
   if (referenceRows <= SMALL_REFERENCE_MAX_ROWS) {
-    if (type === "numerical" && distinctValues > 5) return ksTest;
+    if (type === "numerical" && distinctValues >= DEFAULT_CHOICE_DISTINCT_CAP) return ksTest;
     return distinctValues > 2 ? chiSquareTest : zTest;
   }
-  return type === "numerical" && distinctValues > 5 ? wassersteinTest : jensenShannonTest;
+  return type === "numerical" && distinctValues >= DEFAULT_CHOICE_DISTINCT_CAP ? wassersteinTest : jensenShannonTest;
 }

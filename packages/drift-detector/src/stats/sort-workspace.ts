@@ -1,6 +1,6 @@
 /**
  * Typed arrays that one thread reuses from one column's sort to the next: the sorted values of each side of a
- * column, the counters of a counting sort and the second buffer of a radix sort. Allocating them afresh for every
+ * column (or its distinct values and their counts), the counters of a counting sort and the second buffer of a radix sort. Allocating them afresh for every
  * column leaves each previous column's arrays (tens of MiB at a million rows) to wait for the next garbage
  * collection, and makes the allocator hand memory back to the system only in part; reused, a thread holds one
  * column's arrays, whatever the number of columns. Each array grows to the largest length asked and stays valid
@@ -8,6 +8,7 @@
  */
 export class SortWorkspace {
   private readonly sides: [Float64Array, Float64Array] = [new Float64Array(0), new Float64Array(0)];
+  private readonly sideCounts: [Uint32Array, Uint32Array] = [new Uint32Array(0), new Uint32Array(0)];
   private words = new Uint32Array(0);
   private counts = new Uint32Array(0);
 
@@ -15,6 +16,12 @@ export class SortWorkspace {
   values(side: 0 | 1, length: number): Float64Array {
     if (this.sides[side].length < length) this.sides[side] = new Float64Array(length);
     return this.sides[side].subarray(0, length);
+  }
+
+  /** `length` counts for side 0 or 1 (beside its values, for counted numbers), contents undefined. */
+  valueCounts(side: 0 | 1, length: number): Uint32Array {
+    if (this.sideCounts[side].length < length) this.sideCounts[side] = new Uint32Array(length);
+    return this.sideCounts[side].subarray(0, length);
   }
 
   /** `length` counters, all zero. */

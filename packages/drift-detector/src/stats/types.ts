@@ -1,3 +1,5 @@
+import type { NumberSample } from "./sorted.js";
+
 /** How a column is compared: numbers on a line, or labels. */
 export type ColumnType = "numerical" | "categorical";
 
@@ -6,13 +8,13 @@ export const STAT_TEST_NAMES = ["ks", "chisquare", "z", "wasserstein", "jensensh
 export type StatTestName = (typeof STAT_TEST_NAMES)[number];
 
 /**
- * The non-missing values of one column in both datasets. Numerical columns keep every value;
- * categorical columns keep counts per label (compact on millions of rows).
- * Numerical tests and the binning sort the arrays in place (ascending); pass copies if the row order matters.
+ * The non-missing values of one column in both datasets. Numerical columns keep every value, as an array or as
+ * distinct values with counts (`CountedNumbers`); categorical columns keep counts per label (compact on millions of
+ * rows). Numerical tests and the binning sort arrays in place (ascending); pass copies if the row order matters.
  * An empty sample makes every test throw `StatTestInputError`.
  */
 export type ColumnSamples =
-  | { type: "numerical"; reference: Float64Array; current: Float64Array }
+  | { type: "numerical"; reference: NumberSample; current: NumberSample }
   | { type: "categorical"; reference: ReadonlyMap<string, number>; current: ReadonlyMap<string, number> };
 
 export interface TestOutcome {

@@ -2,7 +2,7 @@
 // `ks_stattest.py` calls; drift when p ≤ threshold (Evidently uses ≤ here, < for the other p-value tests).
 import { kolmogorovSf } from "../distributions/kolmogorov.js";
 import { probOutsideBand, probOutsideSquare } from "../distributions/ks-two-sample-exact.js";
-import { PooledWalk, sortInPlace } from "../sorted.js";
+import { PooledWalk, type SortedNumbers, sortedNumbers } from "../sorted.js";
 import { definePValueTest } from "./define-test.js";
 import { requireNumerical } from "./samples.js";
 
@@ -27,11 +27,11 @@ function roundHalfEven(x: number): number {
 
 /**
  * D = max |F_ref − F_cur| evaluated after each distinct pooled value (ties: both ECDFs step over all copies),
- * in one merged pass over the two ascending arrays.
+ * in one merged pass over the two ascending samples.
  */
-function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length;
-  const n2 = b.length;
+function ksStatisticSorted(a: SortedNumbers, b: SortedNumbers): number {
+  const n1 = a.size;
+  const n2 = b.size;
   const walk = new PooledWalk(a, b);
   let maxDiff = 0;
   let minDiff = 0;
@@ -55,10 +55,10 @@ function exactPValue(n1: number, n2: number, d: number): { statistic: number; pV
   return p >= 0 && p <= 1 ? { statistic, pValue: p } : null;
 }
 
-/** Two-sided two-sample KS on ascending samples (sort them first, e.g. with `sortInPlace`). */
-export function ksTwoSampleSorted(a: Float64Array, b: Float64Array): KsResult {
-  const n1 = a.length;
-  const n2 = b.length;
+/** Two-sided two-sample KS on ascending samples (see `sortedNumbers`). */
+export function ksTwoSampleSorted(a: SortedNumbers, b: SortedNumbers): KsResult {
+  const n1 = a.size;
+  const n2 = b.size;
   if (n1 === 0 || n2 === 0) throw new RangeError("KS test needs at least one value in each sample");
   const d = ksStatisticSorted(a, b);
   const tryExact = Math.max(n1, n2) <= KS_EXACT_MAX_N;
@@ -79,7 +79,7 @@ export const ksTest = definePValueTest({
   drifts: (pValue, threshold) => pValue <= threshold,
   measure(samples) {
     const { reference, current } = requireNumerical(samples, "ks");
-    const result = ksTwoSampleSorted(sortInPlace(reference), sortInPlace(current));
+    const result = ksTwoSampleSorted(sortedNumbers(reference), sortedNumbers(current));
     if (!result.exactFailed) return { statistic: result.statistic, pValue: result.pValue };
     return {
       statistic: result.statistic,

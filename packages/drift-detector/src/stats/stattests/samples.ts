@@ -1,5 +1,5 @@
 // Input checks shared by the tests: the column type a test needs, and non-empty samples.
-import { isMarkedSortedFinite } from "../sorted.js";
+import { CountedNumbers, isMarkedSortedFinite, type NumberSample } from "../sorted.js";
 import type { ColumnSamples, StatTestName } from "../types.js";
 
 /** Thrown for input a test cannot run on (empty sample, wrong column type, bad count); the message says what. */
@@ -7,7 +7,9 @@ export class StatTestInputError extends Error {
   override name = "StatTestInputError";
 }
 
-function sizeOf(sample: Float64Array | ReadonlyMap<string, number>, side: string): number {
+function sizeOf(sample: NumberSample | ReadonlyMap<string, number>, side: string): number {
+  // Counted numbers are checked when built.
+  if (sample instanceof CountedNumbers) return sample.size;
   if (sample instanceof Float64Array) {
     if (isMarkedSortedFinite(sample)) return sample.length;
     for (let i = 0; i < sample.length; i++) {
@@ -40,7 +42,7 @@ export function requireNonEmpty(samples: ColumnSamples, test: StatTestName): { r
 }
 
 /** The numerical arrays of a sample pair, for tests defined on numbers only (checks the type, not the values). */
-export function requireNumerical(samples: ColumnSamples, test: StatTestName): { reference: Float64Array; current: Float64Array } {
+export function requireNumerical(samples: ColumnSamples, test: StatTestName): { reference: NumberSample; current: NumberSample } {
   if (samples.type !== "numerical") {
     throw new StatTestInputError(`${test} applies to numerical columns only, not to a ${samples.type} column`);
   }

@@ -1,6 +1,6 @@
 // Normed first Wasserstein distance as Evidently `wasserstein_distance_norm.py`: scipy `stats.wasserstein_distance`
 // (area between the two ECDFs) divided by max(std(reference, ddof=0), 0.001); drift when the distance ≥ threshold.
-import { meanAndStd, PooledWalk, sortInPlace } from "../sorted.js";
+import { meanAndStd, PooledWalk, type SortedNumbers, sortedNumbers } from "../sorted.js";
 import { defineDistanceTest } from "./define-test.js";
 import { requireNumerical } from "./samples.js";
 
@@ -8,9 +8,9 @@ import { requireNumerical } from "./samples.js";
 const MIN_NORM = 0.001;
 
 /** ∫ |F_a − F_b| dx over the pooled range, for ascending samples, in one merged pass. */
-function wassersteinDistanceSorted(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length;
-  const n2 = b.length;
+function wassersteinDistanceSorted(a: SortedNumbers, b: SortedNumbers): number {
+  const n1 = a.size;
+  const n2 = b.size;
   const walk = new PooledWalk(a, b);
   let distance = 0;
   // Each ECDF gap holds from one pooled value to the next (after the last one both ECDFs are 1).
@@ -32,8 +32,9 @@ export const wassersteinTest = defineDistanceTest({
   allowedTypes: ["numerical"],
   measure(samples) {
     const { reference, current } = requireNumerical(samples, "wasserstein");
-    const { std } = meanAndStd(sortInPlace(reference));
-    const distance = wassersteinDistanceSorted(reference, sortInPlace(current)) / Math.max(std, MIN_NORM);
+    const sortedReference = sortedNumbers(reference);
+    const { std } = meanAndStd(sortedReference);
+    const distance = wassersteinDistanceSorted(sortedReference, sortedNumbers(current)) / Math.max(std, MIN_NORM);
     if (std >= MIN_NORM) return { distance };
     return {
       distance,
