@@ -9,10 +9,10 @@ import { describeError, jsonForTerminal } from "./cli/terminal-output.js";
 import { fileProblem, UsageError } from "./cli/usage-error.js";
 import { type CsvLimit, CsvLimitError } from "./csv/limits.js";
 import { exposeGarbageCollector } from "./drift/collect-garbage.js";
+import { DEFAULT_DRIFT_OPTIONS } from "./drift/default-options.js";
 import { detectDrift } from "./drift/detect-drift.js";
 import { formatDriftText } from "./drift/format-text.js";
-import { type DriftOptions, driftOptionsSchema } from "./drift/options.js";
-import { renderHtmlReport } from "./report/index.js";
+import type { DriftOptions } from "./drift/options.js";
 
 /** Read-ahead for local files: 256 KiB (Node: 64 KiB) measured best; 1 MiB chunks cost ~50 MiB more peak RSS, no time. */
 const READ_CHUNK = 1 << 18;
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const options = args.config ? await readOptions(args.config) : driftOptionsSchema.parse({});
+  const options = args.config ? await readOptions(args.config) : DEFAULT_DRIFT_OPTIONS;
   // Checked before the comparison, so a long run on large files does not end in "cannot write".
   if (args.report) await checkReportTarget(args.report);
   const [referencePath, currentPath] = args.files;
@@ -43,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
   );
   if (args.report) {
     const [referenceStat, currentStat] = await Promise.all([stat(referencePath), stat(currentPath)]);
+    const { renderHtmlReport } = await import("./report/index.js");
     const html = renderHtmlReport(result, {
       referenceSource: referencePath,
       currentSource: currentPath,
@@ -72,6 +73,8 @@ async function readOptions(path: string): Promise<DriftOptions> {
   } catch (error) {
     throw new UsageError(`${path}: not valid JSON: ${(error as Error).message}`);
   }
+  // The schema (zod) is loaded only for a --config file: ~50 ms of every run's start-up otherwise.
+  const { driftOptionsSchema } = await import("./drift/options.js");
   const parsed = driftOptionsSchema.safeParse(json);
   if (!parsed.success) {
     const known = `known options: ${Object.keys(driftOptionsSchema.shape).join(", ")}`;

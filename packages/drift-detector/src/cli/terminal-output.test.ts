@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CsvFormatError } from "../csv/errors.js";
-import { DriftOptionsError } from "../drift/options.js";
+import { DriftOptionsError } from "../drift/options-error.js";
 import { describeError, jsonForTerminal } from "./terminal-output.js";
 import { UsageError } from "./usage-error.js";
 

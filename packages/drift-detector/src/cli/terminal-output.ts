@@ -1,6 +1,6 @@
 import { CsvFormatError } from "../csv/errors.js";
 import { visibleControlCharacters } from "../drift/format-text.js";
-import { DriftOptionsError } from "../drift/options.js";
+import { DriftOptionsError } from "../drift/options-error.js";
 import { UsageError } from "./usage-error.js";
 
 /** The result as JSON, with the controls JSON leaves as they are (DEL, C1, bidi overrides) escaped too. */

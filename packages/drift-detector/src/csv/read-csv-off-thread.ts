@@ -1,7 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { CsvLimits } from "./limits.js";
-import { type CsvTable, type NumberSpill, readCsvTable } from "./read-csv.js";
+import type { NumberSpill } from "./number-spill.js";
 import type { FromReader, ToReader } from "./read-csv-worker.js";
+import type { CsvTable } from "./table-builder.js";
 import { errorFromOutcome, tableFromMessage } from "./table-transfer.js";
 import { WORKER_RESOURCE_LIMITS } from "./worker-heap.js";
 
@@ -22,7 +23,11 @@ export async function readCsvTableOffThread(
   signal?: AbortSignal,
   spill?: NumberSpill,
 ): Promise<CsvTable> {
-  if (!import.meta.url.endsWith(".js")) return readCsvTable(source, file, limits, spill);
+  if (!import.meta.url.endsWith(".js")) {
+    // Loaded only here: the thread that runs the service or the CLI does not parse CSV itself.
+    const { readCsvTable } = await import("./read-csv.js");
+    return readCsvTable(source, file, limits, spill);
+  }
   const worker = new Worker(WORKER_SCRIPT, {
     workerData: { file, limits, spillThresholdBytes: spill?.thresholdBytes },
     resourceLimits: WORKER_RESOURCE_LIMITS,

@@ -3,7 +3,7 @@ import type { ColumnValues } from "./column-accumulator.js";
 import { CsvFormatError } from "./errors.js";
 import { CsvLimitError, type CsvLimitName } from "./limits.js";
 import { NumberColumn, type NumberColumnState, stateArrays } from "./number-column.js";
-import type { NumberSpill } from "./read-csv.js";
+import type { NumberSpill } from "./number-spill.js";
 import type { CsvTable, NumberPart } from "./table-builder.js";
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NumberColumn } from "../csv/number-column.js";
 import { errorFromMessage, errorToMessage, taskFromMessage, taskToMessage } from "./column-transfer.js";
 import type { ColumnTask } from "./compare-column.js";
-import { DriftOptionsError } from "./options.js";
+import { DriftOptionsError } from "./options-error.js";
 
 describe("column tasks across threads", () => {
   it("carry both sides whole, the large number chunks listed for transfer, the small ones copied", () => {

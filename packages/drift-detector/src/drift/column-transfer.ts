@@ -1,6 +1,6 @@
 import { type ColumnMessage, columnFromMessage, columnToMessage } from "../csv/table-transfer.js";
 import type { ColumnSide, ColumnTask } from "./compare-column.js";
-import { DriftOptionsError } from "./options.js";
+import { DriftOptionsError } from "./options-error.js";
 import type { ColumnDrift, UntestedColumn } from "./result.js";
 
 /** A ColumnTask as it is posted to a column thread. */

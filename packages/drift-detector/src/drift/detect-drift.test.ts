@@ -8,7 +8,8 @@ import { loadWine, viewColumn, type WineView } from "../../test/stats/golden/win
 import { TempScratchSpace } from "../adapters/scratch/temp-scratch-space.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { detectDrift } from "./detect-drift.js";
-import { DriftOptionsError, type DriftOptionsInput, driftOptionsSchema } from "./options.js";
+import { type DriftOptionsInput, driftOptionsSchema } from "./options.js";
+import { DriftOptionsError } from "./options-error.js";
 import type { DriftResult } from "./result.js";
 
 const fixtures = new URL("../../test/fixtures/", import.meta.url);

@@ -2,7 +2,9 @@ import { CsvFormatError } from "../csv/errors.js";
 import { type CsvLimits, csvLimits } from "../csv/limits.js";
 import type { CollectGarbage } from "./collect-garbage.js";
 import { columnThreadCount, compareColumns } from "./compare-columns.js";
-import { type DriftOptions, DriftOptionsError, driftOptionsSchema } from "./options.js";
+import { DEFAULT_DRIFT_OPTIONS } from "./default-options.js";
+import type { DriftOptions } from "./options.js";
+import { DriftOptionsError } from "./options-error.js";
 import { correctVerdicts } from "./p-value-correction.js";
 import { type DatasetSide, type DatasetSource, readDataset, type ScratchSpace } from "./read-dataset.js";
 import type { ColumnDrift, DriftResult, UntestedColumn } from "./result.js";
@@ -41,7 +43,7 @@ const COMPARISON_BYTES_PER_VALUE = 24;
 export async function detectDrift(
   reference: DatasetSource,
   current: DatasetSource,
-  options: DriftOptions = driftOptionsSchema.parse({}),
+  options: DriftOptions = DEFAULT_DRIFT_OPTIONS,
   limits: CsvLimits = csvLimits({}, (name) => `the ${name} limit`),
   engine: DriftEngineSettings = {},
 ): Promise<DriftResult> {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { P_VALUE_CORRECTIONS, STAT_TEST_NAMES } from "../stats/index.js";
+import { DEFAULT_DRIFT_SHARE, DEFAULT_P_VALUE_CORRECTION } from "./default-options.js";
 
 const testName = z.enum(STAT_TEST_NAMES).describe("A drift test, named as Evidently names it");
 const threshold = z.number().positive().finite();
@@ -18,7 +19,7 @@ export const driftOptionsSchema = z
       .number()
       .gt(0)
       .max(1)
-      .default(0.5)
+      .default(DEFAULT_DRIFT_SHARE)
       .describe("Dataset drift when the share of drifted columns reaches this (Evidently `drift_share`)"),
     columns: columnList.optional().describe("Test only these columns (default: every column both files have)"),
     stattest: testName.optional().describe("Test for every column, replacing the automatic choice"),
@@ -33,7 +34,7 @@ export const driftOptionsSchema = z
     categorical_columns: columnList.optional().describe("Columns compared as categories, whatever typing would infer"),
     p_value_correction: z
       .enum(P_VALUE_CORRECTIONS)
-      .default("none")
+      .default(DEFAULT_P_VALUE_CORRECTION)
       .describe(
         "Multiple-testing correction of the p-values of the tested columns (not an Evidently option, so off by default): " +
           "`bonferroni` multiplies each by the number of p-value tests, `benjamini-hochberg` gives step-up adjusted " +
@@ -56,8 +57,3 @@ export const driftOptionsSchema = z
 
 export type DriftOptions = z.output<typeof driftOptionsSchema>;
 export type DriftOptionsInput = z.input<typeof driftOptionsSchema>;
-
-/** Options that do not fit the data (a column neither file has, a test the column's type cannot take). */
-export class DriftOptionsError extends Error {
-  override name = "DriftOptionsError";
-}

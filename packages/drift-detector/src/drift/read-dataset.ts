@@ -1,9 +1,10 @@
 import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
 import type { NumberColumnState } from "../csv/number-column.js";
-import type { CsvTable, NumberSpill } from "../csv/read-csv.js";
+import type { NumberSpill } from "../csv/number-spill.js";
 import { readCsvTableOffThread } from "../csv/read-csv-off-thread.js";
+import type { CsvTable } from "../csv/table-builder.js";
+import { isParquet } from "../parquet/magic.js";
 import type { ParquetInput } from "../parquet/parquet-input.js";
-import { isParquet } from "../parquet/read-parquet.js";
 import { readParquetTableOffThread } from "../parquet/read-parquet-off-thread.js";
 import type { CollectGarbage } from "./collect-garbage.js";
 

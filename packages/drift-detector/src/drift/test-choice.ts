@@ -1,6 +1,7 @@
 import type { ColumnType, DriftTest } from "../stats/index.js";
 import { chooseDefaultTest, getTest } from "../stats/index.js";
-import { type DriftOptions, DriftOptionsError } from "./options.js";
+import type { DriftOptions } from "./options.js";
+import { DriftOptionsError } from "./options-error.js";
 
 export interface ChosenTest {
   test: DriftTest;

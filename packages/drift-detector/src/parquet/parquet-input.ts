@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import type { AsyncBuffer } from "hyparquet";
 import type { CsvLimits } from "../csv/limits.js";
-import type { NumberSpill } from "../csv/read-csv.js";
+import type { NumberSpill } from "../csv/number-spill.js";
 import type { CsvTable } from "../csv/table-builder.js";
 import { readParquetTable } from "./read-parquet.js";
 

@@ -1,10 +1,10 @@
 import { Worker } from "node:worker_threads";
 import type { CsvLimits } from "../csv/limits.js";
-import type { NumberSpill } from "../csv/read-csv.js";
+import type { NumberSpill } from "../csv/number-spill.js";
 import type { CsvTable } from "../csv/table-builder.js";
 import { errorFromOutcome, type ReadOutcome, type SpillMessage, tableFromMessage } from "../csv/table-transfer.js";
 import { WORKER_RESOURCE_LIMITS } from "../csv/worker-heap.js";
-import { type ParquetInput, readParquetInput } from "./parquet-input.js";
+import type { ParquetInput } from "./parquet-input.js";
 
 const THREAD_SCRIPT = new URL("./read-parquet-thread.js", import.meta.url);
 
@@ -19,7 +19,11 @@ export async function readParquetTableOffThread(
   signal?: AbortSignal,
   spill?: NumberSpill,
 ): Promise<CsvTable> {
-  if (!import.meta.url.endsWith(".js")) return readParquetInput(input, name, limits, spill);
+  if (!import.meta.url.endsWith(".js")) {
+    // Loaded only here: the thread that runs the service or the CLI does not decode Parquet itself.
+    const { readParquetInput } = await import("./parquet-input.js");
+    return readParquetInput(input, name, limits, spill);
+  }
   const transfer = "bytes" in input ? [input.bytes] : [];
   const workerData = { input, name, limits, spillThresholdBytes: spill?.thresholdBytes };
   const worker = new Worker(THREAD_SCRIPT, { workerData, transferList: transfer, resourceLimits: WORKER_RESOURCE_LIMITS });

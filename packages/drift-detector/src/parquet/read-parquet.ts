@@ -4,20 +4,13 @@ import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
 import { NumberColumn } from "../csv/number-column.js";
-import { laterSpillThreshold, type NumberSpill } from "../csv/read-csv.js";
+import { laterSpillThreshold, type NumberSpill } from "../csv/number-spill.js";
 import type { CsvTable } from "../csv/table-builder.js";
 import { columnChunkRange, type DecodedPage, readColumnChunk } from "./column-chunk.js";
 import { type ValueCodec, valueCodec } from "./page-values.js";
 import { type ParquetColumn, parquetColumns } from "./parquet-columns.js";
 
-/** The four bytes a Parquet file starts (and ends) with. */
-export const PARQUET_MAGIC = "PAR1";
 const DATETIME_REASON = "date-time column: Evidently leaves date-time columns out of drift detection";
-
-/** True when the bytes start as a Parquet file does. */
-export function isParquet(head: Uint8Array): boolean {
-  return head.length >= 4 && String.fromCharCode(head[0] ?? 0, head[1] ?? 0, head[2] ?? 0, head[3] ?? 0) === PARQUET_MAGIC;
-}
 
 /**
  * Reads a Parquet file into the same compact columns as a CSV: row group by row group and column by column, so only

@@ -2,7 +2,7 @@ import { UpstreamError } from "@clarus/common";
 import { DagPausedError } from "../adapters/airflow/dag-paused-error.js";
 import { ObjectNotFoundError, PreconditionFailedError } from "../adapters/storage/errors.js";
 import { CsvFormatError } from "../csv/errors.js";
-import { DriftOptionsError } from "../drift/options.js";
+import { DriftOptionsError } from "../drift/options-error.js";
 import { CopyVerificationError, ReferenceRestoreError } from "./run-failure.js";
 
 /**

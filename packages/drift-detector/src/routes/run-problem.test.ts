@@ -2,7 +2,7 @@ import { UpstreamError } from "@clarus/common";
 import { describe, expect, test } from "vitest";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import { CsvFormatError } from "../csv/errors.js";
-import { DriftOptionsError } from "../drift/options.js";
+import { DriftOptionsError } from "../drift/options-error.js";
 import { RunFailure } from "../pipeline/run-failure.js";
 import { runProblem } from "./run-problem.js";
 

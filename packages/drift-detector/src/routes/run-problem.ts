@@ -2,7 +2,7 @@ import { boundedUpstreamBody, HttpProblem, type UpstreamDetails, UpstreamError }
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { CsvLimitError } from "../csv/limits.js";
-import { DriftOptionsError } from "../drift/options.js";
+import { DriftOptionsError } from "../drift/options-error.js";
 import { failureStatus } from "../pipeline/failure-status.js";
 import { messageOf, type RunFailure } from "../pipeline/run-failure.js";
 import { DRIFT_PROBLEMS, STEP_FAILED } from "../problem-types.js";
