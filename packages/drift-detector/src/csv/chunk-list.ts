@@ -49,6 +49,18 @@ export class ChunkList<T extends Int32Array | Float64Array> {
     }
   }
 
+  /** `value`, `times` times over: block fills of the chunks. */
+  pushRepeated(value: number, times: number): void {
+    for (let left = times; left > 0; ) {
+      let current = this.current;
+      if (current === undefined || this.used === current.length) current = this.grow(current);
+      const taken = Math.min(current.length - this.used, left);
+      current.fill(value, this.used, this.used + taken);
+      this.used += taken;
+      left -= taken;
+    }
+  }
+
   /** The filled part of every chunk, in order (views: writing to them changes the list). */
   *chunks(): Generator<T> {
     yield* this.full;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CountedNumbers, SortWorkspace, sortedNumbers } from "../stats/index.js";
-import { NumberColumn, type NumberColumnState } from "./number-column.js";
+import { NumberColumn, type NumberColumnState, stateArrays } from "./number-column.js";
 
 /** Feeds decimal texts the way the fast path does: mantissa, decimals, sign. */
 function columnOf(texts: readonly string[]): NumberColumn {
@@ -15,6 +15,17 @@ function columnOf(texts: readonly string[]): NumberColumn {
   }
   return column;
 }
+
+/** Values ascending, −0 as 0 (the same to every test). */
+function sortedOf(values: Iterable<number>): number[] {
+  return Array.from(values, (value) => value + 0).sort((a, b) => a - b);
+}
+
+const anyDouble = fc.oneof(
+  fc.stringMatching(/^-?\d{1,9}(\.\d{1,6})?$/).map(Number),
+  fc.double({ noDefaultInfinity: true }),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0.1 + 0.2, 2 ** 40, 1e-12),
+);
 
 const decimalText = fc
   .tuple(fc.boolean(), fc.stringMatching(/^\d{1,9}$/), fc.stringMatching(/^\d{0,6}$/))
@@ -100,11 +111,6 @@ describe("NumberColumn", () => {
   });
 
   it("keeps doubles read as numbers (Parquet) exactly, as scaled integers where some scale gives them back", () => {
-    const anyDouble = fc.oneof(
-      decimalText.map(Number),
-      fc.double({ noDefaultInfinity: true }),
-      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, 0.1 + 0.2, 2 ** 40, 1e-12),
-    );
     fc.assert(
       fc.property(fc.array(anyDouble, { maxLength: 200 }), fc.integer({ min: 1, max: 50 }), (values, batch) => {
         const oneByOne = new NumberColumn();
@@ -117,8 +123,10 @@ describe("NumberColumn", () => {
         const finite = values.filter((value) => Number.isFinite(value)).map((value) => value + 0);
         expect(skipped).toBe(values.length - finite.length);
         expect([...oneByOne.values()].map((v) => v + 0)).toEqual(finite);
-        expect([...batched.values()].map((v) => v + 0)).toEqual(finite);
+        // Batches are counted where they can be: the same values, no longer in the order they came.
+        expect(sortedOf(batched.values())).toEqual(sortedOf(finite));
         expect([...batched.sorted()].map((v) => v + 0)).toEqual([...Float64Array.from(finite).sort()]);
+        expect(batched.storage === "float64").toBe(oneByOne.storage === "float64");
       }),
     );
   });
@@ -135,19 +143,149 @@ describe("NumberColumn", () => {
     expect(batched.addNumbers(values)).toBe(1);
     expect(batched.storage).toBe("int32");
     expect(batched.count).toBe(values.length - 1);
-    const [fromBatches, fromValues] = [Float64Array.from(batched.values()), Float64Array.from(oneByOne.values())];
+    // Counted while reading until 1.125 needs a range wider than the count: never more bytes than 4 a value.
+    expect(batched.byteLength).toBeLessThanOrEqual(4 * batched.count);
+    const [fromBatches, fromValues] = [batched.sorted(), oneByOne.sorted()];
     expect(fromBatches.every((value, i) => value === fromValues[i])).toBe(true);
-    expect(fromBatches[131_071]).toBe(1.125);
+    expect(fromBatches).toContain(1.125);
+  });
+
+  it("takes counted values (a Parquet dictionary) as the same values added one by one, drained at any points", () => {
+    // Steps at one scale each (so later ones may need a finer one), now and then a value of any kind.
+    const values = (maxLength: number, minLength = 0) =>
+      fc.integer({ min: 0, max: 3 }).chain((scale) => {
+        const decimal = fc.integer({ min: -60, max: 60 }).map((mantissa) => mantissa / 10 ** scale);
+        const value = fc.oneof({ arbitrary: decimal, weight: 6 }, { arbitrary: anyDouble, weight: 1 });
+        return fc.array(value, { minLength, maxLength });
+      });
+    const step = fc.oneof(
+      values(30, 1).chain((values) =>
+        fc.record({
+          values: fc.constant(values),
+          counts: fc.array(fc.oneof(fc.constant(0), fc.nat(150)), { minLength: values.length, maxLength: values.length }),
+        }),
+      ),
+      fc.record({ batch: values(80) }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.record({ step, drain: fc.boolean() }), { maxLength: 8 }), (steps) => {
+        const oneByOne = new NumberColumn();
+        const counted = new NumberColumn();
+        const drained = new NumberColumn();
+        const parts: NumberColumnState[] = [];
+        let [expectedSkipped, skipped, drainedSkipped] = [0, 0, 0];
+        for (const { step, drain } of steps) {
+          const values = "batch" in step ? step.batch : step.values.flatMap((value, k) => Array(step.counts[k]).fill(value));
+          for (const value of values) {
+            if (Number.isFinite(value)) oneByOne.addNumber(value);
+            else expectedSkipped++;
+          }
+          for (const column of [counted, drained]) {
+            const missing =
+              "batch" in step
+                ? column.addNumbers(Float64Array.from(step.batch))
+                : column.addCounted(Float64Array.from(step.values), Uint32Array.from(step.counts));
+            if (column === counted) skipped += missing;
+            else drainedSkipped += missing;
+          }
+          // Never more bytes than the values would take one by one, counted honestly.
+          if (counted.storage !== "float64") expect(counted.byteLength).toBeLessThanOrEqual(8 * counted.count);
+          if (drain) parts.push(drained.drain());
+        }
+        expect([skipped, drainedSkipped]).toEqual([expectedSkipped, expectedSkipped]);
+        expect(counted.count).toBe(oneByOne.count);
+        expect(counted.storage === "float64").toBe(oneByOne.storage === "float64");
+        const sorted = [...oneByOne.sorted()].map((v) => v + 0);
+        expect(sortedOf(counted.values())).toEqual(sorted);
+        expect([...NumberColumn.merged([...parts, drained.state()]).sorted()].map((v) => v + 0)).toEqual(sorted);
+        const arrays = stateArrays(counted.state());
+        expect(counted.byteLength).toBe(arrays.reduce((total, array) => total + array.byteLength, 0));
+        expect([...counted.sorted()].map((v) => v + 0)).toEqual(sorted);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("counts a dictionary's entries without holding values one by one: NaN and ±infinity missing, unused entries ignored", () => {
+    const column = new NumberColumn();
+    const values = Float64Array.of(1.5, 1.25, Number.NaN, Number.POSITIVE_INFINITY, 0.1 + 0.2, -0, 1, -1e300);
+    const skipped = column.addCounted(values, Uint32Array.of(100, 40, 2, 1, 0, 50, 60, 0));
+    expect(skipped).toBe(3);
+    // Neither 0.1 + 0.2 nor -1e300 occurs: the column stays scaled integers, counted over 0…1.5 at 10^2.
+    expect(column.storage).toBe("counts");
+    expect(column.count).toBe(250);
+    expect(column.byteLength).toBe(151 * 4);
+    const sorted = column.sorted();
+    expect([sorted[0], sorted[49], sorted[50], sorted[109], sorted[110], sorted[149], sorted[150]]).toEqual([
+      0, 0, 1, 1, 1.25, 1.25, 1.5,
+    ]);
+    expect(Object.is(sorted[0], 0)).toBe(true);
+  });
+
+  it("spreads a tally over a finer scale while it stays no wider than its count, else moves its values to the chunks", () => {
+    const column = new NumberColumn();
+    column.addCounted(
+      Float64Array.from({ length: 100 }, (_, k) => k / 10),
+      new Uint32Array(100).fill(20),
+    );
+    expect([column.storage, column.byteLength]).toEqual(["counts", 100 * 4]);
+    column.addCounted(Float64Array.of(0.25), Uint32Array.of(1));
+    expect([column.storage, column.count, column.byteLength]).toEqual(["counts", 2001, 991 * 4]);
+    column.addCounted(Float64Array.of(0.125, 7.3), Uint32Array.of(1, 1));
+    // At 10^3 the tally would span 9 901 values for 2 003: its values are held one by one again, 4 bytes each.
+    expect([column.storage, column.count, column.byteLength]).toEqual(["int32", 2003, 2003 * 4]);
+    const expected = [...Array.from({ length: 100 }, (_, k) => Array(k === 73 ? 21 : 20).fill(k / 10)).flat(), 0.25, 0.125].sort(
+      (a, b) => a - b,
+    );
+    expect([...column.sorted()]).toEqual(expected);
+  });
+
+  it("keeps a tally when later batches fall outside its range, and joins the two in one storage", () => {
+    const column = new NumberColumn();
+    column.addCounted(Float64Array.of(10, 11, 12), Uint32Array.of(5, 5, 5));
+    expect(column.addNumbers(Float64Array.of(11, 12, 40, Number.NaN, 10, -3))).toBe(1);
+    // 11, 12 and 10 counted, -3 too once the tally grew to -3…12 (no wider than its 20 values); 40 waits beside it.
+    expect([column.storage, column.count, column.byteLength]).toEqual(["int32", 20, 16 * 4 + 4]);
+    expect([...column.values()]).toEqual([-3, ...Array(6).fill(10), ...Array(6).fill(11), ...Array(6).fill(12), 40]);
+    const state = column.drain();
+    // 44 values apart for 20 values: too wide to count, so one by one.
+    expect(state.storage).toBe("int32");
+    expect(column.count).toBe(0);
+    column.addCounted(Float64Array.of(2, 3), Uint32Array.of(30, 30));
+    const merged = NumberColumn.merged([state, column.state()]);
+    expect(merged.storage).toBe("counts");
+    expect([...merged.sorted()]).toEqual([
+      -3,
+      ...Array(30).fill(2),
+      ...Array(30).fill(3),
+      ...Array(6).fill(10),
+      ...Array(6).fill(11),
+      ...Array(6).fill(12),
+      40,
+    ]);
+  });
+
+  it("turns to doubles for a counted value no scale fits, keeping −0 among them as a double does", () => {
+    const column = new NumberColumn();
+    column.addCounted(Float64Array.of(1, 2), Uint32Array.of(3, 3));
+    expect(column.addCounted(Float64Array.of(0.1 + 0.2, -0, Number.NEGATIVE_INFINITY), Uint32Array.of(2, 1, 4))).toBe(4);
+    expect(column.storage).toBe("float64");
+    expect(column.byteLength).toBe(9 * 8);
+    const sorted = [...column.sorted()];
+    expect(sorted.map((v) => v + 0)).toEqual([0, 0.1 + 0.2, 0.1 + 0.2, 1, 1, 1, 2, 2, 2]);
+    expect(Object.is(sorted[0], -0)).toBe(true);
+    expect(column.addCounted(Float64Array.of(2 ** 40), Uint32Array.of(2))).toBe(0);
+    expect(column.count).toBe(11);
   });
 
   it("stores short decimals read as doubles in 4 bytes, and turns to doubles for a value no scale up to 10^9 fits", () => {
     const column = new NumberColumn();
     expect(column.addNumbers(Float64Array.of(8.32, 0.99675, -3, Number.NaN, 12.5))).toBe(1);
     expect(column.storage).toBe("int32");
-    expect([...column.values()]).toEqual([8.32, 0.99675, -3, 12.5]);
+    expect(sortedOf(column.values())).toEqual([-3, 0.99675, 8.32, 12.5]);
     column.addNumber(0.1 + 0.2);
     expect(column.storage).toBe("float64");
-    expect([...column.values()]).toEqual([8.32, 0.99675, -3, 12.5, 0.1 + 0.2]);
+    expect(sortedOf(column.values())).toEqual([-3, 0.1 + 0.2, 0.99675, 8.32, 12.5]);
   });
 
   it("compacts a finished column of a narrow range to counts: same sorted values, ascending order, fewer bytes", () => {

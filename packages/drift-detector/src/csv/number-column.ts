@@ -11,15 +11,17 @@ const COUNTING_SORT_MAX_SPAN = 1 << 23;
 const newFloat64Array = (length: number) => new Float64Array(length);
 /** Where `addNumbers` gathers mantissas before appending them in one copy (256 KiB, reused by every column). */
 const MANTISSA_BATCH = new Int32Array(1 << 16);
+const NO_COUNTS = new Uint32Array(0);
 
 export type NumberColumnState =
   | { storage: "int32"; chunks: Int32Array[]; scale: number; min: number; max: number }
   | { storage: "float64"; chunks: Float64Array[] }
   | CountedState;
 
-/** Scaled integers as a count per value from `min` up (a finished column of few distinct values; see `compact()`). */
+/** Scaled integers as a count per value from `min` up (a column of few distinct values; see `compact()`). */
 type CountedState = { storage: "counts"; counts: Uint32Array; scale: number; min: number; count: number };
-type ScaledState = Extract<NumberColumnState, { storage: "int32" }>;
+/** Scaled integers counted while reading: a count per value from `min` up. */
+type Tally = { counts: Uint32Array; min: number; count: number };
 
 /** The typed arrays a state holds (to transfer them to another thread, or write them to disk). */
 export function stateArrays(state: NumberColumnState): Array<Int32Array | Float64Array | Uint32Array> {
@@ -39,21 +41,26 @@ export function stateArrays(state: NumberColumnState): Array<Int32Array | Float6
  * A finished column of scaled integers whose range is no wider than its count is compacted to one counter per value
  * in that range (`compact()`): the wine-like benchmark's columns shrink from 4 MiB to a few hundred KiB a million
  * rows, and are sorted by one pass over the counters. Their order is then ascending, no longer the file's.
+ *
+ * Values that come counted (a Parquet dictionary's entries and how often each occurs, `addCounted`) or in batches
+ * (`addNumbers`) are counted while reading into such a tally, never held one by one, as long as its range stays no
+ * wider than the values it counts; values outside it wait in the chunks until `compact()` joins the two.
  */
 export class NumberColumn {
+  /** Scaled integers one by one (undefined once the column holds doubles); beside `tally`, if any, at its scale. */
   private scaled: ChunkList<Int32Array> | undefined = new ChunkList(newInt32Array);
   private scale = 0;
+  /** The smallest and largest scaled integer held, in the tally or the chunks. */
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
   private doubles: ChunkList<Float64Array> | undefined;
-  private tally: { counts: Uint32Array; count: number } | undefined;
+  private tally: Tally | undefined;
 
   /** A column from the state another thread read (see `state()`). */
   static fromState(state: NumberColumnState): NumberColumn {
     const column = new NumberColumn();
     if (state.storage === "counts") {
-      column.scaled = undefined;
-      column.tally = { counts: state.counts, count: state.count };
+      column.tally = { counts: state.counts, min: state.min, count: state.count };
       column.scale = state.scale;
       column.min = state.min;
       column.max = state.min + state.counts.length - 1;
@@ -69,11 +76,15 @@ export class NumberColumn {
     return column;
   }
 
-  /** Everything the column holds, as structured-cloneable data whose chunks can be transferred to another thread. */
+  /**
+   * Everything the column holds, as structured-cloneable data whose chunks can be transferred to another thread. A
+   * tally with values beside it is first joined with them (`compact()`): a state is one storage.
+   */
   state(): NumberColumnState {
+    if (this.tally && (this.scaled as ChunkList<Int32Array>).length > 0) this.compact();
     if (this.tally) {
-      const { counts, count } = this.tally;
-      return { storage: "counts", counts, scale: this.scale, min: this.min, count };
+      const { counts, min, count } = this.tally;
+      return { storage: "counts", counts, scale: this.scale, min, count };
     }
     if (this.scaled) {
       return { storage: "int32", chunks: [...this.scaled.chunks()], scale: this.scale, min: this.min, max: this.max };
@@ -151,17 +162,29 @@ export class NumberColumn {
 
   /**
    * Once every value is read: scaled integers whose range is no wider than their count become a count per value
-   * (fewer bytes, and sorted by one pass). Later values, if any, turn it back into plain scaled integers first.
+   * (fewer bytes, and sorted by one pass), joined with the tally counted while reading, if any. Where they are too
+   * wide, a tally's values rejoin the chunks instead: either way the column ends in one storage. Values added later
+   * go to the chunks beside the tally.
    */
   compact(): void {
     const scaled = this.scaled;
+    const tally = this.tally;
     const count = this.count;
+    if (!scaled || count === 0 || (tally && scaled.length === 0)) return;
     const span = this.max - this.min + 1;
-    if (!scaled || count === 0 || span > Math.min(count, COUNTING_SORT_MAX_SPAN)) return;
-    const counts = new Uint32Array(span);
-    tallyInto(counts, this.min, this.state() as ScaledState);
-    this.tally = { counts, count };
-    this.scaled = undefined;
+    if (span <= Math.min(count, COUNTING_SORT_MAX_SPAN)) {
+      let counts = tally?.counts;
+      if (!tally || tally.min !== this.min || tally.counts.length !== span) {
+        counts = new Uint32Array(span);
+        if (tally) counts.set(tally.counts, tally.min - this.min);
+      }
+      tallyInto(counts as Uint32Array, this.min, { storage: "int32", chunks: scaled.chunks() });
+      this.tally = { counts: counts as Uint32Array, min: this.min, count };
+      this.scaled = new ChunkList(newInt32Array);
+    } else if (tally) {
+      scaled.pushAll(expanded(tally));
+      this.tally = undefined;
+    }
   }
 
   /**
@@ -170,12 +193,8 @@ export class NumberColumn {
    */
   drain(): NumberColumnState {
     const state = this.state();
-    if (this.tally) {
+    if (this.scaled) {
       this.tally = undefined;
-      this.scaled = new ChunkList(newInt32Array);
-      this.min = Number.POSITIVE_INFINITY;
-      this.max = Number.NEGATIVE_INFINITY;
-    } else if (this.scaled) {
       this.scaled = new ChunkList(newInt32Array);
       this.min = Number.POSITIVE_INFINITY;
       this.max = Number.NEGATIVE_INFINITY;
@@ -185,26 +204,27 @@ export class NumberColumn {
     return state;
   }
 
-  /** Bytes the values take in memory. */
+  /** Bytes the values take in memory: the tally's counters, and 4 or 8 bytes a value held one by one. */
   get byteLength(): number {
-    if (this.tally) return this.tally.counts.byteLength;
-    return this.count * (this.scaled ? 4 : 8);
+    const tallyBytes = this.tally?.counts.byteLength ?? 0;
+    return tallyBytes + (this.scaled ? this.scaled.length * 4 : (this.doubles as ChunkList<Float64Array>).length * 8);
   }
 
-  /** How the values are held: scaled int32 (4 bytes each), doubles (8 bytes each) or counts (compacted). */
+  /**
+   * How the values are held: scaled int32 (4 bytes each, some perhaps counted beside them), doubles (8 bytes each)
+   * or counts only.
+   */
   get storage(): NumberColumnState["storage"] {
-    if (this.tally) return "counts";
-    return this.scaled ? "int32" : "float64";
+    if (!this.scaled) return "float64";
+    return this.tally && this.scaled.length === 0 ? "counts" : "int32";
   }
 
   get count(): number {
-    if (this.tally) return this.tally.count;
-    return (this.scaled ?? (this.doubles as ChunkList<Float64Array>)).length;
+    return (this.tally?.count ?? 0) + (this.scaled ?? (this.doubles as ChunkList<Float64Array>)).length;
   }
 
   /** ±mantissa / 10^fractionDigits, from a cell that is a plain decimal of at most 15 digits. */
   addDecimal(mantissa: number, fractionDigits: number, negative: boolean): void {
-    if (this.tally) this.expand();
     if (this.scaled && fractionDigits > this.scale) this.rescale(fractionDigits);
     const scaled = this.scaled;
     if (scaled) {
@@ -229,7 +249,6 @@ export class NumberColumn {
    * costs one multiplication and one division a value. As for a CSV's "-0", -0 stays -0 only among doubles.
    */
   addNumber(value: number): void {
-    if (this.tally) this.expand();
     if (this.scaled) {
       for (let scale = this.scale; scale <= MAX_SCALE; scale++) {
         const divisor = POWERS_OF_TEN[scale] as number;
@@ -246,38 +265,16 @@ export class NumberColumn {
   }
 
   /**
-   * `addNumber` for every finite value of `values`, in order; answers how many were not finite (NaN, ±infinity),
-   * which are left out. The common case, a value at the column's scale, is handled in the loop itself.
+   * `addNumber` for every finite value of `values`; answers how many were not finite (NaN, ±infinity), which are
+   * left out. The common case, a value at the column's scale, is handled in the loop itself, and counted into the
+   * tally (see `store`).
    */
   addNumbers(values: Float64Array): number {
-    if (this.tally) this.expand();
     let skipped = 0;
     let i = 0;
     while (i < values.length) {
       const scaled = this.scaled;
-      if (scaled) {
-        // The run of values at the column's scale goes through a batch of mantissas, appended by block copies.
-        const divisor = POWERS_OF_TEN[this.scale] as number;
-        let min = this.min;
-        let max = this.max;
-        // A batch ends full, or at a value that does not fit the scale (then handled below).
-        for (let batchFull = true; batchFull && i < values.length; ) {
-          const end = Math.min(values.length, i + MANTISSA_BATCH.length);
-          let taken = 0;
-          for (; i < end; i++) {
-            const value = values[i] as number;
-            const mantissa = Math.round(value * divisor);
-            if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
-            MANTISSA_BATCH[taken++] = mantissa;
-            if (mantissa < min) min = mantissa;
-            if (mantissa > max) max = mantissa;
-          }
-          scaled.pushAll(MANTISSA_BATCH.subarray(0, taken));
-          batchFull = i === end;
-        }
-        this.min = min;
-        this.max = max;
-      }
+      if (scaled) i = this.addScaledRun(scaled, values, i);
       // A value at a finer scale, too large, not finite, or the column holds doubles: one at a time.
       for (; i < values.length; i++) {
         const value = values[i] as number;
@@ -292,19 +289,98 @@ export class NumberColumn {
     return skipped;
   }
 
+  /**
+   * The values from `start` on at the column's scale, up to the first that is not (whose index is answered): those
+   * in the tally's range counted at once, the others gathered in batches of mantissas and stored (`store`).
+   */
+  private addScaledRun(scaled: ChunkList<Int32Array>, values: Float64Array, start: number): number {
+    const divisor = POWERS_OF_TEN[this.scale] as number;
+    let i = start;
+    // A batch ends with its mantissas full, at the end, or at a value that does not fit the scale.
+    for (let batchFull = true; batchFull && i < values.length; ) {
+      const tally = this.tally;
+      const counts = tally ? tally.counts : NO_COUNTS;
+      const base = tally ? tally.min : 0;
+      const span = counts.length;
+      const first = i;
+      let taken = 0;
+      let min = INT32_MAX;
+      let max = -INT32_MAX;
+      for (; i < values.length && taken < MANTISSA_BATCH.length; i++) {
+        const value = values[i] as number;
+        const mantissa = Math.round(value * divisor);
+        if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
+        const offset = mantissa - base;
+        if (offset >= 0 && offset < span) {
+          counts[offset]!++;
+        } else {
+          MANTISSA_BATCH[taken++] = mantissa;
+          if (mantissa < min) min = mantissa;
+          if (mantissa > max) max = mantissa;
+        }
+      }
+      if (tally) tally.count += i - first - taken;
+      if (taken > 0) this.store(scaled, MANTISSA_BATCH.subarray(0, taken), min, max);
+      batchFull = taken === MANTISSA_BATCH.length;
+    }
+    return i;
+  }
+
+  /**
+   * Values that come counted: `counts[k]` times `values[k]` (a Parquet dictionary and how often each entry occurs);
+   * answers how many were not finite, which are left out. Stored as `addNumber` would store them one by one: each
+   * distinct value is turned into a scaled integer once, at the finest scale any of them needs, and its count
+   * added to the tally (or, where the tally would grow too wide, repeated into the chunks); if one of them fits no
+   * scale, the column turns to doubles.
+   */
+  addCounted(values: Float64Array, counts: Uint32Array): number {
+    let skipped = 0;
+    for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k] as number)) skipped += counts[k] as number;
+    const mantissas = this.scaled ? mantissasOf(values, counts, this.scale) : undefined;
+    if (mantissas && mantissas.scale > this.scale) this.rescale(mantissas.scale);
+    const scaled = this.scaled;
+    if (mantissas && scaled) {
+      const { min, max, total } = mantissas;
+      if (total === 0) return skipped;
+      if (min < this.min) this.min = min;
+      if (max > this.max) this.max = max;
+      const tally = this.tallyFor(min, max, total);
+      for (let k = 0; k < values.length; k++) {
+        const times = counts[k] as number;
+        if (times === 0 || !Number.isFinite(values[k] as number)) continue;
+        const mantissa = mantissas.values[k] as number;
+        const offset = tally ? mantissa - tally.min : -1;
+        if (tally && offset >= 0 && offset < tally.counts.length) {
+          tally.counts[offset]! += times;
+          tally.count += times;
+        } else {
+          scaled.pushRepeated(mantissa, times);
+        }
+      }
+      return skipped;
+    }
+    if (this.scaled) this.toDoubles();
+    const doubles = this.doubles as ChunkList<Float64Array>;
+    for (let k = 0; k < values.length; k++) {
+      const value = values[k] as number;
+      if (counts[k] !== 0 && Number.isFinite(value)) doubles.pushRepeated(value, counts[k] as number);
+    }
+    return skipped;
+  }
+
   /** Any other finite number. */
   addDouble(value: number): void {
-    if (this.tally) this.expand();
     if (this.scaled) this.toDoubles();
     this.doubles?.push(value);
   }
 
+  /** The values: those counted ascending, then those held one by one in the order they came. */
   *values(): Generator<number> {
-    if (this.tally) {
+    if (this.scaled) {
       const divisor = POWERS_OF_TEN[this.scale] as number;
-      for (const value of expanded(this.state() as CountedState)) yield value / divisor;
-    } else if (this.scaled) {
-      const divisor = POWERS_OF_TEN[this.scale] as number;
+      if (this.tally) {
+        for (const value of expanded(this.tally)) yield value / divisor;
+      }
       for (const value of this.scaled.values()) yield value / divisor;
     } else {
       yield* (this.doubles as ChunkList<Float64Array>).values();
@@ -341,6 +417,8 @@ export class NumberColumn {
 
   /** A count per value from `min` up: the tally, or scaled integers counted when their span allows; else undefined. */
   private countsFromMin(workspace?: SortWorkspace): Uint32Array | undefined {
+    // A tally with values beside it is joined with them first: it then starts at `min`, or is gone.
+    if (this.tally && (this.scaled as ChunkList<Int32Array>).length > 0) this.compact();
     if (this.tally) return this.tally.counts;
     const scaled = this.scaled;
     const count = this.count;
@@ -400,14 +478,64 @@ export class NumberColumn {
     return sorted;
   }
 
-  /** A compacted column taking values again: back to plain scaled integers (ascending). */
-  private expand(): void {
-    const state = this.state() as CountedState;
-    this.tally = undefined;
-    this.scaled = new ChunkList(newInt32Array, [expanded(state)]);
+  /**
+   * A batch of mantissas at the column's scale, from `min` to `max`: counted into the tally (started, or grown, as
+   * `tallyFor` allows), those outside its range appended to the chunks.
+   */
+  private store(scaled: ChunkList<Int32Array>, batch: Int32Array, min: number, max: number): void {
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
+    const tally = this.tallyFor(min, max, batch.length);
+    if (!tally) {
+      scaled.pushAll(batch);
+      return;
+    }
+    const { counts } = tally;
+    const base = tally.min;
+    const span = counts.length;
+    // Values outside the tally are moved to the front of the batch, in order.
+    let outside = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const mantissa = batch[i] as number;
+      const offset = mantissa - base;
+      if (offset >= 0 && offset < span) counts[offset]!++;
+      else batch[outside++] = mantissa;
+    }
+    tally.count += batch.length - outside;
+    if (outside > 0) scaled.pushAll(batch.subarray(0, outside));
   }
 
-  /** Moves the stored integers to a finer scale, or to doubles when they would no longer fit. */
+  /**
+   * The tally to count `adding` values from `min` to `max` into, its range never wider than the column's values with
+   * them (so it takes no more bytes than they would one by one) nor than COUNTING_SORT_MAX_SPAN: started for them
+   * when their range allows; grown to take them in when the joint range allows and is at least twice its own (so a
+   * range that widens bit by bit is copied a few times, not once a batch). Otherwise as it is (values outside it go
+   * to the chunks), or none.
+   */
+  private tallyFor(min: number, max: number, adding: number): Tally | undefined {
+    const tally = this.tally;
+    const widest = Math.min(this.count + adding, COUNTING_SORT_MAX_SPAN);
+    if (!tally) {
+      const span = max - min + 1;
+      if (span > widest) return undefined;
+      this.tally = { counts: new Uint32Array(span), min, count: 0 };
+      return this.tally;
+    }
+    const span = tally.counts.length;
+    if (min >= tally.min && max < tally.min + span) return tally;
+    const from = Math.min(min, tally.min);
+    const wider = Math.max(max, tally.min + span - 1) - from + 1;
+    if (wider < 2 * span || wider > widest) return tally;
+    const counts = new Uint32Array(wider);
+    counts.set(tally.counts, tally.min - from);
+    this.tally = { counts, min: from, count: tally.count };
+    return this.tally;
+  }
+
+  /**
+   * Moves the stored integers to a finer scale, or to doubles when they would no longer fit. A tally is spread
+   * over its wider range while that stays no wider than its count, else its values rejoin the chunks.
+   */
   private rescale(scale: number): void {
     const factor = POWERS_OF_TEN[scale - this.scale] as number;
     const largest = this.count === 0 ? 0 : Math.max(Math.abs(this.min), Math.abs(this.max));
@@ -415,8 +543,22 @@ export class NumberColumn {
       this.toDoubles();
       return;
     }
-    for (const chunk of (this.scaled as ChunkList<Int32Array>).chunks())
-      for (let i = 0; i < chunk.length; i++) chunk[i]! *= factor;
+    const scaled = this.scaled as ChunkList<Int32Array>;
+    for (const chunk of scaled.chunks()) for (let i = 0; i < chunk.length; i++) chunk[i]! *= factor;
+    const tally = this.tally;
+    if (tally) {
+      const span = (tally.counts.length - 1) * factor + 1;
+      if (span <= Math.min(tally.count, COUNTING_SORT_MAX_SPAN)) {
+        const counts = new Uint32Array(span);
+        for (let k = 0; k < tally.counts.length; k++) counts[k * factor] = tally.counts[k] as number;
+        this.tally = { counts, min: tally.min * factor, count: tally.count };
+      } else {
+        const values = expanded(tally);
+        for (let i = 0; i < values.length; i++) values[i]! *= factor;
+        scaled.pushAll(values);
+        this.tally = undefined;
+      }
+    }
     this.scale = scale;
     if (this.min !== Number.POSITIVE_INFINITY) {
       this.min *= factor;
@@ -429,6 +571,55 @@ export class NumberColumn {
     for (const value of this.values()) doubles.push(value);
     this.doubles = doubles;
     this.scaled = undefined;
+    this.tally = undefined;
+  }
+}
+
+/**
+ * The coarsest scale from `from` up to MAX_SCALE at which a scaled integer gives back exactly `value`, as `addNumber`
+ * looks for it; -1 when there is none (the value needs a double).
+ */
+function scaleOf(value: number, from: number): number {
+  for (let scale = from; scale <= MAX_SCALE; scale++) {
+    const divisor = POWERS_OF_TEN[scale] as number;
+    const mantissa = Math.round(value * divisor);
+    if (Math.abs(mantissa) > INT32_MAX) return -1;
+    if (mantissa / divisor === value) return scale;
+  }
+  return -1;
+}
+
+/**
+ * The mantissas of the finite values that occur (`counts` not 0) at the coarsest scale from `from` up that gives
+ * every one of them back exactly (found as `addNumber` finds it, value by value), their range and total count;
+ * undefined when one of them fits no scale.
+ */
+function mantissasOf(
+  values: Float64Array,
+  counts: Uint32Array,
+  from: number,
+): { values: Int32Array; scale: number; min: number; max: number; total: number } | undefined {
+  const mantissas = new Int32Array(values.length);
+  for (let scale = from; ; ) {
+    const divisor = POWERS_OF_TEN[scale] as number;
+    let min = INT32_MAX;
+    let max = -INT32_MAX;
+    let total = 0;
+    let k = 0;
+    for (; k < values.length; k++) {
+      const value = values[k] as number;
+      if (counts[k] === 0 || !Number.isFinite(value)) continue;
+      const mantissa = Math.round(value * divisor);
+      if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
+      mantissas[k] = mantissa;
+      if (mantissa < min) min = mantissa;
+      if (mantissa > max) max = mantissa;
+      total += counts[k] as number;
+    }
+    if (k === values.length) return { values: mantissas, scale, min, max, total };
+    // A value that needs a finer scale: every value again at that one (at most MAX_SCALE times).
+    scale = scaleOf(values[k] as number, scale + 1);
+    if (scale < 0) return undefined;
   }
 }
 
@@ -436,8 +627,12 @@ function countOf(state: NumberColumnState): number {
   return state.storage === "counts" ? state.count : state.chunks.reduce((total, chunk) => total + chunk.length, 0);
 }
 
-/** Adds the values of a scaled part to `counts` (one counter per value from `min` up). */
-function tallyInto(counts: Uint32Array, min: number, part: ScaledState | CountedState): void {
+/** Adds the values of a scaled part (or of chunks of scaled integers) to `counts` (one counter per value from `min` up). */
+function tallyInto(
+  counts: Uint32Array,
+  min: number,
+  part: { storage: "int32"; chunks: Iterable<Int32Array> } | CountedState,
+): void {
   if (part.storage === "counts") {
     const offset = part.min - min;
     for (let k = 0; k < part.counts.length; k++) counts[offset + k]! += part.counts[k] as number;
@@ -446,8 +641,8 @@ function tallyInto(counts: Uint32Array, min: number, part: ScaledState | Counted
   for (const chunk of part.chunks) for (let i = 0; i < chunk.length; i++) counts[(chunk[i] as number) - min]!++;
 }
 
-/** The scaled integers of a compacted part, ascending. */
-function expanded(state: CountedState): Int32Array {
+/** The scaled integers of a compacted part (or a tally), ascending. */
+function expanded(state: Tally): Int32Array {
   const values = new Int32Array(state.count);
   let offset = 0;
   for (let k = 0; k < state.counts.length; k++) {

@@ -5,8 +5,8 @@ import { readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
 import { readVarInt } from "hyparquet/src/thrift.js";
 import {
   asDictionary,
+  countDictionaryIndices,
   type Dictionary,
-  fromDictionary,
   type PageValues,
   readDictionaryIndices,
   readOtherValues,
@@ -25,6 +25,13 @@ export interface DecodedPage {
   values: PageValues;
 }
 
+/** Where a column chunk's values go: its data pages one by one, and the counts of its dictionary-encoded numbers. */
+export interface ColumnChunkSink {
+  add(page: DecodedPage): void;
+  /** `counts[k]` times the dictionary's `values[k]`: every dictionary-encoded number of the chunk, once it is read. */
+  addCounted(values: Float64Array, counts: Uint32Array): void;
+}
+
 /** Where a column chunk lies in the file: from its dictionary page (if any) to the end of its last data page. */
 export function columnChunkRange(meta: ColumnMetaData): { start: number; end: number } {
   const dictionary = meta.dictionary_page_offset;
@@ -36,11 +43,13 @@ export function columnChunkRange(meta: ColumnMetaData): { start: number; end: nu
 }
 
 /**
- * Decodes the pages of one flat column chunk, one after the other, handing each data page to `onPage`: data pages v1
+ * Decodes the pages of one flat column chunk, one after the other, handing each data page to `sink`: data pages v1
  * and v2; PLAIN, PLAIN_DICTIONARY and RLE_DICTIONARY values (and RLE booleans) decoded here into typed arrays, the
  * DELTA and BYTE_STREAM_SPLIT encodings by hyparquet's decoders; definition levels (0 or 1: a flat column) from the
- * RLE/bit-packed hybrid; pages decompressed by `compressors` (snappy, gzip, zstd, brotli, lz4). Any inconsistency
- * (a page past the chunk's end, fewer values than the metadata says) throws.
+ * RLE/bit-packed hybrid; pages decompressed by `compressors` (snappy, gzip, zstd, brotli, lz4). Dictionary-encoded
+ * numbers are never looked up one by one: their indices are counted per dictionary entry over the whole chunk and
+ * handed over with the dictionary once its pages are read (their order does not matter: numbers are only ever
+ * sorted). Any inconsistency (a page past the chunk's end, fewer values than the metadata says) throws.
  */
 export function readColumnChunk(
   bytes: Uint8Array,
@@ -48,11 +57,11 @@ export function readColumnChunk(
   codec: ValueCodec,
   optional: boolean,
   compressors: Compressors,
-  onPage: (page: DecodedPage) => void,
+  sink: ColumnChunkSink,
 ): void {
   const reader: DataReader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   const expected = Number(meta.num_values);
-  const chunk: ChunkContext = { meta, codec, optional, compressors, dictionary: undefined };
+  const chunk: ChunkContext = { meta, codec, optional, compressors, dictionary: undefined, indexCounts: undefined };
   let seen = 0;
   while (seen < expected) {
     if (reader.offset >= bytes.length) throw new Error(`the column chunk ends after ${seen} of its ${expected} values`);
@@ -66,14 +75,24 @@ export function readColumnChunk(
     if (header.type === "DICTIONARY_PAGE") {
       const count = header.dictionary_page_header?.num_values ?? 0;
       const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors);
+      handCounted(chunk, sink);
       chunk.dictionary = asDictionary(readPlainValues(readerOf(page), count, codec));
+      chunk.indexCounts = chunk.dictionary.kind === "numbers" ? new Uint32Array(chunk.dictionary.numbers.length) : undefined;
     } else if (header.type === "DATA_PAGE" || header.type === "DATA_PAGE_V2") {
       const page = header.type === "DATA_PAGE" ? dataPageV1(body, header, chunk) : dataPageV2(body, header, chunk);
       seen += page.rows;
-      onPage(page);
+      sink.add(page);
     }
   }
   if (seen !== expected) throw new Error(`the column chunk holds ${seen} values where its metadata says ${expected}`);
+  handCounted(chunk, sink);
+}
+
+/** The numbers counted per entry of the chunk's dictionary so far, handed to `sink` (and the counters let go). */
+function handCounted(chunk: ChunkContext, sink: ColumnChunkSink): void {
+  const { dictionary, indexCounts } = chunk;
+  if (dictionary?.kind === "numbers" && indexCounts) sink.addCounted(dictionary.numbers, indexCounts);
+  chunk.indexCounts = undefined;
 }
 
 /** What every page of a column chunk is decoded with; the dictionary once its page has been read. */
@@ -83,6 +102,8 @@ interface ChunkContext {
   optional: boolean;
   compressors: Compressors;
   dictionary: Dictionary | undefined;
+  /** For a dictionary of numbers: how many values of the pages read so far point at each entry. */
+  indexCounts: Uint32Array | undefined;
 }
 
 function dataPageV1(body: Uint8Array, header: PageHeader, chunk: ChunkContext): DecodedPage {
@@ -167,15 +188,20 @@ function decodedPage(
   rows: number,
   { present, nulls }: DefinitionLevels,
   encoding: string,
-  { codec, dictionary }: ChunkContext,
+  { codec, dictionary, indexCounts }: ChunkContext,
 ): DecodedPage {
   const count = rows - nulls;
   let values: PageValues;
   if (encoding === "PLAIN") values = readPlainValues(reader, count, codec);
   else if (encoding === "PLAIN_DICTIONARY" || encoding === "RLE_DICTIONARY") {
     if (!dictionary) throw new Error("a dictionary-encoded page without a dictionary page before it");
-    const size = dictionary.kind === "numbers" ? dictionary.numbers.length : dictionary.labels.length;
-    values = fromDictionary(readDictionaryIndices(reader, count, size), dictionary);
+    if (dictionary.kind === "labels") {
+      const codes = readDictionaryIndices(reader, count, dictionary.labels.length);
+      values = { kind: "codes", codes, labels: dictionary.labels };
+    } else {
+      countDictionaryIndices(reader, count, indexCounts as Uint32Array);
+      values = { kind: "counted" };
+    }
   } else if (encoding === "RLE" && codec.type === "BOOLEAN") values = readRleBooleans(reader, count);
   else values = readOtherValues(reader, count, codec, encoding);
   return { rows, present, nulls, values };

@@ -8,9 +8,13 @@ import type { ParquetColumn } from "./parquet-columns.js";
  * The non-null values of one page (or a dictionary), decoded straight into what the column builder keeps:
  * - `numbers`: the doubles pandas would read (integers, floats, decimals scaled), one typed array, no boxing;
  * - `codes`: indices into `labels` (a dictionary-encoded text column, or booleans as "False"/"True");
- * - `texts`: text values one by one (plain-encoded text).
+ * - `texts`: text values one by one (plain-encoded text);
+ * - `counted`: numbers of a dictionary-encoded page, counted per dictionary entry for the whole column chunk
+ *   (see `countDictionaryIndices`), not one by one.
  */
-export type PageValues =
+export type PageValues = DecodedValues | { kind: "counted" };
+/** Values decoded one by one (every page's values but counted dictionary numbers). */
+export type DecodedValues =
   | { kind: "numbers"; numbers: Float64Array }
   | { kind: "codes"; codes: Int32Array; labels: readonly string[] }
   | { kind: "texts"; texts: string[] };
@@ -50,7 +54,7 @@ export function valueCodec(column: ParquetColumn): ValueCodec {
 }
 
 /** `count` PLAIN-encoded values from the reader's position. */
-export function readPlainValues(reader: DataReader, count: number, codec: ValueCodec): PageValues {
+export function readPlainValues(reader: DataReader, count: number, codec: ValueCodec): DecodedValues {
   const { view } = reader;
   const start = reader.offset;
   switch (codec.type) {
@@ -88,7 +92,10 @@ export function readPlainValues(reader: DataReader, count: number, codec: ValueC
       requireBytes(reader, count * width);
       reader.offset += count * width;
       if (LITTLE_ENDIAN) {
-        // PLAIN stores IEEE 754 little-endian: on such a machine, one block copy (aligned) is the array itself.
+        // PLAIN stores IEEE 754 little-endian: on such a machine the page's bytes are the array itself, viewed where
+        // they are aligned (a decompressed page's values usually are), else after one block copy.
+        const at = view.byteOffset + start;
+        if (width === 8 && at % 8 === 0) return { kind: "numbers", numbers: new Float64Array(view.buffer, at, count) };
         const copy = view.buffer.slice(view.byteOffset + start, view.byteOffset + start + count * width);
         return { kind: "numbers", numbers: width === 8 ? new Float64Array(copy) : Float64Array.from(new Float32Array(copy)) };
       }
@@ -128,7 +135,7 @@ export function readPlainValues(reader: DataReader, count: number, codec: ValueC
  * Values of the encodings data pipelines use less often (DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY,
  * DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT), decoded by hyparquet's decoders and then turned into the same shapes.
  */
-export function readOtherValues(reader: DataReader, count: number, codec: ValueCodec, encoding: string): PageValues {
+export function readOtherValues(reader: DataReader, count: number, codec: ValueCodec, encoding: string): DecodedValues {
   switch (encoding) {
     case "DELTA_BINARY_PACKED": {
       // Decoded in 64 bits even for INT32 (hyparquet's 32-bit path loses the high bits of a first value or delta
@@ -155,37 +162,122 @@ export function readOtherValues(reader: DataReader, count: number, codec: ValueC
 
 /** `count` dictionary indices (RLE_DICTIONARY / PLAIN_DICTIONARY: a bit width, then the RLE/bit-packed hybrid). */
 export function readDictionaryIndices(reader: DataReader, count: number, dictionarySize: number): Int32Array {
-  requireBytes(reader, 1);
-  const bitWidth = reader.view.getUint8(reader.offset++);
+  const bitWidth = indexBitWidth(reader);
   const indices = new Int32Array(count);
-  if (bitWidth > 32) throw new Error(`dictionary index bit width ${bitWidth} is over 32`);
   if (bitWidth > 0) readRleBitPackedHybrid(reader, bitWidth, indices, reader.view.byteLength - reader.offset);
   for (let i = 0; i < count; i++) {
     const index = indices[i] as number;
-    if (index < 0 || index >= dictionarySize)
-      throw new Error(`dictionary index ${index} outside a dictionary of ${dictionarySize}`);
+    if (index < 0 || index >= dictionarySize) throw outsideDictionary(index, dictionarySize);
   }
   return indices;
 }
 
+/**
+ * `count` dictionary indices, as `readDictionaryIndices` reads them, added up per entry into `counts` (one counter
+ * per dictionary entry) without an array of indices: a run adds its length to one counter, a bit-packed group one
+ * to a counter per value. Every index is checked against the dictionary, and the hybrid against the page's end.
+ */
+export function countDictionaryIndices(reader: DataReader, count: number, counts: Uint32Array): void {
+  const bitWidth = indexBitWidth(reader);
+  const size = counts.length;
+  if (bitWidth === 0) {
+    if (count > 0 && size === 0) throw outsideDictionary(0, size);
+    if (count > 0) counts[0]! += count;
+    return;
+  }
+  const { view } = reader;
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const end = bytes.length;
+  const truncated = (seen: number) => new Error(`the dictionary indices end after ${seen} of ${count} values`);
+  let offset = reader.offset;
+  let seen = 0;
+  while (seen < count) {
+    // The run's header, a ULEB128 varint: its low bit says bit-packed (1) or a run (0), the rest its length.
+    let header = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (offset >= end) throw truncated(seen);
+      if (shift > 28) throw new Error("the dictionary indices hold a run header longer than 5 bytes");
+      const byte = bytes[offset++] as number;
+      header += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) break;
+    }
+    const length = Math.floor(header / 2);
+    if (header % 2 === 1) {
+      const used = Math.min(length * 8, count - seen);
+      if (offset + Math.ceil((used * bitWidth) / 8) > end) throw truncated(seen);
+      countBitPacked(bytes, offset, bitWidth, used, counts);
+      offset = Math.min(end, offset + length * bitWidth);
+      seen += used;
+    } else {
+      const width = (bitWidth + 7) >> 3;
+      if (offset + width > end) throw truncated(seen);
+      let index = 0;
+      for (let b = 0; b < width; b++) index += (bytes[offset + b] as number) * 2 ** (8 * b);
+      offset += width;
+      const used = Math.min(length, count - seen);
+      if (used > 0 && index >= size) throw outsideDictionary(index, size);
+      if (used > 0) counts[index]! += used;
+      seen += used;
+    }
+  }
+  reader.offset = end;
+}
+
+/** Counts `n` bit-packed values of `bitWidth` bits from `bytes[offset]` on (least significant bits first). */
+function countBitPacked(bytes: Uint8Array, offset: number, bitWidth: number, n: number, counts: Uint32Array): void {
+  const size = counts.length;
+  if (bitWidth <= 24) {
+    // Bits wait in a 32-bit buffer: fewer than `bitWidth` (≤ 24) are left when a byte is added above them.
+    const mask = (1 << bitWidth) - 1;
+    let buffer = 0;
+    let bits = 0;
+    let at = offset;
+    for (let i = 0; i < n; i++) {
+      while (bits < bitWidth) {
+        buffer |= (bytes[at++] as number) << bits;
+        bits += 8;
+      }
+      const index = buffer & mask;
+      buffer >>>= bitWidth;
+      bits -= bitWidth;
+      if (index >= size) throw outsideDictionary(index, size);
+      counts[index]!++;
+    }
+    return;
+  }
+  // Dictionaries of more than 2^24 entries: bit by bit.
+  for (let i = 0; i < n; i++) {
+    const first = offset * 8 + i * bitWidth;
+    let index = 0;
+    for (let bit = 0; bit < bitWidth; bit++) {
+      const position = first + bit;
+      if (((bytes[Math.floor(position / 8)] as number) >> (position % 8)) & 1) index += 2 ** bit;
+    }
+    if (index >= size) throw outsideDictionary(index, size);
+    counts[index]!++;
+  }
+}
+
+function indexBitWidth(reader: DataReader): number {
+  requireBytes(reader, 1);
+  const bitWidth = reader.view.getUint8(reader.offset++);
+  if (bitWidth > 32) throw new Error(`dictionary index bit width ${bitWidth} is over 32`);
+  return bitWidth;
+}
+
+function outsideDictionary(index: number, size: number): Error {
+  return new Error(`dictionary index ${index} outside a dictionary of ${size}`);
+}
+
 /** Booleans in RLE encoding (data pages v2): a 4-byte length, then the hybrid at bit width 1. */
-export function readRleBooleans(reader: DataReader, count: number): PageValues {
+export function readRleBooleans(reader: DataReader, count: number): DecodedValues {
   const codes = new Int32Array(count);
   readRleBitPackedHybrid(reader, 1, codes);
   return { kind: "codes", codes, labels: BOOLEAN_LABELS };
 }
 
-/** The values of a dictionary-encoded page, from its indices: numbers looked up, labels kept as codes. */
-export function fromDictionary(indices: Int32Array, dictionary: Dictionary): PageValues {
-  if (dictionary.kind === "labels") return { kind: "codes", codes: indices, labels: dictionary.labels };
-  const numbers = new Float64Array(indices.length);
-  const values = dictionary.numbers;
-  for (let i = 0; i < indices.length; i++) numbers[i] = values[indices[i] as number] as number;
-  return { kind: "numbers", numbers };
-}
-
 /** A dictionary page's values (always PLAIN), as numbers or labels. */
-export function asDictionary(values: PageValues): Dictionary {
+export function asDictionary(values: DecodedValues): Dictionary {
   if (values.kind === "numbers") return values;
   if (values.kind === "texts") return { kind: "labels", labels: values.texts };
   return { kind: "labels", labels: Array.from(values.codes, (code) => values.labels[code] as string) };
@@ -219,7 +311,7 @@ function decimalOf(unscaled: number, scale: number): number {
 }
 
 /** Byte arrays as text (UTF-8), or as big-endian two's-complement decimals. */
-function fromByteArrays(arrays: Uint8Array[], codec: ValueCodec): PageValues {
+function fromByteArrays(arrays: Uint8Array[], codec: ValueCodec): DecodedValues {
   if (codec.decimalScale === undefined) return { kind: "texts", texts: arrays.map((bytes) => utf8.decode(bytes)) };
   const scale = codec.decimalScale;
   return { kind: "numbers", numbers: Float64Array.from(arrays, (bytes) => decimalFromBytes(bytes, scale)) };
@@ -244,7 +336,7 @@ function decimalFromText(unscaled: bigint, scale: number): number {
 }
 
 /** What hyparquet's decoders give (typed arrays of the physical type) in the shapes above. */
-function fromDecoded(decoded: ArrayLike<unknown>, codec: ValueCodec): PageValues {
+function fromDecoded(decoded: ArrayLike<unknown>, codec: ValueCodec): DecodedValues {
   if (decoded instanceof BigInt64Array) {
     const numbers = Float64Array.from(decoded, (value) => Number(codec.unsigned ? BigInt.asUintN(64, value) : value));
     return { kind: "numbers", numbers: scaled(numbers, codec.decimalScale) };

@@ -6,7 +6,7 @@ import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
 import { NumberColumn } from "../csv/number-column.js";
 import { laterSpillThreshold, type NumberSpill } from "../csv/number-spill.js";
 import type { CsvTable } from "../csv/table-builder.js";
-import { columnChunkRange, type DecodedPage, readColumnChunk } from "./column-chunk.js";
+import { type ColumnChunkSink, columnChunkRange, type DecodedPage, readColumnChunk } from "./column-chunk.js";
 import { type ValueCodec, valueCodec } from "./page-values.js";
 import { type ParquetColumn, parquetColumns } from "./parquet-columns.js";
 
@@ -53,7 +53,7 @@ export async function readParquetTable(
         const { start, end } = columnChunkRange(chunk);
         if (start < 0 || end > file.byteLength) throw new Error("the column chunk lies outside the file");
         const bytes = new Uint8Array(await file.slice(start, end));
-        readColumnChunk(bytes, chunk, builder.codec, builder.column.optional, compressors, (page) => builder.add(page));
+        readColumnChunk(bytes, chunk, builder.codec, builder.column.optional, compressors, builder);
       } catch (error) {
         if (error instanceof CsvLimitError) throw error;
         throw new CsvFormatError(name, `cannot read this column: ${messageOf(error)}`, { column: builder.column.name });
@@ -80,7 +80,7 @@ export async function readParquetTable(
 }
 
 /** One column's values as its pages are decoded, group by group. */
-class ParquetColumnBuilder {
+class ParquetColumnBuilder implements ColumnChunkSink {
   readonly numbers = new NumberColumn();
   readonly codec: ValueCodec;
   private readonly labels = new Map<string, number>();
@@ -98,9 +98,9 @@ class ParquetColumnBuilder {
 
   add(page: DecodedPage): void {
     const { values } = page;
-    if (values.kind === "numbers") this.addNumbers(values.numbers);
+    if (values.kind === "numbers") this.missing += this.numbers.addNumbers(values.numbers);
     else if (values.kind === "codes") this.addCodes(values.codes, values.labels, page.present);
-    else this.addTexts(values.texts, page.present);
+    else if (values.kind === "texts") this.addTexts(values.texts, page.present);
     this.missing += page.nulls;
     this.rowsRead += page.rows;
   }
@@ -113,9 +113,12 @@ class ParquetColumnBuilder {
     return { kind: "numbers", numbers: this.numbers, integerOnly, missing: this.missing };
   }
 
-  /** NaN and ±infinity are missing, as in a CSV; the rest are stored as compactly as they allow (NumberColumn). */
-  private addNumbers(values: Float64Array): void {
-    this.missing += this.numbers.addNumbers(values);
+  /**
+   * Dictionary-encoded numbers, as a count per entry. Here and in `add`, NaN and ±infinity are missing, as in a CSV;
+   * the rest are stored as compactly as they allow (NumberColumn).
+   */
+  addCounted(values: Float64Array, counts: Uint32Array): void {
+    this.missing += this.numbers.addCounted(values, counts);
   }
 
   /**
