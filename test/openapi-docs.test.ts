@@ -2,6 +2,9 @@
 // what it takes (with an example where a value is typed in), and every error status the problem body it answers.
 // Checked on the OpenAPI the services really serve (support/service-openapi.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMON_PROBLEMS, type ProblemType } from "../packages/common/src/index.ts";
+import { DRIFT_PROBLEMS } from "../packages/drift-detector/src/problem-types.ts";
+import { AGENT_PROBLEMS } from "../packages/node-agent/src/problem-types.ts";
 import { type OpenApi, SERVICES, type ServiceName, startServices } from "./support/service-openapi.js";
 
 interface Parameter {
@@ -15,6 +18,36 @@ interface Operation {
   description?: string;
   parameters?: Parameter[];
   responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
+}
+
+/** The problem types each service answers with: its own table and the shared one. */
+const PROBLEM_TABLES: Record<ServiceName, Record<string, ProblemType>> = {
+  clarus_node_agent: { ...COMMON_PROBLEMS, ...AGENT_PROBLEMS },
+  data_drift_detector: { ...COMMON_PROBLEMS, ...DRIFT_PROBLEMS },
+};
+
+/** Every problem example of the document: where it is, and its `type` and `status`. */
+function problemExamples(document: OpenApi | undefined): Array<{ at: string; type: unknown; status: unknown }> {
+  const found: Array<{ at: string; type: unknown; status: unknown }> = [];
+  const visit = (node: unknown, at: string) => {
+    if (node === null || typeof node !== "object") return;
+    const record = node as Record<string, unknown>;
+    const values = [
+      ...(record.example === undefined ? [] : [["example", record.example] as const]),
+      ...Object.entries((record.examples ?? {}) as Record<string, { value?: unknown }>).map(
+        ([name, example]) => [`examples.${name}`, example?.value] as const,
+      ),
+    ];
+    for (const [where, value] of values) {
+      const example = value as { type?: unknown; status?: unknown } | undefined;
+      if (typeof example?.type === "string" && example.type.startsWith("urn:")) {
+        found.push({ at: `${at}.${where}`, type: example.type, status: example.status });
+      }
+    }
+    for (const [key, child] of Object.entries(record)) visit(child, `${at}.${key}`);
+  };
+  visit(document, "");
+  return found;
 }
 
 let documents = new Map<ServiceName, OpenApi>();
@@ -49,6 +82,20 @@ describe.each(SERVICES)("OpenAPI of $folder", (service) => {
         .map((p) => `${name} ${p.in}:${p.name}`),
     );
     expect(missing).toEqual([]);
+  });
+
+  it("shows only problem types the service answers with, each at a status it is answered with", () => {
+    const examples = problemExamples(documents.get(service.folder));
+    // The examples of every error response, at least: each route shows what it answers.
+    expect(examples.length).toBeGreaterThan(operationsOf(service.folder).length);
+    const known = new Map(Object.values(PROBLEM_TABLES[service.folder]).map((kind) => [kind.type, kind]));
+    const wrong = examples.filter(({ at, type, status }) => {
+      const kind = known.get(type as string);
+      const responseStatus = /\.responses\.(\d{3})\./.exec(at)?.[1];
+      if (responseStatus === undefined) return kind === undefined;
+      return !kind?.statuses.includes(status as number) || Number(responseStatus) !== status;
+    });
+    expect(wrong).toEqual([]);
   });
 
   it("documents the problem body of every error status, and a schema for every success with a body", () => {

@@ -3,6 +3,7 @@ import { createLogger } from "@clarus/common";
 import { expect, test } from "vitest";
 import { createNodeAgent } from "../src/app.js";
 import { readNodeAgentConfig } from "../src/config.js";
+import { AGENT_PROBLEMS } from "../src/problem-types.js";
 
 const { openapi } = createNodeAgent(
   readNodeAgentConfig({ DOCKER_HOST: "unix:///nonexistent/docker.sock", AGENT_API_TOKEN: "openapi-test-token-0123" }),
@@ -57,6 +58,25 @@ test("request schemas say what old callers may send", () => {
   const v3 = openapi.paths["/api/v3/inference/deploy"]!.post as { description: string };
   expect(v3.description).toContain("docker_img_uri");
   expect(v3.description).toContain("exactly one member");
+});
+
+test("the v3 deploy's error answers show the IDS lookup's problem types beside the deployment's, from the table", () => {
+  const responses = (openapi.paths["/api/v3/inference/deploy"]!.post as { responses: Record<string, Json> }).responses;
+  const types = (status: number) => {
+    const content = responses[status].content["application/problem+json"];
+    return content.example ? [content.example.type] : Object.values(content.examples).map((example: Json) => example.value.type);
+  };
+  expect(types(404)).toEqual([AGENT_PROBLEMS["ids-asset-not-found"].type]);
+  expect(types(502)).toEqual(expect.arrayContaining([AGENT_PROBLEMS["ids-bad-answer"].type, AGENT_PROBLEMS["ids-error"].type]));
+  expect(types(502)).toContain(AGENT_PROBLEMS["inference-exited"].type);
+  expect(types(503)).toEqual(
+    expect.arrayContaining([AGENT_PROBLEMS["ids-not-configured"].type, AGENT_PROBLEMS["ids-unreachable"].type]),
+  );
+  expect(types(504)).toEqual(
+    expect.arrayContaining([AGENT_PROBLEMS["ids-timeout"].type, AGENT_PROBLEMS["inference-not-ready"].type]),
+  );
+  // The deployment's own refusals apply to the v3 route as well.
+  expect(types(409)).toEqual([AGENT_PROBLEMS["port-taken"].type, AGENT_PROBLEMS["name-conflict"].type]);
 });
 
 test("ping and health are public, the rest needs the bearer token", () => {

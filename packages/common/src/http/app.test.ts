@@ -3,11 +3,13 @@ import { z } from "zod";
 import { createLogger } from "../logger.js";
 import { listen, type RunningServer } from "../server.js";
 import { createHttpApp } from "./app.js";
+import { buildOpenApiDocument } from "./openapi.js";
 import { HttpProblem } from "./problem.js";
-import { defineProblemTypes } from "./problem-types.js";
-import { defineRoute } from "./route.js";
+import { defineProblemTypes, problemUrn } from "./problem-types.js";
+import { defineRoute, type Route } from "./route.js";
 
 const logger = createLogger({ name: "test", level: "silent" });
+const THING_PROBLEMS = defineProblemTypes({ "ids-failed": 502, "ids-refused": [502, 403] });
 
 const routes = [
   defineRoute({
@@ -35,9 +37,12 @@ const routes = [
     path: "/api/fail",
     operationId: "fail",
     summary: "fails",
-    responses: { 200: { description: "never" }, 502: { description: "the upstream said no" } },
+    responses: {
+      200: { description: "never" },
+      502: { description: "the upstream said no", problems: [THING_PROBLEMS["ids-failed"], THING_PROBLEMS["ids-refused"]] },
+    },
     handler: () => {
-      throw new HttpProblem(defineProblemTypes({ "ids-failed": 502 })["ids-failed"], "upstream said no", {
+      throw new HttpProblem(THING_PROBLEMS["ids-failed"], "upstream said no", {
         extensions: { step: "ids" },
       });
     },
@@ -169,14 +174,36 @@ describe("createHttpApp", () => {
     }
     expect(doc.paths["/api/fail"].get.responses["502"].content["application/problem+json"].schema).toEqual(problemRef);
     expect(doc.components.schemas.Problem.properties.detail.description).toBeTruthy();
-    // Each error status shows an example of its own status, not one shared example.
-    expect(doc.paths["/api/fail"].get.responses["502"].content["application/problem+json"].example).toEqual({
-      type: "urn:clarus:problem:bad-gateway",
-      title: "Bad Gateway",
-      status: 502,
-      detail: "the upstream said no",
-      instance: "/api/fail",
+    // Each error status shows an example of each problem type it carries, from the tables, at its own status.
+    expect(doc.paths["/api/fail"].get.responses["502"].content["application/problem+json"].examples).toEqual({
+      "ids-failed": {
+        summary: "ids-failed",
+        value: {
+          type: THING_PROBLEMS["ids-failed"].type,
+          title: "Bad Gateway",
+          status: 502,
+          detail: "the upstream said no",
+          instance: "/api/fail",
+        },
+      },
+      "ids-refused": {
+        summary: "ids-refused",
+        value: {
+          type: THING_PROBLEMS["ids-refused"].type,
+          title: "Bad Gateway",
+          status: 502,
+          detail: "the upstream said no",
+          instance: "/api/fail",
+        },
+      },
     });
+    const example = (status: string) => op.responses[status].content["application/problem+json"].example;
+    expect([400, 413, 422, 401, 500, 415].map((status) => example(String(status)).type)).toEqual(
+      ["validation-error", "payload-too-large", "validation-error", "unauthorized", "internal-server-error", "json-only"].map(
+        problemUrn,
+      ),
+    );
+    expect(example("403")).toMatchObject({ type: problemUrn("cross-site-request"), status: 403, title: "Forbidden" });
     // Integers carry no safe-integer bounds, which Swagger UI would show as every example value.
     expect(op.responses["201"].content["application/json"].schema.properties.port).toEqual({ type: "integer" });
     expect(JSON.stringify(doc)).not.toContain(String(Number.MAX_SAFE_INTEGER));
@@ -235,5 +262,45 @@ describe("createHttpApp with the service's mapping of its own errors", () => {
       type: "urn:clarus:problem:internal-server-error",
       detail: "Unexpected internal error; see the service log for the request id.",
     });
+  });
+});
+
+describe("OpenAPI examples of problems", () => {
+  const document = (responses: Route["responses"], body?: z.ZodType) =>
+    buildOpenApiDocument(
+      { title: "t", version: "1", description: "d" },
+      [
+        defineRoute({
+          method: "post",
+          path: "/api/x",
+          operationId: "x",
+          summary: "x",
+          body,
+          responses,
+          handler: () => ({ status: 200 }),
+        }),
+      ],
+      { bearerAuth: false },
+    );
+
+  it("are built only from problem types the route names, each at a status it is answered with", () => {
+    expect(() => document({ 502: { description: "no type named" } })).toThrow("POST /api/x 502: name the problem types");
+    expect(() => document({ 404: { description: "wrong status", problems: [THING_PROBLEMS["ids-failed"]] } })).toThrow(
+      "POST /api/x 404: ids-failed never answered with 404",
+    );
+  });
+
+  it("join the route's own reason for 403 to the request guard's, and a body's 400 to missing and malformed JSON", () => {
+    const doc = document({ 403: { description: "refused upstream", problems: [THING_PROBLEMS["ids-refused"]] } }, z.object({}));
+    type Examples = Record<string, { value: { type: string } }>;
+    const operation = doc.paths["/api/x"]?.post as {
+      responses: Record<string, { content: Record<string, { examples?: Examples }> }>;
+    };
+    const types = (status: string) =>
+      Object.values(operation.responses[status]?.content["application/problem+json"]?.examples ?? {}).map(
+        (example) => example.value.type,
+      );
+    expect(types("403")).toEqual(["ids-refused", "cross-site-request", "host-not-allowed"].map(problemUrn));
+    expect(types("400")).toEqual(["malformed-json", "missing-body"].map(problemUrn));
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { problemSchema, problemTitle, problemType } from "./problem.js";
-import { changesState, type Route } from "./route.js";
+import { problemSchema, problemTitle } from "./problem.js";
+import { COMMON_PROBLEMS, type ProblemType } from "./problem-types.js";
+import { changesState, type ResponseSpec, type Route } from "./route.js";
 
 export interface OpenApiInfo {
   title: string;
@@ -27,11 +28,24 @@ export function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchem
 
 const PROBLEM_REF = { $ref: "#/components/schemas/Problem" };
 
-/** An error response: the Problem schema, with an example of this status (not one example shared by all of them). */
-function problemResponse(status: string, description: string, path: string) {
-  const title = problemTitle(Number(status));
-  const example = { type: problemType(title), title, status: Number(status), detail: description, instance: path };
-  return { description, content: { "application/problem+json": { schema: PROBLEM_REF, example } } };
+/**
+ * An error response: the Problem schema, with an example of each problem type the status carries on this route,
+ * taken from the problem-type tables, so that every `type` Swagger UI shows is one the service answers with.
+ */
+function problemResponse(operation: string, status: string, spec: ResponseSpec, path: string) {
+  const code = Number(status);
+  const problems = spec.problems ?? [];
+  if (problems.length === 0) throw new Error(`${operation} ${status}: name the problem types it answers with (problems)`);
+  const misplaced = problems.filter((kind) => !kind.statuses.includes(code)).map((kind) => kind.name);
+  if (misplaced.length > 0) throw new Error(`${operation} ${status}: ${misplaced.join(", ")} never answered with ${status}`);
+  const title = problemTitle(code);
+  const example = (kind: ProblemType) => ({ type: kind.type, title, status: code, detail: spec.description, instance: path });
+  const [only] = problems;
+  const examples =
+    problems.length === 1 && only
+      ? { example: example(only) }
+      : { examples: Object.fromEntries(problems.map((kind) => [kind.name, { summary: kind.name, value: example(kind) }])) };
+  return { description: spec.description, content: { "application/problem+json": { schema: PROBLEM_REF, ...examples } } };
 }
 
 function parameters(schema: z.ZodType | undefined, location: "query" | "path") {
@@ -51,18 +65,32 @@ function parameters(schema: z.ZodType | undefined, location: "query" | "path") {
 
 /** Why the request guard answers 403 on a route (request-guard.ts), joined to the route's own reason for 403. */
 function withGuardRefusals(route: Route, bearerAuth: boolean): Route["responses"] {
-  const reasons = [
-    ...(route.responses[403] ? [route.responses[403].description] : []),
-    ...(changesState(route)
-      ? ["a web page of another site or origin sent it (`Sec-Fetch-Site`, `Origin`; see ALLOWED_ORIGINS)"]
-      : []),
-    ...(bearerAuth ? [] : ["the `Host` header is not a name of this service (DNS rebinding; see ALLOWED_HOSTS)"]),
-  ];
+  const refusals: Array<{ reason: string; kind: ProblemType }> = [];
+  if (changesState(route)) {
+    refusals.push({
+      reason: "a web page of another site or origin sent it (`Sec-Fetch-Site`, `Origin`; see ALLOWED_ORIGINS)",
+      kind: COMMON_PROBLEMS["cross-site-request"],
+    });
+  }
+  if (!bearerAuth) {
+    refusals.push({
+      reason: "the `Host` header is not a name of this service (DNS rebinding; see ALLOWED_HOSTS)",
+      kind: COMMON_PROBLEMS["host-not-allowed"],
+    });
+  }
+  const own = route.responses[403];
   const responses: Route["responses"] = { ...route.responses };
-  if (reasons.length > 0) responses[403] = { ...route.responses[403], description: capitalised(reasons.join("; or ")) };
+  if (own || refusals.length > 0) {
+    responses[403] = {
+      ...own,
+      description: capitalised([...(own ? [own.description] : []), ...refusals.map(({ reason }) => reason)].join("; or ")),
+      problems: [...(own?.problems ?? []), ...refusals.map(({ kind }) => kind)],
+    };
+  }
   if (changesState(route)) {
     responses[415] ??= {
       description: "A body without `Content-Type: application/json` (forms, multipart and text/plain are refused)",
+      problems: [COMMON_PROBLEMS["json-only"]],
     };
   }
   return responses;
@@ -76,6 +104,7 @@ function capitalised(text: string): string {
 export function buildOpenApiDocument(info: OpenApiInfo, routes: Route[], options: { bearerAuth: boolean }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
+    const name = `${route.method.toUpperCase()} ${route.path}`;
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(withGuardRefusals(route, options.bearerAuth))) {
       if (spec.schema) {
@@ -86,23 +115,28 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: Route[], options
       } else {
         // Every error leaves as a problem (problemHandler), so an error status without its own schema still shows it.
         responses[status] =
-          Number(status) >= 400 ? problemResponse(status, spec.description, route.path) : { description: spec.description };
+          Number(status) >= 400 ? problemResponse(name, status, spec, route.path) : { description: spec.description };
       }
     }
-    if (route.query || route.params) responses["400"] ??= problemResponse("400", "Invalid path or query parameter", route.path);
+    /** A response every route of its kind may give, unless the route says more about that status. */
+    const shared = (status: string, description: string, problems: ProblemType[]) => {
+      responses[status] ??= problemResponse(name, status, { description, problems }, route.path);
+    };
+    if (route.query || route.params) shared("400", "Invalid path or query parameter", [COMMON_PROBLEMS["validation-error"]]);
     if (route.body) {
-      responses["400"] ??= problemResponse("400", "Malformed JSON, or no body where one is required", route.path);
-      responses["413"] ??= problemResponse(
-        "413",
-        "The body is larger than the service accepts; the detail names the limit",
-        route.path,
-      );
-      if (route.invalidBodyStatus !== 400)
-        responses["422"] ??= problemResponse("422", "The body does not match the schema; `errors` names each field", route.path);
+      shared("400", "Malformed JSON, or no body where one is required", [
+        COMMON_PROBLEMS["malformed-json"],
+        ...(route.bodyRequired === false ? [] : [COMMON_PROBLEMS["missing-body"]]),
+      ]);
+      shared("413", "The body is larger than the service accepts; the detail names the limit", [
+        COMMON_PROBLEMS["payload-too-large"],
+      ]);
+      if (route.invalidBodyStatus !== 400) {
+        shared("422", "The body does not match the schema; `errors` names each field", [COMMON_PROBLEMS["validation-error"]]);
+      }
     }
-    if (options.bearerAuth && !route.public)
-      responses["401"] ??= problemResponse("401", "Missing or wrong bearer token", route.path);
-    responses["500"] ??= problemResponse("500", "Unexpected error", route.path);
+    if (options.bearerAuth && !route.public) shared("401", "Missing or wrong bearer token", [COMMON_PROBLEMS.unauthorized]);
+    shared("500", "Unexpected error", [COMMON_PROBLEMS["internal-server-error"]]);
 
     const operation: Record<string, unknown> = {
       operationId: route.operationId,

@@ -97,14 +97,13 @@ export function problemTitle(status: number): string {
   return TITLES[status] ?? "Error";
 }
 
-/** The `type` URN a status in words gives, e.g. `urn:clarus:problem:not-found`: the OpenAPI documents' examples. */
-export function problemType(title: string): string {
-  return problemUrn(title.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
-}
-
 /** The shared problem type named after a status; 400 bad-request for a client error without one of its own. */
 function statusProblemType(status: number): ProblemType {
-  const type = problemType(problemTitle(status));
+  const type = problemUrn(
+    problemTitle(status)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-"),
+  );
   return Object.values(COMMON_PROBLEMS).find((kind) => kind.type === type) ?? COMMON_PROBLEMS["bad-request"];
 }
 

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { HttpProblem, validationProblem } from "./problem.js";
-import { COMMON_PROBLEMS } from "./problem-types.js";
+import { COMMON_PROBLEMS, type ProblemType } from "./problem-types.js";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
@@ -12,6 +12,11 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Defaults to application/json. */
   contentType?: string;
+  /**
+   * An error status answered with a problem: the problem types it may carry, entries of the service's table or the
+   * shared one (the OpenAPI document shows an example of each).
+   */
+  problems?: readonly ProblemType[];
 }
 
 export interface RouteContext<B, Q, P> {

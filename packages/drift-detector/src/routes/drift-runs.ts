@@ -1,5 +1,5 @@
 import { pipeline } from "node:stream/promises";
-import { defineRoute, HttpProblem, type Route } from "@clarus/common";
+import { COMMON_PROBLEMS, defineRoute, HttpProblem, type ProblemType, type ResponseSpec, type Route } from "@clarus/common";
 import { z } from "zod";
 import { ObjectNotFoundError } from "../adapters/storage/errors.js";
 import type { ObjectStore } from "../adapters/storage/object-store.js";
@@ -14,7 +14,7 @@ import {
   runRecordSchema,
 } from "../pipeline/run-record.js";
 import { type RunStore, UnreadableRunRecordError } from "../pipeline/run-store.js";
-import { DRIFT_PROBLEMS } from "../problem-types.js";
+import { DRIFT_PROBLEMS, STEP_FAILED } from "../problem-types.js";
 import { REPORT_CONTENT_SECURITY_POLICY_HEADER } from "../report/index.js";
 import { runProblem } from "./run-problem.js";
 
@@ -30,18 +30,44 @@ export const runAnswer = z.object({
   run: runRecordSchema,
 });
 
-/** An error status: the OpenAPI document gives it the shared Problem schema (packages/common). */
-const problem = (description: string) => ({ description });
+/** An error status and the problem types it carries: the OpenAPI document shows the shared Problem schema and each type. */
+export const problem = (description: string, ...problems: ProblemType[]): ResponseSpec => ({ description, problems });
+
+/** A run that failed names the step (run-problem.ts). */
+const STEP_FAILURES = Object.values(STEP_FAILED);
 export const FAILURES = {
-  404: problem("A dataset is missing; `bucket` and `path` name it"),
-  409: problem("A dataset changed while the run was using it; call again"),
-  422: problem("A dataset is not a readable CSV; the detail quotes the parser"),
-  502: problem("An outside system (storage, IDS, Airflow) answered an error; `step` and `upstream` say which and what"),
+  404: problem("A dataset is missing; `bucket` and `path` name it", DRIFT_PROBLEMS["dataset-not-found"]),
+  409: problem("A dataset changed while the run was using it; call again", ...STEP_FAILURES),
+  422: problem(
+    "A dataset is not a readable CSV, or the drift options do not fit the data; the detail quotes the parser",
+    DRIFT_PROBLEMS["invalid-csv"],
+    DRIFT_PROBLEMS["invalid-drift-options"],
+  ),
+  502: problem(
+    "An outside system (storage, IDS, Airflow) answered an error; `step` and `upstream` say which and what",
+    ...STEP_FAILURES,
+  ),
   503: problem(
     "An outside system could not be reached, or the DAG is paused; `reference_state` says what the reference holds, read back after a swap whose answer was lost (`unknown`: the detail says how to tell)",
+    ...STEP_FAILURES,
   ),
-  504: problem("An outside system did not answer in time; `reference_state` says what the reference holds, as for 503"),
+  504: problem(
+    "An outside system did not answer in time; `reference_state` says what the reference holds, as for 503",
+    ...STEP_FAILURES,
+  ),
+  500: problem(
+    "A step failed on an unexpected error (`step` says which), or the service did",
+    ...STEP_FAILURES,
+    COMMON_PROBLEMS["internal-server-error"],
+  ),
 };
+
+/** A stored run record that cannot be read is answered 500 naming the file; anything else unexpected too. */
+export const RECORD_UNREADABLE = problem(
+  "The stored run record cannot be read (the detail names the file), or an unexpected error",
+  DRIFT_PROBLEMS["run-record-unreadable"],
+  COMMON_PROBLEMS["internal-server-error"],
+);
 
 /** The experiment, or 404 naming the id asked for. */
 export function experimentOrProblem(registry: ExperimentRegistry, id: string): ExperimentRuntime {
@@ -182,7 +208,11 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       responses: {
         200: { description: "The run finished; `message` keeps the original wording", schema: runAnswer },
         ...FAILURES,
-        404: problem("A dataset is missing (`bucket` and `path` name it), or no experiment has the `exp_id` asked for"),
+        404: problem(
+          "A dataset is missing (`bucket` and `path` name it), or no experiment has the `exp_id` asked for",
+          DRIFT_PROBLEMS["dataset-not-found"],
+          DRIFT_PROBLEMS["experiment-not-found"],
+        ),
       },
       query: legacyQuery,
       handler: async ({ query }) => ({
@@ -230,7 +260,11 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
         "the DAG run id and each step's outcome. 500 names the stored file when the record cannot be read.",
       tags: ["drift"],
       params: runId,
-      responses: { 200: { description: "The run", schema: runRecordSchema }, 404: problem("No run with that id") },
+      responses: {
+        200: { description: "The run", schema: runRecordSchema },
+        404: problem("No run with that id", DRIFT_PROBLEMS["run-not-found"]),
+        500: RECORD_UNREADABLE,
+      },
       handler: async ({ params }) => ({
         status: 200,
         body: await recordOrProblem(defaultExperiment(deps.registry).runs, params.id),
@@ -250,7 +284,12 @@ export function driftRunRoutes(deps: DriftRunsDependencies): Route[] {
       query: reportFormat,
       responses: {
         200: { description: "The report", schema: z.string(), contentType: "text/html" },
-        404: problem("No such run, or the run wrote no report (no drift, or it stopped before)"),
+        404: problem(
+          "No such run, or the run wrote no report (no drift, or it stopped before)",
+          DRIFT_PROBLEMS["run-not-found"],
+          DRIFT_PROBLEMS["report-not-found"],
+        ),
+        500: RECORD_UNREADABLE,
       },
       handler: async ({ params, query, res }) => {
         const runtime = defaultExperiment(deps.registry);

@@ -1,4 +1,4 @@
-import { ConfigError, defineRoute, HttpProblem, type Route } from "@clarus/common";
+import { ConfigError, defineRoute, HttpProblem, type ResponseSpec, type Route } from "@clarus/common";
 import { z } from "zod";
 import type { Experiment } from "../experiments/experiment.js";
 import type { ExperimentRegistry } from "../experiments/experiment-registry.js";
@@ -11,6 +11,8 @@ import {
   experimentOrProblem,
   FAILURES,
   pageNumber,
+  problem,
+  RECORD_UNREADABLE,
   recordOrProblem,
   reportFormat,
   runAnswer,
@@ -28,8 +30,18 @@ export interface ExperimentRoutesDependencies {
   reload: (() => Promise<Experiment[]>) | undefined;
 }
 
-const problem = (description: string) => ({ description });
-const NOT_FOUND = problem("No experiment with that id; the detail names it and lists the known ones");
+const NOT_FOUND = problem(
+  "No experiment with that id; the detail names it and lists the known ones",
+  DRIFT_PROBLEMS["experiment-not-found"],
+);
+
+/** A run failure's answer, or the answer of a trigger storage could not journal. */
+const queuedToo = (failure: ResponseSpec): ResponseSpec =>
+  problem(
+    `${failure.description}; without wait=true, storage failed while journaling the trigger (nothing was queued)`,
+    ...(failure.problems ?? []),
+    DRIFT_PROBLEMS["trigger-not-queued"],
+  );
 
 const experimentId = z.object({
   id: z
@@ -159,8 +171,14 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
       tags: ["experiments"],
       responses: {
         200: { description: "Applied; the experiments now in force", schema: listSchema },
-        409: problem("The experiments come from the environment (EXPERIMENTS_FILE unset): nothing to reload"),
-        422: problem("The file is invalid; `errors` lists every problem; the experiments in force are unchanged"),
+        409: problem(
+          "The experiments come from the environment (EXPERIMENTS_FILE unset): nothing to reload",
+          DRIFT_PROBLEMS["experiments-not-reloadable"],
+        ),
+        422: problem(
+          "The file is invalid; `errors` lists every problem; the experiments in force are unchanged",
+          DRIFT_PROBLEMS["experiments-file-invalid"],
+        ),
       },
       handler: async () => {
         if (!deps.reload)
@@ -228,7 +246,15 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
           }),
         },
         ...FAILURES,
-        404: problem("No experiment with that id (or, with wait=true, a dataset is missing)"),
+        404: problem(
+          "No experiment with that id (or, with wait=true, a dataset is missing)",
+          DRIFT_PROBLEMS["experiment-not-found"],
+          DRIFT_PROBLEMS["dataset-not-found"],
+        ),
+        // Without wait=true the trigger is journaled, not run: storage failing then is trigger-not-queued.
+        502: queuedToo(FAILURES[502]),
+        503: queuedToo(FAILURES[503]),
+        504: queuedToo(FAILURES[504]),
       },
       handler: async ({ params, query }) => {
         experimentOrProblem(registry, params.id);
@@ -288,7 +314,11 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
       description: "The run's record, as GET /api/drift/runs/{id} answers for the default experiment.",
       tags: ["experiments"],
       params: experimentRun,
-      responses: { 200: { description: "The run", schema: runRecordSchema }, 404: problem("No such experiment or run") },
+      responses: {
+        200: { description: "The run", schema: runRecordSchema },
+        404: problem("No such experiment or run", DRIFT_PROBLEMS["experiment-not-found"], DRIFT_PROBLEMS["run-not-found"]),
+        500: RECORD_UNREADABLE,
+      },
       handler: async ({ params }) => ({
         status: 200,
         body: await recordOrProblem(experimentOrProblem(registry, params.id).runs, params.run),
@@ -305,7 +335,13 @@ export function experimentRoutes(deps: ExperimentRoutesDependencies): Route[] {
       query: reportFormat,
       responses: {
         200: { description: "The report", schema: z.string(), contentType: "text/html" },
-        404: problem("No such experiment or run, or the run wrote no report (no drift)"),
+        404: problem(
+          "No such experiment or run, or the run wrote no report (no drift)",
+          DRIFT_PROBLEMS["experiment-not-found"],
+          DRIFT_PROBLEMS["run-not-found"],
+          DRIFT_PROBLEMS["report-not-found"],
+        ),
+        500: RECORD_UNREADABLE,
       },
       handler: async ({ params, query, res }) => {
         await streamReport(experimentOrProblem(registry, params.id), params.run, query.format, res);

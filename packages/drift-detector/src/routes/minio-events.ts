@@ -53,13 +53,23 @@ export function minioEventRoutes(deps: MinioEventDependencies): Route[] {
       responses: {
         200: { description: "Nothing to run; `ignored` says why for each record", schema: answerSchema },
         202: { description: "At least one run queued", schema: answerSchema },
-        400: { description: "Not a MinIO event: malformed JSON, or `errors` names each field that is wrong" },
-        401: { description: "No bearer token, or not MINIO_WEBHOOK_TOKEN" },
-        502: { description: "Storage answered an error while the runs were being queued; nothing was queued by this record" },
+        400: {
+          description: "Not a MinIO event: malformed JSON, or `errors` names each field that is wrong",
+          problems: [COMMON_PROBLEMS["malformed-json"], COMMON_PROBLEMS["missing-body"], COMMON_PROBLEMS["validation-error"]],
+        },
+        401: { description: "No bearer token, or not MINIO_WEBHOOK_TOKEN", problems: [COMMON_PROBLEMS.unauthorized] },
+        502: {
+          description: "Storage answered an error while the runs were being queued; nothing was queued by this record",
+          problems: [DRIFT_PROBLEMS["trigger-not-queued"]],
+        },
         503: {
           description: "MINIO_WEBHOOK_TOKEN is not set (events are refused), or storage could not journal the trigger",
+          problems: [DRIFT_PROBLEMS["events-not-configured"], DRIFT_PROBLEMS["trigger-not-queued"]],
         },
-        504: { description: "Storage did not answer in time while the runs were being queued" },
+        504: {
+          description: "Storage did not answer in time while the runs were being queued",
+          problems: [DRIFT_PROBLEMS["trigger-not-queued"]],
+        },
       },
       handler: async ({ body }) => {
         let changes: ReturnType<typeof changesOf>;

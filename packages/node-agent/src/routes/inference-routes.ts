@@ -1,6 +1,7 @@
-import { COMMON_PROBLEMS, defineRoute, HttpProblem, type Route } from "@clarus/common";
+import { COMMON_PROBLEMS, defineRoute, HttpProblem, type ResponseSpec, type Route } from "@clarus/common";
 import { z } from "zod";
 import type { InferenceService } from "../inference/inference-service.js";
+import { AGENT_PROBLEMS } from "../problem-types.js";
 import {
   clusterRequest,
   deployBody,
@@ -14,29 +15,61 @@ import {
 
 const TAGS = ["inference_executor"];
 
-const DEPLOY_ERRORS = {
-  403: { description: "The image's registry is not in ALLOWED_REGISTRIES" },
+/** What a deployment may answer besides success, whoever names the image (this route or the v3 one). */
+export const DEPLOY_ERRORS = {
+  403: {
+    description: "The image's registry is not in ALLOWED_REGISTRIES, or GPUs are asked for and ALLOW_GPUS is off",
+    problems: [AGENT_PROBLEMS["registry-not-allowed"], AGENT_PROBLEMS["gpus-not-allowed"]],
+  },
   409: {
     description:
       "The host port is published by another inference or container (named in `held_by`) or held by another process " +
       "(the agent's own PORT too, named as such), or the name is taken by a container this agent did not create",
+    problems: [AGENT_PROBLEMS["port-taken"], AGENT_PROBLEMS["name-conflict"]],
   },
   422: {
     description:
       "A field is invalid, the host port is below MIN_HOST_PORT (an operator setting, 1024 by default), or the registry " +
       "has no such image (its message quoted)",
+    problems: [
+      COMMON_PROBLEMS["validation-error"],
+      AGENT_PROBLEMS["image-not-found"],
+      AGENT_PROBLEMS["gpu-unavailable"],
+      AGENT_PROBLEMS["no-suitable-node"],
+    ],
   },
   502: {
     description:
       "The registry refused or failed (quoted), or the new container exited; a replaced version is restored. When its log " +
       "shows it ran into the least-privilege settings, `settings` names them (CONTAINER_READ_ONLY_ROOTFS, CONTAINER_CAP_ADD, " +
       "CONTAINER_USER) and the detail says how the operator widens them",
+    problems: [
+      AGENT_PROBLEMS["registry-auth-refused"],
+      AGENT_PROBLEMS["registry-error"],
+      AGENT_PROBLEMS["inference-exited"],
+      AGENT_PROBLEMS["inference-not-started"],
+      AGENT_PROBLEMS["engine-error"],
+    ],
   },
-  503: { description: "The Docker engine is unreachable, or the inference network is missing" },
-  504: { description: "The container's port did not accept connections within READINESS_TIMEOUT_SECONDS" },
-};
+  503: {
+    description: "The Docker engine is unreachable, or the inference network is missing",
+    problems: [
+      AGENT_PROBLEMS["engine-unavailable"],
+      AGENT_PROBLEMS["network-missing"],
+      AGENT_PROBLEMS["swarm-unavailable"],
+      AGENT_PROBLEMS["agent-misconfigured"],
+    ],
+  },
+  504: {
+    description: "The container's port did not accept connections within READINESS_TIMEOUT_SECONDS",
+    problems: [AGENT_PROBLEMS["inference-not-ready"], AGENT_PROBLEMS["registry-timeout"]],
+  },
+} satisfies Record<number, ResponseSpec>;
 
-const NOT_FOUND = { description: "No inference of this agent has that exact name (the same answer for a foreign container)" };
+const NOT_FOUND = {
+  description: "No inference of this agent has that exact name (the same answer for a foreign container)",
+  problems: [AGENT_PROBLEMS["inference-not-found"]],
+};
 
 const removedSchema = z.object({
   inference_id: z.string().meta({ example: "inference01" }),

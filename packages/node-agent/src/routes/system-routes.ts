@@ -1,6 +1,7 @@
 import { defineRoute, pingRoute, type Route } from "@clarus/common";
 import { z } from "zod";
 import type { InferenceService } from "../inference/inference-service.js";
+import { AGENT_PROBLEMS } from "../problem-types.js";
 
 export function systemRoutes(service: InferenceService): Route[] {
   return [
@@ -37,7 +38,10 @@ export function systemRoutes(service: InferenceService): Route[] {
             }),
           }),
         },
-        503: { description: "The engine is unreachable; `detail` says why" },
+        503: {
+          description: "The engine is unreachable; `detail` says why",
+          problems: [AGENT_PROBLEMS["engine-unavailable"]],
+        },
       },
       handler: async () => ({ status: 200, body: await service.health() }),
     }),
