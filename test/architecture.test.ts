@@ -171,9 +171,9 @@ describe("architecture: imports follow the layering", () => {
     expect(probe(`${DRIFT}pipeline/x.ts`, 'import Docker from "dockerode";')).toHaveLength(1);
     expect(probe(`${AGENT}routes/x.ts`, 'import { Client } from "minio";')).toHaveLength(1);
     expect(probe(`${DRIFT}pipeline/x.ts`, 'import axios from "axios";')).toHaveLength(1);
-    expect(probe(`${AGENT}ids/x.ts`, 'import { AGENT_PROBLEMS } from "../problem-types.js";')).toHaveLength(1);
-    expect(probe(`${DRIFT}adapters/ids/x.ts`, 'import { DRIFT_PROBLEMS } from "../../problem-types.js";')).toHaveLength(1);
-    expect(probe(`${DRIFT}routes/x.ts`, 'import { DRIFT_PROBLEMS } from "../problem-types.js";')).toEqual([]);
+    expect(probe(`${AGENT}ids/x.ts`, 'import "../problem-types.js";')).toHaveLength(1);
+    expect(probe(`${DRIFT}adapters/ids/x.ts`, 'import "../../problem-types.js";')).toHaveLength(1);
+    expect(probe(`${DRIFT}routes/x.ts`, 'import "../problem-types.js";')).toEqual([]);
     expect(probe("packages/common/src/x.ts", 'import { app } from "@clarus/node-agent";')).toHaveLength(1);
     expect(probe("packages/common/src/x.ts", 'import "../../drift-detector/src/app.js";')).toHaveLength(1);
   });
