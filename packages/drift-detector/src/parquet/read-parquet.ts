@@ -1,4 +1,6 @@
-import { type AsyncBuffer, parquetMetadataAsync, parquetSchema } from "hyparquet";
+import type { AsyncBuffer, ColumnMetaData } from "hyparquet";
+// The footer reader alone: hyparquet's index also loads its row assembly and queries, which this reader does not use.
+import { parquetMetadataAsync, parquetSchema } from "hyparquet/src/metadata.js";
 import { compressors } from "hyparquet-compressors";
 import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
@@ -14,7 +16,7 @@ const DATETIME_REASON = "date-time column: Evidently leaves date-time columns ou
 
 /**
  * Reads a Parquet file into the same compact columns as a CSV: row group by row group and column by column, so only
- * one column chunk is held and decoded at a time, whatever the file's size; past `spill`'s threshold, after a row
+ * one column chunk is decoded at a time (the next one's bytes read meanwhile), whatever the file's size; past `spill`'s threshold, after a row
  * group, the numbers held are handed to it. Pages are decoded here (column-chunk.ts) straight into typed arrays; hyparquet
  * reads the footer and page headers, and decodes the rarer encodings. The CSV limits apply: columns, distinct labels
  * of a text column, and characters of one text cell (the record limit). A file that cannot be decoded, a nested
@@ -37,22 +39,29 @@ export async function readParquetTable(
   const rows = Number(metadata.num_rows);
   if (rows === 0) throw new CsvFormatError(name, "no data rows");
   const builders = columns.map((column) => new ParquetColumnBuilder(column, name, limits));
+  // Every column chunk to decode, in file order; each one's bytes are read while the one before is decoded.
+  const reads: ChunkRead[] = metadata.row_groups.flatMap((group, groupIndex) =>
+    builders.flatMap((builder, index) =>
+      builder.column.kind === "datetime" ? [] : [{ groupIndex, builder, chunk: group.columns[index]?.meta_data }],
+    ),
+  );
   let groupStart = 0;
   let spillThreshold = spill?.thresholdBytes ?? Number.POSITIVE_INFINITY;
-  for (const group of metadata.row_groups) {
-    for (const [index, builder] of builders.entries()) {
-      if (builder.column.kind === "datetime") continue;
-      const chunk = group.columns[index]?.meta_data;
-      const chunkName = chunk?.path_in_schema.join(".");
-      if (!chunk || chunkName !== builder.column.name) {
+  let next = 0;
+  let ahead: Promise<Uint8Array> | undefined;
+  for (const [groupIndex, group] of metadata.row_groups.entries()) {
+    for (; next < reads.length && reads[next]?.groupIndex === groupIndex; next++) {
+      const read = reads[next];
+      if (!matches(read)) {
         throw new CsvFormatError(name, "not a readable Parquet file: a row group lacks this column", {
-          column: builder.column.name,
+          column: read?.builder.column.name,
         });
       }
+      const { builder, chunk } = read;
       try {
-        const { start, end } = columnChunkRange(chunk);
-        if (start < 0 || end > file.byteLength) throw new Error("the column chunk lies outside the file");
-        const bytes = new Uint8Array(await file.slice(start, end));
+        const bytes = await (ahead ?? chunkBytes(file, chunk));
+        const following = reads[next + 1];
+        ahead = matches(following) ? chunkBytes(file, following.chunk) : undefined;
         readColumnChunk(bytes, chunk, builder.codec, builder.column.optional, compressors, builder);
       } catch (error) {
         if (error instanceof CsvLimitError) throw error;
@@ -77,6 +86,32 @@ export async function readParquetTable(
     if (builder.column.kind === "datetime") untestable.set(builder.column.name, DATETIME_REASON);
   }
   return { file: name, delimiter: "", rows, columns: values, ...(untestable.size > 0 && { untestable }) };
+}
+
+/** A column chunk of a row group to decode into its column's builder. */
+interface ChunkRead {
+  groupIndex: number;
+  builder: ParquetColumnBuilder;
+  chunk: ColumnMetaData | undefined;
+}
+
+/** True when the chunk is there and is the builder's column. */
+function matches(read: ChunkRead | undefined): read is ChunkRead & { chunk: ColumnMetaData } {
+  return read?.chunk !== undefined && read.chunk.path_in_schema.join(".") === read.builder.column.name;
+}
+
+/**
+ * The bytes of a column chunk, being read. A failed read is reported where the bytes are awaited (never as an
+ * unhandled rejection, if reading stops before).
+ */
+function chunkBytes(file: AsyncBuffer, chunk: ColumnMetaData): Promise<Uint8Array> {
+  const { start, end } = columnChunkRange(chunk);
+  const bytes =
+    start < 0 || end > file.byteLength
+      ? Promise.reject(new Error("the column chunk lies outside the file"))
+      : Promise.resolve(file.slice(start, end)).then((buffer) => new Uint8Array(buffer));
+  bytes.catch(() => undefined);
+  return bytes;
 }
 
 /** One column's values as its pages are decoded, group by group. */
