@@ -17,6 +17,7 @@ import type { CsvTable } from "../../src/csv/table-builder.js";
 import { detectDrift } from "../../src/drift/detect-drift.js";
 import { driftOptionsSchema } from "../../src/drift/options.js";
 import { readParquetInput } from "../../src/parquet/parquet-input.js";
+import { readParquetTable } from "../../src/parquet/read-parquet.js";
 import { duckdb, sqlPath } from "../support/duckdb-parquet.js";
 
 const work = mkdtempSync(join(tmpdir(), "clarus-drift-parquet-encodings-"));
@@ -228,6 +229,34 @@ describe("Parquet pages decoded into typed columns", () => {
     const spilled = await run({ workers: 1, memoryBudgetBytes: 64 * 1024, scratchSpace: () => new TempScratchSpace(work) });
     expect(spilled).toEqual(held);
     expect(held.number_of_columns).toBe(13);
+  });
+
+  it("refuses a column chunk that cannot be read, naming its column, whether read ahead or when a decoding fails first", async () => {
+    const whole = readFileSync(at("types-uncompressed.parquet"));
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(at("types-uncompressed.parquet")));
+    const startOf = (column: string) => {
+      const chunk = metadata.row_groups[1]?.columns.find((candidate) => candidate.meta_data?.path_in_schema[0] === column);
+      return Number(chunk?.meta_data?.dictionary_page_offset || chunk?.meta_data?.data_page_offset);
+    };
+    const failing = (start: number, bytes: Uint8Array = whole) => ({
+      byteLength: bytes.length,
+      slice: async (from: number, to?: number) => {
+        if (from === start) throw new Error("the disk is gone");
+        return bytes.buffer.slice(bytes.byteOffset + from, bytes.byteOffset + (to ?? bytes.length)) as ArrayBuffer;
+      },
+    });
+    const read = (file: ReturnType<typeof failing>) =>
+      readParquetTable(file, "flaky.parquet", limits).catch((caught: unknown) => caught);
+    // The chunk of "big" in the second row group is read while "small" is decoded.
+    expect(await read(failing(startOf("big")))).toMatchObject({
+      file: "flaky.parquet",
+      column: "big",
+      message: expect.stringMatching(/cannot read this column: the disk is gone/),
+    });
+    // "small" cannot be decoded while "big" fails to read: the first failure is the one reported.
+    const damaged = Buffer.from(whole);
+    damaged.fill(0xff, startOf("small"), startOf("small") + 12);
+    expect(await read(failing(startOf("big"), damaged))).toMatchObject({ column: "small" });
   });
 
   it.each([
