@@ -1,7 +1,6 @@
 import type { AsyncBuffer, ColumnMetaData } from "hyparquet";
 // The footer reader alone: hyparquet's index also loads its row assembly and queries, which this reader does not use.
 import { parquetMetadataAsync, parquetSchema } from "hyparquet/src/metadata.js";
-import { compressors } from "hyparquet-compressors";
 import type { ColumnValues } from "../csv/column-accumulator.js";
 import { CsvFormatError } from "../csv/errors.js";
 import { CsvLimitError, type CsvLimits } from "../csv/limits.js";
@@ -9,6 +8,7 @@ import { NumberColumn } from "../csv/number-column.js";
 import { laterSpillThreshold, type NumberSpill } from "../csv/number-spill.js";
 import type { CsvTable } from "../csv/table-builder.js";
 import { type ColumnChunkSink, columnChunkRange, type DecodedPage, readColumnChunk } from "./column-chunk.js";
+import { decompressorsFor } from "./page-decompressors.js";
 import { type ValueCodec, valueCodec } from "./page-values.js";
 import { type ParquetColumn, parquetColumns } from "./parquet-columns.js";
 
@@ -45,6 +45,7 @@ export async function readParquetTable(
       builder.column.kind === "datetime" ? [] : [{ groupIndex, builder, chunk: group.columns[index]?.meta_data }],
     ),
   );
+  const compressors = await decompressorsFor(reads.flatMap((read) => (read.chunk ? [read.chunk.codec] : [])));
   let groupStart = 0;
   let spillThreshold = spill?.thresholdBytes ?? Number.POSITIVE_INFINITY;
   let next = 0;
