@@ -249,19 +249,13 @@ export class NumberColumn {
    * costs one multiplication and one division a value. As for a CSV's "-0", -0 stays -0 only among doubles.
    */
   addNumber(value: number): void {
-    if (this.scaled) {
-      for (let scale = this.scale; scale <= MAX_SCALE; scale++) {
-        const divisor = POWERS_OF_TEN[scale] as number;
-        const mantissa = Math.round(value * divisor);
-        const magnitude = Math.abs(mantissa);
-        if (magnitude > INT32_MAX) break;
-        if (mantissa / divisor === value) {
-          this.addDecimal(magnitude, scale, mantissa < 0);
-          return;
-        }
-      }
+    const scale = this.scaled ? scaleOf(value, this.scale) : -1;
+    if (scale < 0) {
+      this.addDouble(value);
+      return;
     }
-    this.addDouble(value);
+    const mantissa = Math.round(value * (POWERS_OF_TEN[scale] as number));
+    this.addDecimal(Math.abs(mantissa), scale, mantissa < 0);
   }
 
   /**
@@ -425,8 +419,7 @@ export class NumberColumn {
     const span = this.max - this.min + 1;
     if (!scaled || count === 0 || span > Math.min(Math.max(4 * count, 1 << 16), COUNTING_SORT_MAX_SPAN)) return undefined;
     const counts = workspace ? workspace.counters(span) : new Uint32Array(span);
-    const min = this.min;
-    for (const chunk of scaled.chunks()) for (let i = 0; i < chunk.length; i++) counts[(chunk[i] as number) - min]!++;
+    tallyInto(counts, this.min, { storage: "int32", chunks: scaled.chunks() });
     return counts;
   }
 
@@ -576,8 +569,8 @@ export class NumberColumn {
 }
 
 /**
- * The coarsest scale from `from` up to MAX_SCALE at which a scaled integer gives back exactly `value`, as `addNumber`
- * looks for it; -1 when there is none (the value needs a double).
+ * The coarsest scale from `from` up to MAX_SCALE at which a scaled integer gives back exactly `value`; -1 when there
+ * is none (the value needs a double).
  */
 function scaleOf(value: number, from: number): number {
   for (let scale = from; scale <= MAX_SCALE; scale++) {
@@ -591,7 +584,7 @@ function scaleOf(value: number, from: number): number {
 
 /**
  * The mantissas of the finite values that occur (`counts` not 0) at the coarsest scale from `from` up that gives
- * every one of them back exactly (found as `addNumber` finds it, value by value), their range and total count;
+ * every one of them back exactly (`scaleOf`, as `addNumber` finds it value by value), their range and total count;
  * undefined when one of them fits no scale.
  */
 function mantissasOf(
