@@ -293,28 +293,11 @@ export class NumberColumn {
     // A batch ends with its mantissas full, at the end, or at a value that does not fit the scale.
     for (let batchFull = true; batchFull && i < values.length; ) {
       const tally = this.tally;
-      const counts = tally ? tally.counts : NO_COUNTS;
-      const base = tally ? tally.min : 0;
-      const span = counts.length;
       const first = i;
-      let taken = 0;
-      let min = INT32_MAX;
-      let max = -INT32_MAX;
-      for (; i < values.length && taken < MANTISSA_BATCH.length; i++) {
-        const value = values[i] as number;
-        const mantissa = Math.round(value * divisor);
-        if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
-        const offset = mantissa - base;
-        if (offset >= 0 && offset < span) {
-          counts[offset]!++;
-        } else {
-          MANTISSA_BATCH[taken++] = mantissa;
-          if (mantissa < min) min = mantissa;
-          if (mantissa > max) max = mantissa;
-        }
-      }
+      i = countScaledRun(values, i, divisor, tally ? tally.counts : NO_COUNTS, tally ? tally.min : 0);
+      const taken = RUN_FOUND[0] as number;
       if (tally) tally.count += i - first - taken;
-      if (taken > 0) this.store(scaled, MANTISSA_BATCH.subarray(0, taken), min, max);
+      if (taken > 0) this.store(scaled, MANTISSA_BATCH.subarray(0, taken), RUN_FOUND[1] as number, RUN_FOUND[2] as number);
       batchFull = taken === MANTISSA_BATCH.length;
     }
     return i;
@@ -328,8 +311,7 @@ export class NumberColumn {
    * scale, the column turns to doubles.
    */
   addCounted(values: Float64Array, counts: Uint32Array): number {
-    let skipped = 0;
-    for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k] as number)) skipped += counts[k] as number;
+    const skipped = countNonFinite(values, counts);
     const mantissas = this.scaled ? mantissasOf(values, counts, this.scale) : undefined;
     if (mantissas && mantissas.scale > this.scale) this.rescale(mantissas.scale);
     const scaled = this.scaled;
@@ -339,18 +321,14 @@ export class NumberColumn {
       if (min < this.min) this.min = min;
       if (max > this.max) this.max = max;
       const tally = this.tallyFor(min, max, total);
-      for (let k = 0; k < values.length; k++) {
-        const times = counts[k] as number;
-        if (times === 0 || !Number.isFinite(values[k] as number)) continue;
-        const mantissa = mantissas.values[k] as number;
-        const offset = tally ? mantissa - tally.min : -1;
-        if (tally && offset >= 0 && offset < tally.counts.length) {
-          tally.counts[offset]! += times;
-          tally.count += times;
-        } else {
-          scaled.pushRepeated(mantissa, times);
-        }
+      const outsideTimes = new Uint32Array(values.length);
+      const outside = tallyCounted(mantissas.values, values, counts, tally?.counts ?? NO_COUNTS, tally?.min ?? 0, outsideTimes);
+      let held = 0;
+      for (let j = 0; j < outside; j++) {
+        scaled.pushRepeated(mantissas.values[j] as number, outsideTimes[j] as number);
+        held += outsideTimes[j] as number;
       }
+      if (tally) tally.count += total - held;
       return skipped;
     }
     if (this.scaled) this.toDoubles();
@@ -483,17 +461,7 @@ export class NumberColumn {
       scaled.pushAll(batch);
       return;
     }
-    const { counts } = tally;
-    const base = tally.min;
-    const span = counts.length;
-    // Values outside the tally are moved to the front of the batch, in order.
-    let outside = 0;
-    for (let i = 0; i < batch.length; i++) {
-      const mantissa = batch[i] as number;
-      const offset = mantissa - base;
-      if (offset >= 0 && offset < span) counts[offset]!++;
-      else batch[outside++] = mantissa;
-    }
+    const outside = countWithin(batch, tally.counts, tally.min);
     tally.count += batch.length - outside;
     if (outside > 0) scaled.pushAll(batch.subarray(0, outside));
   }
@@ -569,6 +537,60 @@ export class NumberColumn {
 }
 
 /**
+ * What `countScaledRun` found besides where it stopped: how many mantissas it put in MANTISSA_BATCH, their smallest
+ * and largest.
+ */
+const RUN_FOUND = new Int32Array(3);
+
+/**
+ * The values from `start` on whose mantissa at `divisor` gives them back exactly: those within `counts` (a counter
+ * per value from `base` up) counted there, the others put in MANTISSA_BATCH, until it is full or a value does not
+ * fit; answers the index of the first value not taken. A loop of its own, touching only numbers and typed arrays:
+ * V8 optimises it alone, quickly, and the column's state changing (a tally started) cannot invalidate it.
+ */
+function countScaledRun(values: Float64Array, start: number, divisor: number, counts: Uint32Array, base: number): number {
+  const span = counts.length;
+  const batch = MANTISSA_BATCH;
+  let taken = 0;
+  let min = INT32_MAX;
+  let max = -INT32_MAX;
+  let i = start;
+  for (; i < values.length && taken < batch.length; i++) {
+    const value = values[i] as number;
+    const mantissa = Math.round(value * divisor);
+    if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
+    const offset = mantissa - base;
+    if (offset >= 0 && offset < span) {
+      counts[offset]!++;
+    } else {
+      batch[taken++] = mantissa;
+      if (mantissa < min) min = mantissa;
+      if (mantissa > max) max = mantissa;
+    }
+  }
+  RUN_FOUND[0] = taken;
+  RUN_FOUND[1] = min;
+  RUN_FOUND[2] = max;
+  return i;
+}
+
+/**
+ * Counts the values of `batch` within `counts` (a counter per value from `base` up) and moves the others to the
+ * front of the batch, in order; answers how many those are.
+ */
+function countWithin(batch: Int32Array, counts: Uint32Array, base: number): number {
+  const span = counts.length;
+  let outside = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const mantissa = batch[i] as number;
+    const offset = mantissa - base;
+    if (offset >= 0 && offset < span) counts[offset]!++;
+    else batch[outside++] = mantissa;
+  }
+  return outside;
+}
+
+/**
  * The coarsest scale from `from` up to MAX_SCALE at which a scaled integer gives back exactly `value`; -1 when there
  * is none (the value needs a double).
  */
@@ -594,26 +616,80 @@ function mantissasOf(
 ): { values: Int32Array; scale: number; min: number; max: number; total: number } | undefined {
   const mantissas = new Int32Array(values.length);
   for (let scale = from; ; ) {
-    const divisor = POWERS_OF_TEN[scale] as number;
-    let min = INT32_MAX;
-    let max = -INT32_MAX;
-    let total = 0;
-    let k = 0;
-    for (; k < values.length; k++) {
-      const value = values[k] as number;
-      if (counts[k] === 0 || !Number.isFinite(value)) continue;
-      const mantissa = Math.round(value * divisor);
-      if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
-      mantissas[k] = mantissa;
-      if (mantissa < min) min = mantissa;
-      if (mantissa > max) max = mantissa;
-      total += counts[k] as number;
+    const k = mantissasAtScale(values, counts, POWERS_OF_TEN[scale] as number, mantissas);
+    if (k === values.length) {
+      const [min, max, total] = [MANTISSAS_FOUND[0] as number, MANTISSAS_FOUND[1] as number, MANTISSAS_FOUND[2] as number];
+      return { values: mantissas, scale, min, max, total };
     }
-    if (k === values.length) return { values: mantissas, scale, min, max, total };
     // A value that needs a finer scale: every value again at that one (at most MAX_SCALE times).
     scale = scaleOf(values[k] as number, scale + 1);
     if (scale < 0) return undefined;
   }
+}
+
+/** What `mantissasAtScale` found: the smallest and largest mantissa, and the total count of the values. */
+const MANTISSAS_FOUND = new Float64Array(3);
+
+/**
+ * The mantissas at `divisor` of the finite values that occur (`counts` not 0), into `mantissas`, up to the first
+ * one it does not give back exactly, whose index is answered (`values.length` when there is none).
+ */
+function mantissasAtScale(values: Float64Array, counts: Uint32Array, divisor: number, mantissas: Int32Array): number {
+  let min = INT32_MAX;
+  let max = -INT32_MAX;
+  let total = 0;
+  let k = 0;
+  for (; k < values.length; k++) {
+    const value = values[k] as number;
+    if (counts[k] === 0 || !Number.isFinite(value)) continue;
+    const mantissa = Math.round(value * divisor);
+    if (!(mantissa >= -INT32_MAX && mantissa <= INT32_MAX && mantissa / divisor === value)) break;
+    mantissas[k] = mantissa;
+    if (mantissa < min) min = mantissa;
+    if (mantissa > max) max = mantissa;
+    total += counts[k] as number;
+  }
+  MANTISSAS_FOUND[0] = min;
+  MANTISSAS_FOUND[1] = max;
+  MANTISSAS_FOUND[2] = total;
+  return k;
+}
+
+/** How many values `counts` counts that are not finite (NaN, ±infinity). */
+function countNonFinite(values: Float64Array, counts: Uint32Array): number {
+  let count = 0;
+  for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k] as number)) count += counts[k] as number;
+  return count;
+}
+
+/**
+ * Adds `counts[k]` to the counter of `mantissas[k]` in `tally` (a counter per value from `base` up), for every finite
+ * value that occurs; those outside it are moved to the front of `mantissas`, in order, with their counts in
+ * `outsideTimes`. Answers how many those are.
+ */
+function tallyCounted(
+  mantissas: Int32Array,
+  values: Float64Array,
+  counts: Uint32Array,
+  tally: Uint32Array,
+  base: number,
+  outsideTimes: Uint32Array,
+): number {
+  const span = tally.length;
+  let outside = 0;
+  for (let k = 0; k < mantissas.length; k++) {
+    const times = counts[k] as number;
+    if (times === 0 || !Number.isFinite(values[k] as number)) continue;
+    const mantissa = mantissas[k] as number;
+    const offset = mantissa - base;
+    if (offset >= 0 && offset < span) {
+      tally[offset]! += times;
+    } else {
+      mantissas[outside] = mantissa;
+      outsideTimes[outside++] = times;
+    }
+  }
+  return outside;
 }
 
 function countOf(state: NumberColumnState): number {
