@@ -205,7 +205,7 @@ export function countDictionaryIndices(reader: DataReader, count: number, counts
     if (header % 2 === 1) {
       const used = Math.min(length * 8, count - seen);
       if (offset + Math.ceil((used * bitWidth) / 8) > end) throw truncated(seen);
-      countBitPacked(bytes, offset, bitWidth, used, counts);
+      countBitPacked(bytes, view, offset, bitWidth, used, counts);
       offset = Math.min(end, offset + length * bitWidth);
       seen += used;
     } else {
@@ -223,30 +223,37 @@ export function countDictionaryIndices(reader: DataReader, count: number, counts
   reader.offset = end;
 }
 
-/** Counts `n` bit-packed values of `bitWidth` bits from `bytes[offset]` on (least significant bits first). */
-function countBitPacked(bytes: Uint8Array, offset: number, bitWidth: number, n: number, counts: Uint32Array): void {
+/**
+ * Counts `n` bit-packed values of `bitWidth` bits from `bytes[offset]` on (least significant bits first); `words`
+ * views the same bytes.
+ */
+function countBitPacked(
+  bytes: Uint8Array,
+  words: DataView,
+  offset: number,
+  bitWidth: number,
+  n: number,
+  counts: Uint32Array,
+): void {
   const size = counts.length;
-  if (bitWidth <= 24) {
-    // Bits wait in a 32-bit buffer: fewer than `bitWidth` (≤ 24) are left when a byte is added above them.
+  let i = 0;
+  if (bitWidth <= 25) {
+    // A value starts within a byte (≤ 7 bits in) and is ≤ 25 bits long: one little-endian 32-bit read holds it, as long
+    // as 4 bytes remain from its first byte on; the last few values are read byte by byte below.
     const mask = (1 << bitWidth) - 1;
-    let buffer = 0;
-    let bits = 0;
-    let at = offset;
-    for (let i = 0; i < n; i++) {
-      while (bits < bitWidth) {
-        buffer |= (bytes[at++] as number) << bits;
-        bits += 8;
-      }
-      const index = buffer & mask;
-      buffer >>>= bitWidth;
-      bits -= bitWidth;
+    const lastWord = bytes.length - 4;
+    let byte = offset;
+    let shift = 0;
+    for (; i < n && byte <= lastWord; i++) {
+      const index = (words.getUint32(byte, true) >>> shift) & mask;
       if (index >= size) throw outsideDictionary(index, size);
       counts[index]!++;
+      shift += bitWidth;
+      byte += shift >> 3;
+      shift &= 7;
     }
-    return;
   }
-  // Dictionaries of more than 2^24 entries: bit by bit.
-  for (let i = 0; i < n; i++) {
+  for (; i < n; i++) {
     const first = offset * 8 + i * bitWidth;
     let index = 0;
     for (let bit = 0; bit < bitWidth; bit++) {
