@@ -1,4 +1,6 @@
-import { CountedNumbers, markSortedFinite, type NumberSample, type SortWorkspace, sortInPlace } from "../stats/index.js";
+// The sorted shapes alone, not the statistics' index: a reading thread then loads no test it never runs.
+import type { SortWorkspace } from "../stats/sort-workspace.js";
+import { CountedNumbers, markSortedFinite, type NumberSample, sortInPlace } from "../stats/sorted.js";
 import { ChunkList } from "./chunk-list.js";
 
 const INT32_MAX = 2 ** 31 - 1;
