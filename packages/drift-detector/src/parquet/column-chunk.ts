@@ -27,6 +27,7 @@ export interface DecodedPage {
 
 /** Where a column chunk's values go: its data pages one by one, and the counts of its dictionary-encoded numbers. */
 export interface ColumnChunkSink {
+  /** The page's arrays may view memory that the next page's decompression reuses: consumed here, never kept. */
   add(page: DecodedPage): void;
   /** `counts[k]` times the dictionary's `values[k]`: every dictionary-encoded number of the chunk, once it is read. */
   addCounted(values: Float64Array, counts: Uint32Array): void;
@@ -62,6 +63,8 @@ export function readColumnChunk(
   const reader: DataReader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   const expected = Number(meta.num_values);
   const chunk: ChunkContext = { meta, codec, optional, compressors, dictionary: undefined, indexCounts: undefined };
+  // Bounds what a page header may make a decompressor allocate (the chunk's size includes its page headers).
+  const maxPageSize = Number(meta.total_uncompressed_size);
   let seen = 0;
   while (seen < expected) {
     if (reader.offset >= bytes.length) throw new Error(`the column chunk ends after ${seen} of its ${expected} values`);
@@ -70,11 +73,16 @@ export function readColumnChunk(
     if (!(size >= 0) || reader.offset + size > bytes.length) {
       throw new Error(`a page of ${size} bytes runs past the end of the column chunk`);
     }
+    const uncompressed = header.uncompressed_page_size;
+    if (!(uncompressed >= 0 && uncompressed <= maxPageSize)) {
+      throw new Error(`a page of ${uncompressed} bytes uncompressed, where the whole column chunk holds ${maxPageSize}`);
+    }
     const body = bytes.subarray(reader.offset, reader.offset + size);
     reader.offset += size;
     if (header.type === "DICTIONARY_PAGE") {
       const count = header.dictionary_page_header?.num_values ?? 0;
-      const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors);
+      // A copy: the dictionary is kept for the chunk's pages, while the decompressor may reuse its output's memory.
+      const page = decompressPage(body, uncompressed, meta.codec, compressors).slice();
       handCounted(chunk, sink);
       chunk.dictionary = asDictionary(readPlainValues(readerOf(page), count, codec));
       chunk.indexCounts = chunk.dictionary.kind === "numbers" ? new Uint32Array(chunk.dictionary.numbers.length) : undefined;

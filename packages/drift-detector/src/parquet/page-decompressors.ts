@@ -1,18 +1,17 @@
 import type { CompressionCodec, Compressors } from "hyparquet";
 
 /**
- * The decompressors a file's column chunks need, loaded for those codecs only, when its footer has named them:
- * snappy, most writers' default, alone from hysnappy's WebAssembly (~6 ms to load in a fresh thread), where every
- * codec of hyparquet-compressors (snappy, gzip, brotli, zstd, lz4) takes ~25 ms, on the path of every Parquet read.
+ * The decompressors a file's column chunks need, loaded for those codecs only, when its footer has named them.
+ * Snappy, most writers' default, is ours (snappy.ts: WebAssembly decompressing every page into one reused region,
+ * ~1 ms to load); the other codecs (gzip, zstd, brotli, lz4) come from hyparquet-compressors, ~25 ms to load in a
+ * fresh thread, so only for a file that uses one. A decompressed page may be a view that the next page overwrites.
  */
 export async function decompressorsFor(codecs: Iterable<CompressionCodec>): Promise<Compressors> {
   const needed = new Set(codecs);
   needed.delete("UNCOMPRESSED");
-  if (needed.size === 0) return {};
-  if (needed.size === 1 && needed.has("SNAPPY")) {
-    const { snappyUncompressor } = await import("hysnappy");
-    return { SNAPPY: snappyUncompressor() };
-  }
+  const snappy: Compressors = needed.has("SNAPPY") ? { SNAPPY: (await import("./snappy.js")).snappyDecompressor() } : {};
+  needed.delete("SNAPPY");
+  if (needed.size === 0) return snappy;
   const { compressors } = await import("hyparquet-compressors");
-  return compressors;
+  return { ...compressors, ...snappy };
 }

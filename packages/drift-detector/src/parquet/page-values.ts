@@ -151,6 +151,9 @@ export function readOtherValues(reader: DataReader, count: number, codec: ValueC
     case "DELTA_BYTE_ARRAY": {
       const output: Uint8Array[] = new Array(count);
       (encoding === "DELTA_BYTE_ARRAY" ? deltaByteArray : deltaLengthByteArray)(reader, count, output);
+      // hyparquet's decoders view the values in the page's buffer without checking the page's end, and a reused
+      // decompression buffer goes on past it.
+      requireBytes(reader, 0);
       return fromByteArrays(output, codec);
     }
     case "BYTE_STREAM_SPLIT":
