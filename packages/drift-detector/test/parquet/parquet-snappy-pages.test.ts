@@ -11,7 +11,7 @@ import { CsvFormatError } from "../../src/csv/errors.js";
 import { csvLimits } from "../../src/csv/limits.js";
 import { columnChunkRange, readColumnChunk } from "../../src/parquet/column-chunk.js";
 import { decompressorsFor } from "../../src/parquet/page-decompressors.js";
-import type { ValueCodec } from "../../src/parquet/page-values.js";
+import { readOtherValues, type ValueCodec } from "../../src/parquet/page-values.js";
 import { readParquetInput } from "../../src/parquet/parquet-input.js";
 import { duckdb, sqlPath } from "../support/duckdb-parquet.js";
 
@@ -100,5 +100,20 @@ describe("snappy Parquet pages", () => {
     expect(() => readColumnChunk(bytes, small, DOUBLE, true, compressors, sink)).toThrow(
       /a page of \d+ bytes uncompressed, where the whole column chunk holds 1000/,
     );
+  });
+
+  it("refuse text values running past the page's end into the rest of a reused buffer (DELTA_LENGTH_BYTE_ARRAY)", () => {
+    // One value of 10 bytes (a DELTA_BINARY_PACKED header: block 128, 4 miniblocks, 1 value, first 10) with 3 in the page.
+    const buffer = new Uint8Array(64).fill(0x61);
+    buffer.set([0x80, 0x01, 0x04, 0x01, 0x14, 0x62, 0x63, 0x64]);
+    const page = { view: new DataView(buffer.buffer, 0, 8), offset: 0 };
+    const text: ValueCodec = {
+      type: "BYTE_ARRAY",
+      typeLength: undefined,
+      unsigned: false,
+      decimalScale: undefined,
+      labels: true,
+    };
+    expect(() => readOtherValues(page, 1, text, "DELTA_LENGTH_BYTE_ARRAY")).toThrow(/the page ends 7 bytes before its values do/);
   });
 });
