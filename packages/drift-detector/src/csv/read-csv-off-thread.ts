@@ -1,10 +1,9 @@
-import { Worker } from "node:worker_threads";
+import { readOnThread } from "../threads/read-on-thread.js";
+import type { ThreadGroup } from "../threads/thread-group.js";
 import type { CsvLimits } from "./limits.js";
 import type { NumberSpill } from "./number-spill.js";
-import type { FromReader, ToReader } from "./read-csv-worker.js";
+import type { ToReader } from "./read-csv-worker.js";
 import type { CsvTable } from "./table-builder.js";
-import { errorFromOutcome, tableFromMessage } from "./table-transfer.js";
-import { WORKER_RESOURCE_LIMITS } from "./worker-heap.js";
 
 const WORKER_SCRIPT = new URL("./read-csv-worker.js", import.meta.url);
 /** Chunks posted but not yet parsed; bounds the memory a slow reader can make the sender hold. */
@@ -13,13 +12,15 @@ const MAX_IN_FLIGHT = 4;
 /**
  * readCsvTable on a worker thread: this thread only pulls the bytes and hands them over, so two files parse on two
  * cores at once (the parse is half of a run's CPU time on the benchmark). Running from TypeScript sources, as the
- * tests do, there is no compiled worker script and the file is read on this thread instead. `signal` stops the
- * reading early (the other file of a pair failed).
+ * tests do, there is no compiled worker script and the file is read on this thread instead. The thread is one of
+ * `threads`: released to it once the table is handed over (to compare columns on), stopped if the reading fails.
+ * `signal` stops the reading early (the other file of a pair failed).
  */
 export async function readCsvTableOffThread(
   source: AsyncIterable<Uint8Array | string>,
   file: string,
   limits: CsvLimits,
+  threads: ThreadGroup,
   signal?: AbortSignal,
   spill?: NumberSpill,
 ): Promise<CsvTable> {
@@ -28,55 +29,30 @@ export async function readCsvTableOffThread(
     const { readCsvTable } = await import("./read-csv.js");
     return readCsvTable(source, file, limits, spill);
   }
-  const worker = new Worker(WORKER_SCRIPT, {
-    workerData: { file, limits, spillThresholdBytes: spill?.thresholdBytes },
-    resourceLimits: WORKER_RESOURCE_LIMITS,
-  });
-  try {
-    return await new Promise<CsvTable>((resolve, reject) => {
-      let settled = false;
-      let inFlight = 0;
-      let release: (() => void) | undefined;
-      const settle = (outcome: () => void) => {
-        settled = true;
-        release?.();
-        outcome();
-      };
-      worker.on("message", (message: FromReader) => {
-        if (message.type === "ack") {
-          inFlight--;
-          release?.();
-        } else if (message.type === "spill") {
-          try {
-            spill?.take(message.parts);
-          } catch (error) {
-            settle(() => reject(error));
-          }
-        } else if (message.type === "table") settle(() => resolve(tableFromMessage(message.table)));
-        else settle(() => reject(errorFromOutcome(message)));
-      });
-      worker.on("error", (error) => settle(() => reject(error)));
-      signal?.addEventListener("abort", () => settle(() => reject(signal.reason)), { once: true });
-      worker.on("exit", (code) => {
-        if (!settled) settle(() => reject(new Error(`the thread reading ${file} stopped (exit code ${code})`)));
-      });
-      const send = (message: ToReader) => worker.postMessage(message);
-      (async () => {
-        for await (const bytes of source) {
-          if (settled) break;
-          send({ type: "chunk", bytes });
-          inFlight++;
-          while (inFlight >= MAX_IN_FLIGHT && !settled) {
-            await new Promise<void>((resolve) => {
-              release = resolve;
-            });
-          }
-          if (settled) break;
+  const workerData = { file, limits, spillThresholdBytes: spill?.thresholdBytes };
+  return readOnThread(threads, WORKER_SCRIPT, { workerData }, { name: file, spill, signal }, (reading) => {
+    let inFlight = 0;
+    let wake: (() => void) | undefined;
+    (async () => {
+      for await (const bytes of source) {
+        if (reading.ended) break;
+        reading.worker.postMessage({ type: "chunk", bytes } satisfies ToReader);
+        inFlight++;
+        while (inFlight >= MAX_IN_FLIGHT && !reading.ended) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
         }
-        if (!settled) send({ type: "end" });
-      })().catch((error: unknown) => settle(() => reject(error)));
-    });
-  } finally {
-    await worker.terminate();
-  }
+        if (reading.ended) break;
+      }
+      if (!reading.ended) reading.worker.postMessage({ type: "end" } satisfies ToReader);
+    })().catch(reading.fail);
+    return {
+      onAck: () => {
+        inFlight--;
+        wake?.();
+      },
+      onEnd: () => wake?.(),
+    };
+  });
 }

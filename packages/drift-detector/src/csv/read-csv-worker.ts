@@ -1,12 +1,14 @@
 // Worker thread of readCsvTableOffThread: reads one CSV from the byte chunks the main thread posts, acknowledging
-// each so the sender never runs far ahead, and posts back the table (number chunks transferred, not copied).
+// each so the sender never runs far ahead, and posts back the table (number chunks transferred, not copied); then
+// compares the columns it is given, if any (column-tasks.ts).
 import { parentPort, workerData } from "node:worker_threads";
+import { answerColumnTasks } from "../drift/column-tasks.js";
+import type { FromReadingThread } from "../threads/read-on-thread.js";
 import type { CsvLimits } from "./limits.js";
 import { readCsvTable } from "./read-csv.js";
-import { errorToOutcome, type ReadOutcome, type SpillMessage, spillToMainThread, tableToMessage } from "./table-transfer.js";
+import { errorToOutcome, spillToMainThread, tableToMessage } from "./table-transfer.js";
 
 export type ToReader = { type: "chunk"; bytes: Uint8Array | string } | { type: "end" };
-export type FromReader = { type: "ack" } | SpillMessage | ReadOutcome;
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const { file, limits, spillThresholdBytes } = workerData as {
@@ -21,16 +23,16 @@ async function* postedChunks(): AsyncGenerator<Uint8Array | string> {
   const queue: Array<Uint8Array | string> = [];
   let ended = false;
   let wake: (() => void) | undefined;
-  port.on("message", (message: ToReader) => {
+  port.on("message", (message: ToReader | { type: "column" }) => {
     if (message.type === "chunk") queue.push(message.bytes);
-    else ended = true;
+    else if (message.type === "end") ended = true;
     wake?.();
   });
   for (;;) {
     const next = queue.shift();
     if (next !== undefined) {
       yield next;
-      port.postMessage({ type: "ack" } satisfies FromReader);
+      port.postMessage({ type: "ack" } satisfies FromReadingThread);
     } else if (ended) {
       return;
     } else {
@@ -44,7 +46,8 @@ async function* postedChunks(): AsyncGenerator<Uint8Array | string> {
 readCsvTable(postedChunks(), file, limits, spill).then(
   (table) => {
     const { message, transfer } = tableToMessage(table);
-    port.postMessage({ type: "table", table: message } satisfies FromReader, transfer);
+    port.postMessage({ type: "table", table: message } satisfies FromReadingThread, transfer);
+    answerColumnTasks(port);
   },
-  (error: unknown) => port.postMessage(errorToOutcome(error) satisfies FromReader),
+  (error: unknown) => port.postMessage(errorToOutcome(error) satisfies FromReadingThread),
 );

@@ -1,5 +1,6 @@
 import { type ColumnMessage, columnFromMessage, columnToMessage } from "../csv/table-transfer.js";
 import type { ColumnSide, ColumnTask } from "./compare-column.js";
+import type { DriftOptions } from "./options.js";
 import { DriftOptionsError } from "./options-error.js";
 import type { ColumnDrift, UntestedColumn } from "./result.js";
 
@@ -12,7 +13,7 @@ export interface ColumnTaskMessage {
 
 type SideMessage = Omit<ColumnSide, "values"> & { values: ColumnMessage };
 
-export type ToColumnThread = { id: number; task: ColumnTaskMessage };
+export type ToColumnThread = { type: "column"; id: number; task: ColumnTaskMessage; options: DriftOptions };
 export type FromColumnThread =
   | { id: number; outcome: ColumnDrift | UntestedColumn }
   | { id: number; error: { name: string; message: string; stack?: string } };

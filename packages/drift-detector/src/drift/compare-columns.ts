@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-import { WORKER_RESOURCE_LIMITS } from "../csv/worker-heap.js";
-import { SortWorkspace } from "../stats/index.js";
+import type { Worker } from "node:worker_threads";
+import { SortWorkspace } from "../stats/sort-workspace.js";
+import type { ThreadGroup } from "../threads/thread-group.js";
 import { errorFromMessage, type FromColumnThread, type ToColumnThread, taskToMessage } from "./column-transfer.js";
 import { type ColumnTask, compareColumn } from "./compare-column.js";
 import type { DriftOptions } from "./options.js";
@@ -15,17 +15,19 @@ export function columnThreadCount(columns: number, cap?: number): number {
 }
 
 /**
- * Compares every task's column, in parallel on `threads` worker threads, each taking the next column as it
- * finishes one; outcomes come back in the tasks' order. A task's number chunks are transferred, not copied: once
- * posted, this thread no longer holds them. `nextTask` is called only when a thread is free, so a caller can
- * build each task just in time (load a spilled column). With one thread, or when running from TypeScript sources
- * (no compiled thread script, as in the tests), the columns are compared on this thread, one after the other.
+ * Compares every task's column, in parallel on `threads` worker threads of `group` (its idle ones first: the threads
+ * that read the files, then new column threads), each taking the next column as it finishes one; outcomes come back
+ * in the tasks' order. A task's number chunks are transferred, not copied: once posted, this thread no longer holds
+ * them. `nextTask` is called only when a thread is free, so a caller can build each task just in time (load a
+ * spilled column). With one thread, or when running from TypeScript sources (no compiled thread script, as in the
+ * tests), the columns are compared on this thread, one after the other. The group's owner stops the threads.
  */
 export async function compareColumns(
   count: number,
   nextTask: (index: number) => Promise<ColumnTask> | ColumnTask,
   options: DriftOptions,
   threads: number,
+  group: ThreadGroup,
 ): Promise<Array<ColumnDrift | UntestedColumn>> {
   const outcomes: Array<ColumnDrift | UntestedColumn> = [];
   if (threads <= 1 || !import.meta.url.endsWith(".js")) {
@@ -33,28 +35,26 @@ export async function compareColumns(
     for (let index = 0; index < count; index++) outcomes.push(compareColumn(await nextTask(index), options, workspace));
     return outcomes;
   }
-  const workers = Array.from(
-    { length: Math.min(threads, count) },
-    () => new Worker(THREAD_SCRIPT, { workerData: { options }, resourceLimits: WORKER_RESOURCE_LIMITS }),
+  const workers = Array.from({ length: Math.min(threads, count) }, () => group.takeIdle() ?? group.start(THREAD_SCRIPT));
+  let next = 0;
+  await Promise.all(
+    workers.map(async (worker) => {
+      while (next < count) {
+        const index = next++;
+        const task = await nextTask(index);
+        outcomes[index] = await compareOnThread(worker, index, task, options);
+      }
+    }),
   );
-  try {
-    let next = 0;
-    await Promise.all(
-      workers.map(async (worker) => {
-        while (next < count) {
-          const index = next++;
-          const task = await nextTask(index);
-          outcomes[index] = await compareOnThread(worker, index, task);
-        }
-      }),
-    );
-    return outcomes;
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
-  }
+  return outcomes;
 }
 
-function compareOnThread(worker: Worker, id: number, task: ColumnTask): Promise<ColumnDrift | UntestedColumn> {
+function compareOnThread(
+  worker: Worker,
+  id: number,
+  task: ColumnTask,
+  options: DriftOptions,
+): Promise<ColumnDrift | UntestedColumn> {
   return new Promise((resolve, reject) => {
     const onMessage = (answer: FromColumnThread) => {
       if (answer.id !== id) return;
@@ -79,6 +79,6 @@ function compareOnThread(worker: Worker, id: number, task: ColumnTask): Promise<
     worker.on("error", onError);
     worker.on("exit", onExit);
     const transfer: ArrayBuffer[] = [];
-    worker.postMessage({ id, task: taskToMessage(task, transfer) } satisfies ToColumnThread, transfer);
+    worker.postMessage({ type: "column", id, task: taskToMessage(task, transfer), options } satisfies ToColumnThread, transfer);
   });
 }

@@ -1,6 +1,7 @@
 import { CsvFormatError } from "../csv/errors.js";
 import type { CsvLimits } from "../csv/limits.js";
 import type { CsvTable } from "../csv/table-builder.js";
+import type { ThreadGroup } from "../threads/thread-group.js";
 import type { CollectGarbage } from "./collect-garbage.js";
 import { columnThreadCount, compareColumns } from "./compare-columns.js";
 import type { DriftOptions } from "./options.js";
@@ -26,6 +27,8 @@ export interface ComparisonSettings {
   budget: number;
   scratch: ScratchSpace | undefined;
   collectGarbage: CollectGarbage;
+  /** The run's threads: the reading threads, idle now, compare columns before any new one is started. */
+  threads: ThreadGroup;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface ComparisonSettings {
  */
 export async function compareTables(
   [reference, current]: [CsvTable, CsvTable],
-  { options, limits, workers, budget, scratch, collectGarbage }: ComparisonSettings,
+  { options, limits, workers, budget, scratch, collectGarbage, threads }: ComparisonSettings,
 ): Promise<DriftResult> {
   const pair = new TablePair(reference, current, scratch, limits, collectGarbage);
   const shared = [...reference.columns.keys()].filter((column) => current.columns.has(column));
@@ -50,6 +53,7 @@ export async function compareTables(
     (index) => pair.task(selected[index] as string),
     options,
     Math.min(columnThreadCount(selected.length, workers), withinBudget),
+    threads,
   );
   const tested: ColumnDrift[] = [];
   const untested: UntestedColumn[] = [];

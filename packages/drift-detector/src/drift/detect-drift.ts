@@ -1,4 +1,5 @@
 import { type CsvLimits, csvLimits } from "../csv/limits.js";
+import { ThreadGroup } from "../threads/thread-group.js";
 import type { CollectGarbage } from "./collect-garbage.js";
 import { DEFAULT_DRIFT_OPTIONS } from "./default-options.js";
 import type { DriftOptions } from "./options.js";
@@ -39,12 +40,13 @@ export async function detectDrift(
   const scratch = engine.scratchSpace?.();
   const budget = engine.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   const collectGarbage = engine.collectGarbage ?? (() => {});
+  const threads = new ThreadGroup();
   try {
     // The first file to fail stops the reading of the other. Each may hold a quarter of the budget before spilling.
     const abort = new AbortController();
     const memory = { scratch, spillThresholdBytes: budget / 4, collectGarbage };
     const read = (source: DatasetSource, side: DatasetSide) =>
-      readDataset(source, side, limits, memory, abort.signal).catch((error: unknown) => {
+      readDataset(source, side, limits, memory, threads, abort.signal).catch((error: unknown) => {
         abort.abort(error);
         throw error;
       });
@@ -61,8 +63,10 @@ export async function detectDrift(
       budget,
       scratch,
       collectGarbage,
+      threads,
     });
   } finally {
+    await threads.stopAll();
     await scratch?.dispose();
   }
 }

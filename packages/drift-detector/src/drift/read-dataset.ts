@@ -6,6 +6,7 @@ import type { CsvTable } from "../csv/table-builder.js";
 import { isParquet } from "../parquet/magic.js";
 import type { ParquetInput } from "../parquet/parquet-input.js";
 import { readParquetTableOffThread } from "../parquet/read-parquet-off-thread.js";
+import type { ThreadGroup } from "../threads/thread-group.js";
 import type { CollectGarbage } from "./collect-garbage.js";
 
 /** A named dataset, CSV or Parquet (told apart by its first bytes): a file, an S3 object. Errors and results use the name. */
@@ -37,13 +38,14 @@ export interface ScratchSpace {
  * Reads one dataset into columns. A Parquet file needs random access: read in place when it is a local file, else
  * first written to the scratch space, or with none, held in memory. With a scratch space, the numbers read are
  * written to it whenever those held pass `spillThresholdBytes`, so the file's size does not bound memory; the garbage
- * they leave is collected after each batch.
+ * they leave is collected after each batch. The reading thread is started in `threads`.
  */
 export async function readDataset(
   source: DatasetSource,
   side: DatasetSide,
   limits: CsvLimits,
   memory: { scratch: ScratchSpace | undefined; spillThresholdBytes: number; collectGarbage: CollectGarbage },
+  threads: ThreadGroup,
   signal: AbortSignal,
 ): Promise<CsvTable> {
   const { scratch, collectGarbage } = memory;
@@ -55,7 +57,7 @@ export async function readDataset(
     },
   };
   const { head, stream } = await withHead(source.stream);
-  if (!isParquet(head)) return readCsvTableOffThread(stream, source.name, limits, signal, spill);
+  if (!isParquet(head)) return readCsvTableOffThread(stream, source.name, limits, threads, signal, spill);
   let input: ParquetInput;
   if (source.path !== undefined) {
     await stream[Symbol.asyncIterator]().return?.();
@@ -65,7 +67,7 @@ export async function readDataset(
   } else {
     input = { bytes: await allBytes(stream, source.name, limits) };
   }
-  return readParquetTableOffThread(input, source.name, limits, signal, spill);
+  return readParquetTableOffThread(input, source.name, limits, threads, signal, spill);
 }
 
 /** The first bytes of a stream (at least 4 unless it is shorter), and a stream that still yields everything. */

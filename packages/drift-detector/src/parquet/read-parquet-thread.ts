@@ -1,8 +1,9 @@
 // Worker thread of readParquetTableOffThread: reads one Parquet file and posts back the table (number chunks
-// transferred, not copied) or why it is not one.
+// transferred, not copied) or why it is not one; then compares the columns it is given, if any (column-tasks.ts).
 import { parentPort, workerData } from "node:worker_threads";
 import type { CsvLimits } from "../csv/limits.js";
 import { errorToOutcome, spillToMainThread, tableToMessage } from "../csv/table-transfer.js";
+import { answerColumnTasks } from "../drift/column-tasks.js";
 import { type ParquetInput, readParquetInput } from "./parquet-input.js";
 
 const port = parentPort as NonNullable<typeof parentPort>;
@@ -17,6 +18,7 @@ readParquetInput(input, name, limits, spillToMainThread(port, spillThresholdByte
   (table) => {
     const { message, transfer } = tableToMessage(table);
     port.postMessage({ type: "table", table: message }, transfer);
+    answerColumnTasks(port);
   },
   (error: unknown) => port.postMessage(errorToOutcome(error)),
 );

@@ -1,0 +1,71 @@
+// A run's threads: released ones are handed out again, and every one is stopped with the group, whatever state it
+// is in. Real worker threads, running a script written for the test.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Worker } from "node:worker_threads";
+import { afterAll, describe, expect, it } from "vitest";
+import { ThreadGroup } from "./thread-group.js";
+
+const folder = mkdtempSync(join(tmpdir(), "clarus-thread-group-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** A thread that echoes what it is sent, or exits when told to. */
+const ECHO = pathToFileURL(join(folder, "echo.mjs"));
+writeFileSync(
+  ECHO,
+  `import { parentPort } from "node:worker_threads";
+parentPort.on("message", (message) => (message === "exit" ? process.exit(3) : parentPort.postMessage(message)));`,
+);
+
+const echo = (worker: Worker, message: string) =>
+  new Promise<unknown>((resolve) => {
+    worker.once("message", resolve);
+    worker.postMessage(message);
+  });
+const exited = (worker: Worker) => new Promise<number>((resolve) => worker.once("exit", resolve));
+
+describe("ThreadGroup", () => {
+  it("hands out released threads, first released first, and no other", async () => {
+    const group = new ThreadGroup();
+    const [first, second, busy] = [group.start(ECHO), group.start(ECHO), group.start(ECHO)];
+    expect(group.takeIdle()).toBeUndefined();
+    group.release(second);
+    group.release(first);
+    expect(group.takeIdle()).toBe(second);
+    expect(await echo(first, "still running")).toBe("still running");
+    expect(group.takeIdle()).toBe(first);
+    expect(group.takeIdle()).toBeUndefined();
+    expect(await echo(busy, "busy")).toBe("busy");
+    await group.stopAll();
+  });
+
+  it("stops every thread it started, idle, taken or busy, and forgets them", async () => {
+    const group = new ThreadGroup();
+    const workers = [group.start(ECHO), group.start(ECHO), group.start(ECHO)];
+    const exits = workers.map(exited);
+    group.release(workers[0] as Worker);
+    group.release(workers[1] as Worker);
+    group.takeIdle();
+    await group.stopAll();
+    // Every one has exited (terminate() resolves with its exit code).
+    expect((await Promise.all(exits)).every((code) => Number.isInteger(code))).toBe(true);
+    expect(group.takeIdle()).toBeUndefined();
+  });
+
+  it("never hands out a thread that stopped, on its own or stopped by the group", async () => {
+    const group = new ThreadGroup();
+    const [crashing, failed, healthy] = [group.start(ECHO), group.start(ECHO), group.start(ECHO)];
+    group.release(crashing);
+    const crash = exited(crashing);
+    crashing.postMessage("exit");
+    expect(await crash).toBe(3);
+    await group.stop(failed);
+    group.release(failed);
+    group.release(healthy);
+    expect(group.takeIdle()).toBe(healthy);
+    expect(group.takeIdle()).toBeUndefined();
+    await group.stopAll();
+  });
+});
