@@ -13,8 +13,12 @@ export interface ColumnTaskMessage {
 
 type SideMessage = Omit<ColumnSide, "values"> & { values: ColumnMessage };
 
-export type ToColumnThread = { type: "column"; id: number; task: ColumnTaskMessage; options: DriftOptions };
+/** A column to compare; or, to a thread that has just read a file, a request to collect what the reading left first. */
+export type ToColumnThread =
+  | { type: "column"; id: number; task: ColumnTaskMessage; options: DriftOptions }
+  | { type: "collect-garbage" };
 export type FromColumnThread =
+  | { type: "garbage-collected" }
   | { id: number; outcome: ColumnDrift | UntestedColumn }
   | { id: number; error: { name: string; message: string; stack?: string } };
 

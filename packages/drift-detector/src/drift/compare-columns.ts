@@ -57,7 +57,7 @@ function compareOnThread(
 ): Promise<ColumnDrift | UntestedColumn> {
   return new Promise((resolve, reject) => {
     const onMessage = (answer: FromColumnThread) => {
-      if (answer.id !== id) return;
+      if (!("id" in answer) || answer.id !== id) return;
       cleanUp();
       if ("outcome" in answer) resolve(answer.outcome);
       else reject(errorFromMessage(answer.error));

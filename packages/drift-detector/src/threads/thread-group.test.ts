@@ -19,6 +19,18 @@ writeFileSync(
 parentPort.on("message", (message) => (message === "exit" ? process.exit(3) : parentPort.postMessage(message)));`,
 );
 
+/** A thread that, asked to collect its garbage, says when it started and when it was done (30 ms later). */
+const COLLECTING = pathToFileURL(join(folder, "collecting.mjs"));
+writeFileSync(
+  COLLECTING,
+  `import { parentPort } from "node:worker_threads";
+parentPort.on("message", (message) => {
+  if (message.type !== "collect-garbage") return;
+  const start = Date.now();
+  setTimeout(() => parentPort.postMessage({ type: "garbage-collected", start, end: Date.now() }), 30);
+});`,
+);
+
 const echo = (worker: Worker, message: string) =>
   new Promise<unknown>((resolve) => {
     worker.once("message", resolve);
@@ -66,6 +78,33 @@ describe("ThreadGroup", () => {
     group.release(healthy);
     expect(group.takeIdle()).toBe(healthy);
     expect(group.takeIdle()).toBeUndefined();
+    await group.stopAll();
+  });
+
+  it("has its idle threads collect their garbage one after the other, and no busy one", async () => {
+    const group = new ThreadGroup();
+    const [first, second, busy] = [group.start(COLLECTING), group.start(COLLECTING), group.start(COLLECTING)];
+    const answers: Array<{ thread: string; start: number; end: number }> = [];
+    for (const [thread, worker] of Object.entries({ first, second, busy })) {
+      worker.on("message", (answer: { start: number; end: number }) => answers.push({ thread, ...answer }));
+    }
+    group.release(first);
+    group.release(second);
+    await group.collectIdleGarbage();
+    expect(answers.map((answer) => answer.thread)).toEqual(["first", "second"]);
+    expect((answers[1]?.start ?? 0) >= (answers[0]?.end ?? Number.POSITIVE_INFINITY)).toBe(true);
+    expect(group.takeIdle()).toBe(first);
+    await group.stopAll();
+  });
+
+  it("fails the collection when a thread stops instead of answering", async () => {
+    const group = new ThreadGroup();
+    const crashing = group.start(ECHO);
+    group.release(crashing);
+    // The echo thread does not know the request; it is told to exit instead.
+    const collection = group.collectIdleGarbage();
+    crashing.postMessage("exit");
+    await expect(collection).rejects.toThrow("a thread stopped (exit code 3)");
     await group.stopAll();
   });
 });

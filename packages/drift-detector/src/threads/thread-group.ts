@@ -1,4 +1,5 @@
 import { Worker, type WorkerOptions } from "node:worker_threads";
+import type { FromColumnThread, ToColumnThread } from "../drift/column-transfer.js";
 import { WORKER_RESOURCE_LIMITS } from "./worker-heap.js";
 
 /**
@@ -22,6 +23,29 @@ export class ThreadGroup {
   /** A thread done with its job, ready for column tasks. */
   release(worker: Worker): void {
     if (this.running.has(worker)) this.idle.push(worker);
+  }
+
+  /**
+   * Has every idle thread collect its garbage (what its finished job left) before it takes other work: a run that
+   * collects explicitly (the CLI) does, so that the comparison reuses that memory. One thread after the other, as
+   * each takes V8's collector by setting a flag of the whole process for a moment (collect-garbage.ts).
+   */
+  async collectIdleGarbage(): Promise<void> {
+    for (const worker of [...this.idle]) {
+      await new Promise<void>((resolve, reject) => {
+        const onMessage = (message: FromColumnThread) => {
+          if ("type" in message && message.type === "garbage-collected") done(resolve);
+        };
+        const onError = (error: Error) => done(() => reject(error));
+        const onExit = (code: number) => done(() => reject(new Error(`a thread stopped (exit code ${code})`)));
+        const done = (outcome: () => void) => {
+          worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+          outcome();
+        };
+        worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+        worker.postMessage({ type: "collect-garbage" } satisfies ToColumnThread);
+      });
+    }
   }
 
   /** An idle thread, if there is one (it is then the caller's to use until the run ends). */
