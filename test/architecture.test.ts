@@ -52,8 +52,11 @@ function allImports(): SourceImport[] {
 const DRIFT = "packages/drift-detector/src/";
 const AGENT = "packages/node-agent/src/";
 
-/** Folders of pure logic: statistics, CSV parsing, drift rules, report rendering, the inference use cases. */
-const CORE = [`${DRIFT}csv/`, `${DRIFT}stats/`, `${DRIFT}drift/`, `${DRIFT}report/`, `${AGENT}inference/`];
+/**
+ * Folders of pure logic: statistics, CSV parsing, drift rules, report rendering, a run's threads, the inference use
+ * cases.
+ */
+const CORE = [`${DRIFT}csv/`, `${DRIFT}stats/`, `${DRIFT}drift/`, `${DRIFT}report/`, `${DRIFT}threads/`, `${AGENT}inference/`];
 
 /** Adapters and composition roots the core must not reach into. */
 const OUTSIDE_CORE = [
