@@ -20,7 +20,8 @@ export function columnThreadCount(columns: number, cap?: number): number {
  * in the tasks' order. A task's number chunks are transferred, not copied: once posted, this thread no longer holds
  * them. `nextTask` is called only when a thread is free, so a caller can build each task just in time (load a
  * spilled column). With one thread, or when running from TypeScript sources (no compiled thread script, as in the
- * tests), the columns are compared on this thread, one after the other. The group's owner stops the threads.
+ * tests), the columns are compared on this thread, one after the other. Idle threads not taken are stopped at
+ * once; the group's owner stops the others.
  */
 export async function compareColumns(
   count: number,
@@ -31,11 +32,13 @@ export async function compareColumns(
 ): Promise<Array<ColumnDrift | UntestedColumn>> {
   const outcomes: Array<ColumnDrift | UntestedColumn> = [];
   if (threads <= 1 || !import.meta.url.endsWith(".js")) {
+    await group.stopIdle();
     const workspace = new SortWorkspace();
     for (let index = 0; index < count; index++) outcomes.push(compareColumn(await nextTask(index), options, workspace));
     return outcomes;
   }
   const workers = Array.from({ length: Math.min(threads, count) }, () => group.takeIdle() ?? group.start(THREAD_SCRIPT));
+  await group.stopIdle();
   let next = 0;
   await Promise.all(
     workers.map(async (worker) => {

@@ -59,6 +59,7 @@ export function readColumnChunk(
   optional: boolean,
   compressors: Compressors,
   sink: ColumnChunkSink,
+  maxPageBytes: number,
 ): void {
   const reader: DataReader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   const expected = Number(meta.num_values);
@@ -76,6 +77,11 @@ export function readColumnChunk(
     const uncompressed = header.uncompressed_page_size;
     if (!(uncompressed >= 0 && uncompressed <= maxPageSize)) {
       throw new Error(`a page of ${uncompressed} bytes uncompressed, where the whole column chunk holds ${maxPageSize}`);
+    }
+    if (uncompressed > maxPageBytes) {
+      throw new Error(
+        `a page of ${uncompressed} bytes uncompressed, more than a reading thread's share of the memory budget (${maxPageBytes} bytes)`,
+      );
     }
     const body = bytes.subarray(reader.offset, reader.offset + size);
     reader.offset += size;

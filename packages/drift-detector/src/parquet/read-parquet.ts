@@ -12,6 +12,8 @@ import { decompressorsFor } from "./page-decompressors.js";
 import { type ValueCodec, valueCodec } from "./page-values.js";
 import { type ParquetColumn, parquetColumns } from "./parquet-columns.js";
 
+/** The largest page a tiny memory budget still allows (see `maxPageBytes`). */
+const MIN_PAGE_BYTES_CAP = 64 * 1024 ** 2;
 const DATETIME_REASON = "date-time column: Evidently leaves date-time columns out of drift detection";
 
 /**
@@ -48,6 +50,10 @@ export async function readParquetTable(
   const compressors = await decompressorsFor(reads.flatMap((read) => (read.chunk ? [read.chunk.codec] : [])));
   let groupStart = 0;
   let spillThreshold = spill?.thresholdBytes ?? Number.POSITIVE_INFINITY;
+  // No page may be larger than what this thread may hold before spilling (or 64 MiB, for a tiny budget): a crafted
+  // header (a gzip or zstd bomb, a size the footer vouches for) would otherwise have the decompressor allocate what
+  // the budget does not allow. Writers' pages are ~1 MiB (pyarrow, parquet-mr, DuckDB).
+  const maxPageBytes = Math.max(spillThreshold, MIN_PAGE_BYTES_CAP);
   let next = 0;
   let ahead: Promise<Uint8Array> | undefined;
   for (const [groupIndex, group] of metadata.row_groups.entries()) {
@@ -63,7 +69,7 @@ export async function readParquetTable(
         const bytes = await (ahead ?? chunkBytes(file, chunk));
         const following = reads[next + 1];
         ahead = matches(following) ? chunkBytes(file, following.chunk) : undefined;
-        readColumnChunk(bytes, chunk, builder.codec, builder.column.optional, compressors, builder);
+        readColumnChunk(bytes, chunk, builder.codec, builder.column.optional, compressors, builder, maxPageBytes);
       } catch (error) {
         if (error instanceof CsvLimitError) throw error;
         throw new CsvFormatError(name, `cannot read this column: ${messageOf(error)}`, { column: builder.column.name });

@@ -35,6 +35,8 @@ export async function readOnThread(
   what: { name: string; spill: NumberSpill | undefined; signal: AbortSignal | undefined },
   feed?: (reading: ReadingThread) => ThreadFeed,
 ): Promise<CsvTable> {
+  // A signal aborted before this reading started (the other file failed first) fires no listener: checked here.
+  what.signal?.throwIfAborted();
   const worker = threads.start(script, options);
   let table: CsvTable;
   try {

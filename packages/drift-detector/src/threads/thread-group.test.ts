@@ -11,12 +11,16 @@ import { ThreadGroup } from "./thread-group.js";
 const folder = mkdtempSync(join(tmpdir(), "clarus-thread-group-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-/** A thread that echoes what it is sent, or exits when told to. */
+/** A thread that echoes what it is sent, or exits or throws when told to. */
 const ECHO = pathToFileURL(join(folder, "echo.mjs"));
 writeFileSync(
   ECHO,
   `import { parentPort } from "node:worker_threads";
-parentPort.on("message", (message) => (message === "exit" ? process.exit(3) : parentPort.postMessage(message)));`,
+parentPort.on("message", (message) => {
+  if (message === "exit") process.exit(3);
+  if (message === "throw") throw new Error("thrown in the thread");
+  parentPort.postMessage(message);
+});`,
 );
 
 /** A thread that, asked to collect its garbage, says when it started and when it was done (30 ms later). */
@@ -106,5 +110,31 @@ describe("ThreadGroup", () => {
     crashing.postMessage("exit");
     await expect(collection).rejects.toThrow("a thread stopped (exit code 3)");
     await group.stopAll();
+  });
+
+  it("survives a thread failing while no job listens to it, and never hands it out", async () => {
+    const group = new ThreadGroup();
+    const [failing, healthy] = [group.start(ECHO), group.start(ECHO)];
+    group.release(failing);
+    group.release(healthy);
+    const exit = exited(failing);
+    // Without the group's own listener, this error event would end the test process.
+    failing.postMessage("throw");
+    expect(await exit).toBe(1);
+    expect(group.takeIdle()).toBe(healthy);
+    expect(group.takeIdle()).toBeUndefined();
+    await group.stopAll();
+  });
+
+  it("stops the idle threads alone when asked, and refuses to start one once stopped", async () => {
+    const group = new ThreadGroup();
+    const [idle, busy] = [group.start(ECHO), group.start(ECHO)];
+    const idleExit = exited(idle);
+    group.release(idle);
+    await group.stopIdle();
+    await idleExit;
+    expect(await echo(busy, "still here")).toBe("still here");
+    await group.stopAll();
+    expect(() => group.start(ECHO)).toThrow("the run's threads are stopped: it has ended");
   });
 });

@@ -11,12 +11,19 @@ import { WORKER_RESOURCE_LIMITS } from "./worker-heap.js";
 export class ThreadGroup {
   private readonly running = new Set<Worker>();
   private readonly idle: Worker[] = [];
+  private stopped = false;
 
-  /** A new thread running `script`, with the run's heap limits. */
+  /**
+   * A new thread running `script`, with the run's heap limits; refused once the group is stopped (a reading that
+   * only now got its first bytes, of a run that has failed). A thread that fails while no job listens to it (idle)
+   * is forgotten, its error left to the job that would have used it: an `error` event without a listener would end
+   * the process.
+   */
   start(script: URL, options: WorkerOptions = {}): Worker {
+    if (this.stopped) throw new Error("the run's threads are stopped: it has ended");
     const worker = new Worker(script, { ...options, resourceLimits: WORKER_RESOURCE_LIMITS });
     this.running.add(worker);
-    worker.once("exit", () => this.forget(worker));
+    worker.on("error", () => this.forget(worker)).once("exit", () => this.forget(worker));
     return worker;
   }
 
@@ -32,6 +39,7 @@ export class ThreadGroup {
    */
   async collectIdleGarbage(): Promise<void> {
     for (const worker of [...this.idle]) {
+      if (!this.idle.includes(worker)) continue;
       await new Promise<void>((resolve, reject) => {
         const onMessage = (message: FromColumnThread) => {
           if ("type" in message && message.type === "garbage-collected") done(resolve);
@@ -53,14 +61,20 @@ export class ThreadGroup {
     return this.idle.shift();
   }
 
+  /** Stops the idle threads no job took: their memory goes back before the comparison. */
+  async stopIdle(): Promise<void> {
+    await Promise.all(this.idle.map((worker) => this.stop(worker)));
+  }
+
   /** Stops one thread now (its job failed or was given up). */
   async stop(worker: Worker): Promise<void> {
     this.forget(worker);
     await worker.terminate();
   }
 
-  /** Stops every thread of the group. */
+  /** Stops every thread of the group, and any it would be asked to start. */
   async stopAll(): Promise<void> {
+    this.stopped = true;
     const workers = [...this.running];
     this.running.clear();
     this.idle.length = 0;

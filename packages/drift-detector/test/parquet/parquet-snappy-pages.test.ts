@@ -95,10 +95,14 @@ describe("snappy Parquet pages", () => {
     const bytes = new Uint8Array(whole.buffer, whole.byteOffset + start, end - start);
     const compressors = await decompressorsFor(["SNAPPY"]);
     const sink = { add: () => undefined, addCounted: () => undefined };
-    expect(() => readColumnChunk(bytes, chunk, DOUBLE, true, compressors, sink)).not.toThrow();
+    const unbounded = Number.POSITIVE_INFINITY;
+    expect(() => readColumnChunk(bytes, chunk, DOUBLE, true, compressors, sink, unbounded)).not.toThrow();
     const small = { ...chunk, total_uncompressed_size: 1000n };
-    expect(() => readColumnChunk(bytes, small, DOUBLE, true, compressors, sink)).toThrow(
+    expect(() => readColumnChunk(bytes, small, DOUBLE, true, compressors, sink, unbounded)).toThrow(
       /a page of \d+ bytes uncompressed, where the whole column chunk holds 1000/,
+    );
+    expect(() => readColumnChunk(bytes, chunk, DOUBLE, true, compressors, sink, 1000)).toThrow(
+      /a page of \d+ bytes uncompressed, more than a reading thread's share of the memory budget \(1000 bytes\)/,
     );
   });
 
