@@ -53,8 +53,8 @@ const DRIFT = "packages/drift-detector/src/";
 const AGENT = "packages/node-agent/src/";
 
 /**
- * Folders of pure logic: statistics, CSV parsing, drift rules, report rendering, a run's threads, the inference use
- * cases.
+ * Folders of the core, which reach no adapter and no I/O library: statistics, CSV parsing, drift rules, report
+ * rendering, a run's threads (computation off the main thread), the inference use cases.
  */
 const CORE = [`${DRIFT}csv/`, `${DRIFT}stats/`, `${DRIFT}drift/`, `${DRIFT}report/`, `${DRIFT}threads/`, `${AGENT}inference/`];
 
@@ -84,7 +84,8 @@ const RUNTIME_PORT = [
 
 /**
  * Libraries that reach the outside world (network, files, processes, HTTP serving). The core may use computation
- * modules (crypto, events, buffer, util, timers, worker_threads for parsing off the main thread, csv-parse, zod).
+ * modules (crypto, events, buffer, util, timers, worker_threads for reading and comparing off the main thread,
+ * csv-parse, zod).
  */
 const IO_MODULES = [
   "dockerode",

@@ -10,7 +10,7 @@ type ColumnMessage = Extract<ToColumnThread, { type: "column" }>;
  * thread does it once its table is handed over, so the comparison's modules are loaded when the first task comes,
  * and tasks that come meanwhile wait in order. Asked to, it first collects its garbage (V8's collector, as the CLI
  * does on its own thread): a finished reading leaves tens of MiB of it, which the comparison would otherwise add
- * to (measured: a 20 M-row Parquet pair peaked at 268–276 MiB without, 235–245 MiB with). Other messages on the port
+ * to (measured: a 20 M-row Parquet pair peaked at 268–276 MiB without, 229–247 MiB with). Other messages on the port
  * are not for this.
  */
 export function answerColumnTasks(port: MessagePort): void {

@@ -32,7 +32,9 @@ describe("column tasks across threads", () => {
     const options = errorFromMessage(structuredClone(errorToMessage(new DriftOptionsError("ks cannot test a category"))));
     expect(options).toBeInstanceOf(DriftOptionsError);
     expect(options.message).toBe("ks cannot test a category");
-    expect(errorFromMessage(errorToMessage(new RangeError("boom"))).message).toMatch(/^column thread failed: RangeError: boom/);
-    expect(errorFromMessage(errorToMessage("odd")).message).toBe("column thread failed: odd");
+    expect(errorFromMessage(errorToMessage(new RangeError("boom"))).message).toMatch(
+      /^comparing a column failed on its thread: RangeError: boom/,
+    );
+    expect(errorFromMessage(errorToMessage("odd")).message).toBe("comparing a column failed on its thread: odd");
   });
 });

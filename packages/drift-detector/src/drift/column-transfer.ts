@@ -4,7 +4,7 @@ import type { DriftOptions } from "./options.js";
 import { DriftOptionsError } from "./options-error.js";
 import type { ColumnDrift, UntestedColumn } from "./result.js";
 
-/** A ColumnTask as it is posted to a column thread. */
+/** A ColumnTask as it is posted to a thread comparing columns. */
 export interface ColumnTaskMessage {
   column: string;
   reference: SideMessage;
@@ -38,8 +38,8 @@ export function errorToMessage(error: unknown): { name: string; message: string;
   return { name: "Error", message: String(error) };
 }
 
-/** The error a column thread reported, as the same class where the callers tell them apart. */
+/** The error a thread comparing a column reported, as the same class where the callers tell them apart. */
 export function errorFromMessage(error: { name: string; message: string; stack?: string }): Error {
   if (error.name === "DriftOptionsError") return new DriftOptionsError(error.message);
-  return new Error(`column thread failed: ${error.stack ?? error.message}`);
+  return new Error(`comparing a column failed on its thread: ${error.stack ?? error.message}`);
 }

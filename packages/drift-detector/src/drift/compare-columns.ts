@@ -9,7 +9,7 @@ import type { ColumnDrift, UntestedColumn } from "./result.js";
 
 const THREAD_SCRIPT = new URL("./column-thread.js", import.meta.url);
 
-/** Column threads to use: one per core, at most `cap` (an option), never more than there are columns. */
+/** Threads to compare columns on: one per core, at most `cap` (an option), never more than there are columns. */
 export function columnThreadCount(columns: number, cap?: number): number {
   return Math.max(1, Math.min(availableParallelism(), cap ?? Number.POSITIVE_INFINITY, columns));
 }

@@ -21,7 +21,7 @@ const COMPARISON_BYTES_PER_VALUE = 24;
 export interface ComparisonSettings {
   options: DriftOptions;
   limits: CsvLimits;
-  /** Most column threads to use (default: one per core). */
+  /** Most threads comparing columns at once (default: one per core). */
   workers: number | undefined;
   /** Bytes of values the run may hold in memory; half of it while testing. */
   budget: number;

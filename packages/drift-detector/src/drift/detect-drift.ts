@@ -8,7 +8,7 @@ import type { DriftResult } from "./result.js";
 
 /** How a run uses the machine; none of it changes a result. */
 export interface DriftEngineSettings {
-  /** Most column threads to use (default: one per core). */
+  /** Most threads comparing columns at once (default: one per core). */
   workers?: number;
   /**
    * A new scratch space for a run: where a Parquet object is written to be read by range, and numbers are spilled
