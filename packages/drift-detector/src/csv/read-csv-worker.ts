@@ -1,8 +1,6 @@
 // Worker thread of readCsvTableOffThread: reads one CSV from the byte chunks the main thread posts, acknowledging
-// each so the sender never runs far ahead, and posts back the table (number chunks transferred, not copied); then
-// compares the columns it is given, if any (column-tasks.ts).
+// each so the sender never runs far ahead, and posts back the table (number chunks transferred, not copied).
 import { parentPort, workerData } from "node:worker_threads";
-import { answerColumnTasks } from "../drift/column-tasks.js";
 import type { FromReadingThread } from "../threads/read-on-thread.js";
 import type { CsvLimits } from "./limits.js";
 import { readCsvTable } from "./read-csv.js";
@@ -23,9 +21,9 @@ async function* postedChunks(): AsyncGenerator<Uint8Array | string> {
   const queue: Array<Uint8Array | string> = [];
   let ended = false;
   let wake: (() => void) | undefined;
-  port.on("message", (message: ToReader | { type: "column" }) => {
+  port.on("message", (message: ToReader) => {
     if (message.type === "chunk") queue.push(message.bytes);
-    else if (message.type === "end") ended = true;
+    else ended = true;
     wake?.();
   });
   for (;;) {
@@ -47,7 +45,6 @@ readCsvTable(postedChunks(), file, limits, spill).then(
   (table) => {
     const { message, transfer } = tableToMessage(table);
     port.postMessage({ type: "table", table: message } satisfies FromReadingThread, transfer);
-    answerColumnTasks(port);
   },
   (error: unknown) => port.postMessage(errorToOutcome(error) satisfies FromReadingThread),
 );

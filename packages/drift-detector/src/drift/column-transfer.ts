@@ -1,6 +1,5 @@
 import { type ColumnMessage, columnFromMessage, columnToMessage } from "../csv/table-transfer.js";
 import type { ColumnSide, ColumnTask } from "./compare-column.js";
-import type { DriftOptions } from "./options.js";
 import { DriftOptionsError } from "./options-error.js";
 import type { ColumnDrift, UntestedColumn } from "./result.js";
 
@@ -13,12 +12,8 @@ export interface ColumnTaskMessage {
 
 type SideMessage = Omit<ColumnSide, "values"> & { values: ColumnMessage };
 
-/** A column to compare; or, to a thread that has just read a file, a request to collect what the reading left first. */
-export type ToColumnThread =
-  | { type: "column"; id: number; task: ColumnTaskMessage; options: DriftOptions }
-  | { type: "collect-garbage" };
+export type ToColumnThread = { id: number; task: ColumnTaskMessage };
 export type FromColumnThread =
-  | { type: "garbage-collected" }
   | { id: number; outcome: ColumnDrift | UntestedColumn }
   | { id: number; error: { name: string; message: string; stack?: string } };
 

@@ -15,13 +15,11 @@ export function columnThreadCount(columns: number, cap?: number): number {
 }
 
 /**
- * Compares every task's column, in parallel on `threads` worker threads of `group` (its idle ones first: the threads
- * that read the files, then new column threads), each taking the next column as it finishes one; outcomes come back
- * in the tasks' order. A task's number chunks are transferred, not copied: once posted, this thread no longer holds
+ * Compares every task's column, in parallel on `threads` new worker threads of `group`, each taking the next column
+ * as it finishes one; outcomes come back in the tasks' order. A task's number chunks are transferred, not copied: once posted, this thread no longer holds
  * them. `nextTask` is called only when a thread is free, so a caller can build each task just in time (load a
  * spilled column). With one thread, or when running from TypeScript sources (no compiled thread script, as in the
- * tests), the columns are compared on this thread, one after the other. Idle threads not taken are stopped at
- * once; the group's owner stops the others.
+ * tests), the columns are compared on this thread, one after the other. The group's owner stops the threads.
  */
 export async function compareColumns(
   count: number,
@@ -32,35 +30,28 @@ export async function compareColumns(
 ): Promise<Array<ColumnDrift | UntestedColumn>> {
   const outcomes: Array<ColumnDrift | UntestedColumn> = [];
   if (threads <= 1 || !import.meta.url.endsWith(".js")) {
-    await group.stopIdle();
     const workspace = new SortWorkspace();
     for (let index = 0; index < count; index++) outcomes.push(compareColumn(await nextTask(index), options, workspace));
     return outcomes;
   }
-  const workers = Array.from({ length: Math.min(threads, count) }, () => group.takeIdle() ?? group.start(THREAD_SCRIPT));
-  await group.stopIdle();
+  const workers = Array.from({ length: Math.min(threads, count) }, () => group.start(THREAD_SCRIPT, { workerData: { options } }));
   let next = 0;
   await Promise.all(
     workers.map(async (worker) => {
       while (next < count) {
         const index = next++;
         const task = await nextTask(index);
-        outcomes[index] = await compareOnThread(worker, index, task, options);
+        outcomes[index] = await compareOnThread(worker, index, task);
       }
     }),
   );
   return outcomes;
 }
 
-function compareOnThread(
-  worker: Worker,
-  id: number,
-  task: ColumnTask,
-  options: DriftOptions,
-): Promise<ColumnDrift | UntestedColumn> {
+function compareOnThread(worker: Worker, id: number, task: ColumnTask): Promise<ColumnDrift | UntestedColumn> {
   return new Promise((resolve, reject) => {
     const onMessage = (answer: FromColumnThread) => {
-      if (!("id" in answer) || answer.id !== id) return;
+      if (answer.id !== id) return;
       cleanUp();
       if ("outcome" in answer) resolve(answer.outcome);
       else reject(errorFromMessage(answer.error));
@@ -82,6 +73,6 @@ function compareOnThread(
     worker.on("error", onError);
     worker.on("exit", onExit);
     const transfer: ArrayBuffer[] = [];
-    worker.postMessage({ type: "column", id, task: taskToMessage(task, transfer), options } satisfies ToColumnThread, transfer);
+    worker.postMessage({ id, task: taskToMessage(task, transfer) } satisfies ToColumnThread, transfer);
   });
 }

@@ -56,7 +56,6 @@ export async function detectDrift(
       read(current, "current"),
       import("./compare-tables.js"),
     ]);
-    if (engine.collectGarbage) await threads.collectIdleGarbage();
     return await compareTables([referenceTable, currentTable], {
       options,
       limits,

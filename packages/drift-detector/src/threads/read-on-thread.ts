@@ -24,9 +24,8 @@ export type FromReadingThread = { type: "ack" } | SpillMessage | ReadOutcome;
 
 /**
  * Reads a file into a table on a new thread of `threads` running `script` (a reading thread's script: it posts back
- * numbers to spill, then the table or why the file is not one). The thread is released to the group once the table
- * is here, to compare columns on, and stopped at once if the reading fails: an error of the file, of the thread, of
- * `spill`, of the feed, or `signal` aborting.
+ * numbers to spill, then the table or why the file is not one). The thread is stopped once the table is here, or at
+ * once when the reading fails: an error of the file, of the thread, of `spill`, of the feed, or `signal` aborting.
  */
 export async function readOnThread(
   threads: ThreadGroup,
@@ -38,9 +37,8 @@ export async function readOnThread(
   // A signal aborted before this reading started (the other file failed first) fires no listener: checked here.
   what.signal?.throwIfAborted();
   const worker = threads.start(script, options);
-  let table: CsvTable;
   try {
-    table = await new Promise<CsvTable>((resolve, reject) => {
+    return await new Promise<CsvTable>((resolve, reject) => {
       let fed: ThreadFeed | undefined;
       const reading = {
         worker,
@@ -70,10 +68,7 @@ export async function readOnThread(
       what.signal?.addEventListener("abort", () => reading.fail(what.signal?.reason), { once: true });
       fed = feed?.(reading);
     });
-  } catch (error) {
+  } finally {
     await threads.stop(worker);
-    throw error;
   }
-  threads.release(worker);
-  return table;
 }
