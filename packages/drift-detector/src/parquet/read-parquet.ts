@@ -29,6 +29,7 @@ export async function readParquetTable(
   name: string,
   limits: CsvLimits,
   spill?: NumberSpill,
+  readChunk: ChunkReader = sliceChunks(file),
 ): Promise<CsvTable> {
   const metadata = await parquetMetadataAsync(file).catch((error: unknown) => {
     throw new CsvFormatError(name, `not a readable Parquet file: ${messageOf(error)}`);
@@ -56,6 +57,9 @@ export async function readParquetTable(
   const maxPageBytes = Math.max(spillThreshold, MIN_PAGE_BYTES_CAP);
   let next = 0;
   let ahead: Promise<Uint8Array> | undefined;
+  // Chunks are read into two buffers taking turns: one decoded while the next chunk is read into the other.
+  let chunksRead = 0;
+  const fetchChunk = (chunk: ColumnMetaData) => chunkBytes(file.byteLength, chunk, readChunk, (chunksRead++ % 2) as 0 | 1);
   for (const [groupIndex, group] of metadata.row_groups.entries()) {
     for (; next < reads.length && reads[next]?.groupIndex === groupIndex; next++) {
       const read = reads[next];
@@ -66,9 +70,9 @@ export async function readParquetTable(
       }
       const { builder, chunk } = read;
       try {
-        const bytes = await (ahead ?? chunkBytes(file, chunk));
+        const bytes = await (ahead ?? fetchChunk(chunk));
         const following = reads[next + 1];
-        ahead = matches(following) ? chunkBytes(file, following.chunk) : undefined;
+        ahead = matches(following) ? fetchChunk(following.chunk) : undefined;
         readColumnChunk(bytes, chunk, builder.codec, builder.column.optional, compressors, builder, maxPageBytes);
       } catch (error) {
         if (error instanceof CsvLimitError) throw error;
@@ -108,15 +112,26 @@ function matches(read: ChunkRead | undefined): read is ChunkRead & { chunk: Colu
 }
 
 /**
+ * Reads a column chunk's bytes, from `start` to `end`, into turn `slot` of the reader's buffers: they stay valid
+ * until that slot is read into again (nothing decoded from a chunk refers to its bytes once the chunk is decoded).
+ */
+export type ChunkReader = (start: number, end: number, slot: 0 | 1) => Promise<Uint8Array>;
+
+/** Each chunk into a buffer of its own, as `file.slice` gives it. */
+function sliceChunks(file: AsyncBuffer): ChunkReader {
+  return async (start, end) => new Uint8Array(await file.slice(start, end));
+}
+
+/**
  * The bytes of a column chunk, being read. A failed read is reported where the bytes are awaited (never as an
  * unhandled rejection, if reading stops before).
  */
-function chunkBytes(file: AsyncBuffer, chunk: ColumnMetaData): Promise<Uint8Array> {
+function chunkBytes(fileLength: number, chunk: ColumnMetaData, readChunk: ChunkReader, slot: 0 | 1): Promise<Uint8Array> {
   const { start, end } = columnChunkRange(chunk);
   const bytes =
-    start < 0 || end > file.byteLength
+    start < 0 || end > fileLength
       ? Promise.reject(new Error("the column chunk lies outside the file"))
-      : Promise.resolve(file.slice(start, end)).then((buffer) => new Uint8Array(buffer));
+      : readChunk(start, end, slot);
   bytes.catch(() => undefined);
   return bytes;
 }
