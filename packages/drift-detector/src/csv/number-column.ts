@@ -620,8 +620,8 @@ function mantissasOf(
   for (let scale = from; ; ) {
     const k = mantissasAtScale(values, counts, POWERS_OF_TEN[scale] as number, mantissas);
     if (k === values.length) {
-      const [min, max, total] = [MANTISSAS_FOUND[0] as number, MANTISSAS_FOUND[1] as number, MANTISSAS_FOUND[2] as number];
-      return { values: mantissas, scale, min, max, total };
+      const found = MANTISSAS_FOUND;
+      return { values: mantissas, scale, min: found[0] as number, max: found[1] as number, total: found[2] as number };
     }
     // A value that needs a finer scale: every value again at that one (at most MAX_SCALE times).
     scale = scaleOf(values[k] as number, scale + 1);

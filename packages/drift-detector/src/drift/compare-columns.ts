@@ -16,10 +16,11 @@ export function columnThreadCount(columns: number, cap?: number): number {
 
 /**
  * Compares every task's column, in parallel on `threads` new worker threads of `group`, each taking the next column
- * as it finishes one; outcomes come back in the tasks' order. A task's number chunks are transferred, not copied: once posted, this thread no longer holds
- * them. `nextTask` is called only when a thread is free, so a caller can build each task just in time (load a
- * spilled column). With one thread, or when running from TypeScript sources (no compiled thread script, as in the
- * tests), the columns are compared on this thread, one after the other. The group's owner stops the threads.
+ * as it finishes one; outcomes come back in the tasks' order. A task's number chunks are transferred, not copied:
+ * once posted, this thread no longer holds them. `nextTask` is called only when a thread is free, so a caller can
+ * build each task just in time (load a spilled column). With one thread, or when running from TypeScript sources (no
+ * compiled thread script, as in the tests), the columns are compared on this thread, one after the other. The
+ * group's owner stops the threads.
  */
 export async function compareColumns(
   count: number,
